@@ -1,0 +1,101 @@
+# vigil - sanctions screening. `make run` and `make test` do everything on a
+# fresh Debian 12 machine (scripts/install-deps installs what is missing).
+
+CC      ?= cc
+SHARED  ?= ../shared
+PKGS     = libxml-2.0 sqlite3 icu-uc icu-i18n jansson libcrypto
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Werror \
+           -Wno-format-truncation  # messages are cut to their buffers on purpose
+BASE     = -std=c11 -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc
+OPT     ?= -O2 -g
+LIBS     = -lcsv -lpthread -lm
+
+LIB_SRC  = $(wildcard src/*/*.c)
+CLI_SRC  = $(wildcard cli/*.c)
+TEST_SRC = $(wildcard tests/*.c)
+BENCH    = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
+FUZZ     = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+.PHONY: all deps run test test-asan bench fuzz clean tidy
+all: build/vigil
+
+deps:
+	@scripts/install-deps
+
+# pkg-config is asked only once the packages are there.
+build/flags.mk: scripts/install-deps | deps
+	@mkdir -p build
+	@echo "PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))" > $@
+	@echo "PKG_LIBS = $$(pkg-config --libs $(PKGS))" >> $@
+-include build/flags.mk
+
+# --- release build -----------------------------------------------------------
+OBJ = $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
+build/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) -c $< -o $@
+
+build/libvigil.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/vigil: $(CLI_SRC) build/libvigil.a
+	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(CLI_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+
+build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
+	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+
+build/bench/%: bench/%.c build/libvigil.a
+	@mkdir -p build/bench
+	$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+
+# --- sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan ---------
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJ = $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
+build/asan/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
+
+build/asan/tests: $(TEST_SRC) tests/test.h $(ASAN_OBJ)
+	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(TEST_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+
+build/asan/vigil: $(CLI_SRC) $(ASAN_OBJ)
+	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+
+# Replays every fuzz corpus through the parsers without a fuzzer.
+build/asan/replay: fuzz/replay.c fuzz/targets.h $(ASAN_OBJ)
+	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+
+# --- the two promised commands ------------------------------------------------
+DB ?= vigil.db
+LISTS = $(SHARED)/lists/un/un-consolidated-2026-02-27.xml \
+        $(SHARED)/lists/eu/eu-fsf-rebuilt-2026-08-14.xml \
+        $(SHARED)/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml \
+        $(SHARED)/lists/ofac/sdn-csv-2022-01
+
+run: deps build/vigil
+	build/vigil load --db $(DB) $(LISTS)
+	build/vigil lists --db $(DB)
+	build/vigil show --db $(DB) un:QDi.276
+
+test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay
+	@SHARED=$(abspath $(SHARED)) scripts/run-tests
+
+bench: deps $(BENCH)
+	@for b in $(BENCH); do echo "== $$b"; SHARED=$(abspath $(SHARED)) $$b || exit 1; done
+
+# libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h $(LIB_SRC) build/flags.mk
+	@mkdir -p build/fuzz
+	clang $(BASE) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
+	    $(PKG_LIBS) $(LIBS) -o $@
+fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
+	@mkdir -p fuzz/crashes
+	@for t in $(FUZZ); do echo "== fuzz $$t"; mkdir -p build/fuzz/corpus-$$t; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=fuzz/crashes/$$t- build/fuzz/corpus-$$t fuzz/corpus/$$t || exit 1; done
+
+clean:
+	rm -rf build

@@ -1,0 +1,382 @@
+/*
+ * main.c - the vigil command. Built only on the public API (include/vigil.h).
+ * Each subcommand is a function cmd_NAME; `vigil help` lists them.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil.h"
+
+static const char *usage_text =
+    "vigil " VIGIL_VERSION " - sanctions screening\n"
+    "\n"
+    "Usage: vigil COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  load [--db PATH] [--lenient] [--published DATE] FILE|DIR...\n"
+    "        Load official list files (EU, UN, UK, OFAC, FollowTheMoney) into the\n"
+    "        database, each as a new list version. Formats are detected from content.\n"
+    "        A folder is read whole; the .csv files of one folder are one OFAC set.\n"
+    "        Content already held makes no new version. All files load in one\n"
+    "        transaction: on any error nothing is written.\n"
+    "          --lenient         skip records without an id or a name (counted)\n"
+    "                            instead of refusing the file\n"
+    "          --published DATE  publication date (YYYY-MM-DD) for files that carry\n"
+    "                            none (the OFAC CSV set)\n"
+    "  lists [--db PATH] [--json]\n"
+    "        The list versions held, with counts by schema.\n"
+    "  show [--db PATH] [--version N] [--json] SOURCE:SOURCE_ID\n"
+    "        One entity, every field, and the list version it came from (by default\n"
+    "        the current, latest version of its source).\n"
+    "  help  This text.\n"
+    "\n"
+    "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
+    "Exit status: 0 success, 1 failure, 2 bad usage.\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_text, f);
+}
+
+static const char *default_db(void)
+{
+    const char *env = getenv("VIGIL_DB");
+    return env && *env ? env : "vigil.db";
+}
+
+static int fail_db(vigil_db *db, int rc)
+{
+    fprintf(stderr, "vigil: %s\n", db ? vigil_errmsg(db) : vigil_strerror(rc));
+    return 1;
+}
+
+static int open_db(const char *path, int flags, vigil_db **db)
+{
+    int rc = vigil_db_open(path, flags, db);
+    if (rc != VIGIL_OK) {
+        fail_db(*db, rc);
+        vigil_db_close(*db);
+        *db = NULL;
+    }
+    return rc;
+}
+
+enum { OPT_DB = 1000, OPT_LENIENT, OPT_PUBLISHED, OPT_JSON, OPT_VERSION };
+
+static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
+                                          {"lenient", no_argument, NULL, OPT_LENIENT},
+                                          {"published", required_argument, NULL, OPT_PUBLISHED},
+                                          {"json", no_argument, NULL, OPT_JSON},
+                                          {"version", required_argument, NULL, OPT_VERSION},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+
+typedef struct {
+    const char *db;
+    int lenient, json;
+    const char *published;
+    long long version;
+} opts;
+
+/* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
+ * index of the first argument, or -1 on bad usage. */
+static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int *allowed)
+{
+    memset(o, 0, sizeof(*o));
+    o->db = default_db();
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        int ok = c == 'h';
+        for (const int *a = allowed; *a && !ok; a++)
+            ok = *a == c;
+        if (!ok || c == '?') {
+            fprintf(stderr, "vigil %s: unknown option %s\n", cmd, argv[optind - 1]);
+            return -1;
+        }
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case OPT_DB:
+            o->db = optarg;
+            break;
+        case OPT_LENIENT:
+            o->lenient = 1;
+            break;
+        case OPT_PUBLISHED:
+            o->published = optarg;
+            break;
+        case OPT_JSON:
+            o->json = 1;
+            break;
+        case OPT_VERSION: {
+            char *end;
+            o->version = strtoll(optarg, &end, 10);
+            if (*end || o->version <= 0) {
+                fprintf(stderr, "vigil %s: --version takes a version id\n", cmd);
+                return -1;
+            }
+            break;
+        }
+        default:
+            return -1;
+        }
+    }
+    return optind;
+}
+
+static void print_version_line(const vigil_list_version *v)
+{
+    printf("%5lld  %-5s %-17s %-10s %7lld  (%lld persons, %lld organizations, %lld vessels, "
+           "%lld airplanes)%s\n",
+           (long long)v->id, v->source, v->format, v->published[0] ? v->published : "-",
+           (long long)v->entities, (long long)v->persons, (long long)v->organizations,
+           (long long)v->vessels, (long long)v->airplanes, v->skipped ? "  skipped: " : "");
+    if (v->skipped)
+        printf("%lld\n", (long long)v->skipped);
+}
+
+static int cmd_load(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_LENIENT, OPT_PUBLISHED, 0};
+    int first = parse_opts(argc, argv, &o, "load", allowed);
+    if (first < 0 || first >= argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil load: give one or more list files or folders\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (open_db(o.db, 0, &db) != VIGIL_OK)
+        return 1;
+    vigil_load_options lo = {o.lenient, o.published};
+    vigil_list_version *vs = NULL;
+    size_t n = 0;
+    int rc = vigil_load(db, (const char *const *)argv + first, (size_t)(argc - first), &lo, &vs,
+                        &n);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        fprintf(stderr, "vigil: nothing was loaded; the database is as it was\n");
+        vigil_db_close(db);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const vigil_list_version *v = &vs[i];
+        if (v->is_new)
+            printf("loaded   %s version %lld from %s: %lld entities (%lld persons, %lld "
+                   "organizations, %lld vessels, %lld airplanes)%s%lld%s, published %s\n",
+                   v->source, (long long)v->id, v->files, (long long)v->entities,
+                   (long long)v->persons, (long long)v->organizations, (long long)v->vessels,
+                   (long long)v->airplanes, v->skipped ? ", " : "", (long long)v->skipped,
+                   v->skipped ? " records skipped" : "", v->published[0] ? v->published : "-");
+        else
+            printf("unchanged %s: %s is already held as version %lld\n", v->source, v->files,
+                   (long long)v->id);
+    }
+    vigil_free(vs);
+    vigil_db_close(db);
+    return 0;
+}
+
+/* "skipped: N" fix-up: print_version_line prints the count on its own line. */
+static int cmd_lists(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
+    int first = parse_opts(argc, argv, &o, "lists", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil lists: takes no arguments\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return 1;
+    vigil_list_version *vs = NULL;
+    size_t n = 0;
+    int rc = vigil_versions(db, &vs, &n);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        return 1;
+    }
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const vigil_list_version *v = &vs[i];
+            json_array_append_new(
+                arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I},s:I}", "id",
+                               (json_int_t)v->id, "source", v->source, "format", v->format,
+                               "published", v->published, "loaded_at", v->loaded_at, "sha256",
+                               v->sha256, "files", v->files, "entities", (json_int_t)v->entities,
+                               "counts", "Person", (json_int_t)v->persons, "Organization",
+                               (json_int_t)v->organizations, "Vessel", (json_int_t)v->vessels,
+                               "Airplane", (json_int_t)v->airplanes, "skipped",
+                               (json_int_t)v->skipped));
+        }
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", s ? s : "[]");
+        free(s);
+        json_decref(arr);
+    } else if (n == 0) {
+        printf("no list versions loaded (vigil load FILE|DIR...)\n");
+    } else {
+        printf("%5s  %-5s %-17s %-10s %7s  %s\n", "id", "list", "format", "published",
+               "entities", "by schema");
+        for (size_t i = 0; i < n; i++)
+            print_version_line(&vs[i]);
+    }
+    vigil_free(vs);
+    vigil_db_close(db);
+    return 0;
+}
+
+static void print_strings(const char *label, json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        if (json_is_string(v))
+            printf("  %-16s %s\n", i == 0 ? label : "", json_string_value(v));
+    }
+}
+
+static void print_objects(const char *label, json_t *arr)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        printf("  %-16s", i == 0 ? label : "");
+        const char *k;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(o, k, v)
+        {
+            if (json_is_string(v))
+                printf("%s%s: %s", first ? " " : "; ", k, json_string_value(v));
+            else if (json_is_true(v))
+                printf("%s%s", first ? " " : "; ", k);
+            first = 0;
+        }
+        printf("\n");
+    }
+}
+
+static void print_entity(json_t *doc)
+{
+    json_t *ver = json_object_get(doc, "version");
+    printf("%s:%s  %s\n", json_string_value(json_object_get(doc, "source")),
+           json_string_value(json_object_get(doc, "source_id")),
+           json_string_value(json_object_get(doc, "schema")));
+    json_t *names = json_object_get(doc, "names");
+    size_t i;
+    json_t *n;
+    printf("  names\n");
+    json_array_foreach(names, i, n)
+    {
+        const char *lang = json_string_value(json_object_get(n, "lang"));
+        const char *script = json_string_value(json_object_get(n, "script"));
+        printf("    %-14s %s", json_string_value(json_object_get(n, "kind")),
+               json_string_value(json_object_get(n, "name")));
+        if (script || lang)
+            printf("  [%s%s%s]", script ? script : "", script && lang ? ", " : "",
+                   lang ? lang : "");
+        printf("\n");
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v)
+    {
+        if (!strcmp(key, "names") || !strcmp(key, "version") || !strcmp(key, "source") ||
+            !strcmp(key, "source_id") || !strcmp(key, "schema"))
+            continue;
+        if (json_is_string(v))
+            printf("  %-16s %s\n", key, json_string_value(v));
+        else if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0)))
+            print_objects(key, v);
+        else if (json_is_array(v))
+            print_strings(key, v);
+    }
+    printf("  from version %lld of %s (%s, published %s, loaded %s)\n",
+           (long long)json_integer_value(json_object_get(ver, "id")),
+           json_string_value(json_object_get(ver, "source")),
+           json_string_value(json_object_get(ver, "format")),
+           json_string_value(json_object_get(ver, "published"))[0]
+               ? json_string_value(json_object_get(ver, "published"))
+               : "-",
+           json_string_value(json_object_get(ver, "loaded_at")));
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_JSON, OPT_VERSION, 0};
+    int first = parse_opts(argc, argv, &o, "show", allowed);
+    if (first < 0 || first != argc - 1) {
+        if (first >= 0)
+            fprintf(stderr, "vigil show: give one SOURCE:SOURCE_ID, e.g. un:QDi.276\n");
+        return 2;
+    }
+    char key[512];
+    snprintf(key, sizeof(key), "%s", argv[first]);
+    char *colon = strchr(key, ':');
+    if (!colon || colon == key || !colon[1]) {
+        fprintf(stderr, "vigil show: \"%s\" is not SOURCE:SOURCE_ID, e.g. un:QDi.276\n",
+                argv[first]);
+        return 2;
+    }
+    *colon = '\0';
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return 1;
+    char *json = NULL;
+    int rc = vigil_entity_json(db, key, colon + 1, o.version, &json);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        return 1;
+    }
+    if (o.json) {
+        printf("%s\n", json);
+    } else {
+        json_t *doc = json_loads(json, 0, NULL);
+        if (doc)
+            print_entity(doc);
+        json_decref(doc);
+    }
+    vigil_free(json);
+    vigil_db_close(db);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("vigil %s\n", vigil_version());
+        return 0;
+    }
+    if (!strcmp(cmd, "load"))
+        return cmd_load(argc - 1, argv + 1);
+    if (!strcmp(cmd, "lists"))
+        return cmd_lists(argc - 1, argv + 1);
+    if (!strcmp(cmd, "show"))
+        return cmd_show(argc - 1, argv + 1);
+    fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
+    return 2;
+}

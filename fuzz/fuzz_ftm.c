@@ -1,0 +1,13 @@
+/*
+ * fuzz_ftm.c - libFuzzer target for the ftm list parser (see targets.h).
+ * Build and run: make fuzz. Its corpus, fuzz/corpus/ftm, is replayed by make test.
+ */
+#include "targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_one(VIGIL__FMT_FTM, data, size, size > 0 && (data[0] & 1));
+    return 0;
+}

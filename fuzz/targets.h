@@ -1,0 +1,80 @@
+/*
+ * targets.h - what the fuzz targets and the corpus replay share: run one
+ * input through one list parser, with a sink that serialises each entity as
+ * the store would. An input for the OFAC CSV set may hold several files
+ * separated by a line "=====" (sdn.csv first, then alt, add, comments).
+ */
+#ifndef VIGIL_FUZZ_TARGETS_H
+#define VIGIL_FUZZ_TARGETS_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int fuzz_sink(vigil__parse *p, json_t *e)
+{
+    (void)p;
+    if (e) {
+        char *s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+        free(s);
+    }
+    return 0;
+}
+
+__attribute__((unused)) static const struct {
+    const char *name;
+    vigil__format fmt;
+} fuzz_formats[] = {
+    {"eu", VIGIL__FMT_EU_FSF},         {"un", VIGIL__FMT_UN_SC},
+    {"uk", VIGIL__FMT_UK},             {"ofac_xml", VIGIL__FMT_OFAC_XML},
+    {"ofac_csv", VIGIL__FMT_OFAC_CSV_SDN}, {"ftm", VIGIL__FMT_FTM},
+    {"detect", VIGIL__FMT_UNKNOWN},
+};
+
+/* Runs data through the parser of fmt (VIGIL__FMT_UNKNOWN: detect it first).
+ * Returns the parser's result; a crash or leak is what the fuzzer looks for. */
+static int fuzz_one(vigil__format fmt, const uint8_t *data, size_t size, int lenient)
+{
+    /* a NUL-terminated copy, as vigil__read_file gives the parsers */
+    char *buf = malloc(size + 1);
+    if (!buf)
+        return 0;
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+    vigil__file files[4];
+    size_t n = 0;
+    if (fmt == VIGIL__FMT_UNKNOWN)
+        fmt = vigil__detect(buf, size);
+    if (fmt == VIGIL__FMT_OFAC_CSV_SDN) {
+        static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
+        char *start = buf;
+        for (;;) {
+            char *sep = n < 3 ? strstr(start, "\n=====\n") : NULL;
+            files[n].path = names[n];
+            files[n].data = start;
+            files[n].len = sep ? (size_t)(sep + 1 - start) : size - (size_t)(start - buf);
+            n++;
+            if (!sep)
+                break;
+            start = sep + 7;
+        }
+    } else {
+        files[0].path = "fuzz-input";
+        files[0].data = buf;
+        files[0].len = size;
+        n = 1;
+    }
+    vigil__parse p;
+    memset(&p, 0, sizeof(p));
+    p.files = files;
+    p.nfiles = n;
+    p.lenient = lenient != 0;
+    p.sink = fuzz_sink;
+    int rc = vigil__parse_run(&p, fmt);
+    free(buf);
+    return rc;
+}
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * vigil.h - the only public header of libvigil, the sanctions screening engine.
+ *
+ * Conventions (docs/architecture.md):
+ * - Handles are opaque (vigil_db *). Closing or freeing NULL is a no-op.
+ * - Functions that can fail return a vigil_rc: VIGIL_OK (0) or a negative code
+ *   from the table below. The handle then holds a message saying where and why
+ *   (vigil_errmsg); for list files it names the file and line.
+ * - The library never prints, never exits and never aborts on bad input.
+ * - Every returned buffer says who frees it.
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_VERSION "0.1.0"
+
+/* Result codes. Negative, one table; vigil_strerror() names each. */
+typedef enum vigil_rc {
+    VIGIL_OK = 0,
+    VIGIL_ERR_NOMEM = -1,     /* out of memory */
+    VIGIL_ERR_IO = -2,        /* a file could not be opened or read */
+    VIGIL_ERR_FORMAT = -3,    /* a list file is malformed or of an unknown format */
+    VIGIL_ERR_DB = -4,        /* the database failed or is not a vigil database */
+    VIGIL_ERR_NOTFOUND = -5,  /* no such entity, version or source */
+    VIGIL_ERR_ARG = -6,       /* a bad argument from the caller */
+    VIGIL_ERR_LIMIT = -7      /* input larger than a documented bound */
+} vigil_rc;
+
+/* Returns a static string naming rc; never NULL, never freed. */
+const char *vigil_strerror(int rc);
+
+/* The version of the library, a static string. */
+const char *vigil_version(void);
+
+/* ---------------------------------------------------------------- database */
+
+typedef struct vigil_db vigil_db;
+
+/* Open flags. */
+#define VIGIL_OPEN_READONLY 0x1 /* never write; fails if the file does not exist */
+
+/*
+ * Opens (and with write access creates) the vigil database at path.
+ * On success *out is a handle the caller frees with vigil_db_close.
+ * On failure *out is still set when memory allowed it, so that vigil_errmsg
+ * can say why; the caller closes it all the same.
+ */
+int vigil_db_open(const char *path, int flags, vigil_db **out);
+
+/* Closes the handle and frees it. NULL is a no-op. */
+void vigil_db_close(vigil_db *db);
+
+/* The message of the last failure on db: a string owned by db, valid until the
+ * next call on db. "" when there was none. db NULL gives a static string. */
+const char *vigil_errmsg(const vigil_db *db);
+
+/* ------------------------------------------------------------ list versions */
+
+/* One list version held in the database (or just loaded). */
+typedef struct vigil_list_version {
+    int64_t id;              /* version id, increasing with every load */
+    char source[16];         /* "eu", "un", "uk", "ofac", "ftm" */
+    char format[32];         /* e.g. "eu-fsf-xml", "ofac-sdn-csv" */
+    char sha256[65];         /* hex digest of the file content (all files of a set) */
+    char published[32];      /* publication date from the file, "" when it has none */
+    char loaded_at[32];      /* UTC, ISO 8601 */
+    char files[512];         /* the file name(s) as given, ";"-separated, cut to fit */
+    int64_t entities;        /* all entities */
+    int64_t persons, organizations, vessels, airplanes;
+    int64_t skipped;         /* records skipped in lenient mode */
+    int is_new;              /* from vigil_load: 1 new version, 0 content already held */
+} vigil_list_version;
+
+/* Options of vigil_load; zero-initialise, then set what you need. */
+typedef struct vigil_load_options {
+    /* Records without an id or a name are skipped and counted instead of
+     * failing the load. Malformed files always fail. */
+    int lenient;
+    /* Overrides the publication date for files that carry none (OFAC CSV):
+     * "YYYY-MM-DD", or NULL. */
+    const char *published;
+} vigil_load_options;
+
+/*
+ * Loads list files into db. Each path is a list file, or a folder: an OFAC
+ * legacy CSV set (sdn.csv with alt.csv, add.csv, sdn_comments.csv) or a folder
+ * whose list files are read in name order (recursively). Formats are detected
+ * from the content. Every file or CSV set becomes one new version of its
+ * source, unless that source already holds a version with the same content.
+ *
+ * All paths load in one transaction: on any failure nothing is written and
+ * vigil_errmsg says which file and line and why.
+ *
+ * On success *versions (may be NULL) receives an array of *n entries, one per
+ * file or set, which the caller frees with vigil_free.
+ */
+int vigil_load(vigil_db *db, const char *const *paths, size_t npaths,
+               const vigil_load_options *opt, vigil_list_version **versions, size_t *n);
+
+/*
+ * Lists the versions held, oldest first. *versions is an array of *n entries
+ * the caller frees with vigil_free (NULL when n is 0).
+ */
+int vigil_versions(vigil_db *db, vigil_list_version **versions, size_t *n);
+
+/*
+ * Returns one entity as a JSON document (docs/lists.md, "entity model") with
+ * a "version" member naming the list version it comes from. version_id 0 means
+ * the latest version of the source that holds it. *json is NUL-terminated,
+ * freed by the caller with vigil_free.
+ */
+int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
+                      int64_t version_id, char **json);
+
+/* Frees memory returned by the library. NULL is a no-op. */
+void vigil_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_H */

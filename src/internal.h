@@ -1,0 +1,213 @@
+/*
+ * internal.h - declarations shared inside libvigil (vigil__ prefix).
+ *
+ * The pieces: a per-record arena (util/arena.c), text helpers (util/text.c),
+ * the entity model built as a JSON document (model/entity.c, model/date.c,
+ * model/country.c), one parser per list format (lists/ files) feeding a sink that
+ * the store implements (store/store.c). Design notes: docs/lists.md.
+ */
+#ifndef VIGIL_INTERNAL_H
+#define VIGIL_INTERNAL_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil.h"
+
+/* Bounds on input (rule 4: every buffer that grows from input has one). */
+#define VIGIL__MAX_FILE_BYTES ((size_t)1 << 30)   /* one list file: 1 GiB */
+#define VIGIL__MAX_FIELD_BYTES ((size_t)256 * 1024) /* one field value */
+#define VIGIL__MAX_LINE_BYTES ((size_t)4 << 20)   /* one CSV or JSON line */
+#define VIGIL__ERRMSG 512
+
+#if defined(__GNUC__)
+#define VIGIL__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VIGIL__PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------------ arena */
+
+/* A bump allocator for strings that live as long as one record. */
+typedef struct vigil__arena {
+    struct vigil__chunk *head;
+} vigil__arena;
+
+/* Returns a copy of s[0..n) NUL-terminated in the arena, or NULL on OOM. */
+char *vigil__arena_strndup(vigil__arena *a, const char *s, size_t n);
+/* Frees everything allocated since the arena was empty; the arena stays usable. */
+void vigil__arena_reset(vigil__arena *a);
+
+/* ------------------------------------------------------------------- text */
+
+/* Trims ASCII and Unicode white space at both ends and folds inner runs of
+ * white space (including newlines) to one space, in place. Returns s. */
+char *vigil__squeeze(char *s);
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0; on 0,
+ * *bad is the offset of the first bad byte. */
+int vigil__utf8_valid(const char *s, size_t n, size_t *bad);
+/* ASCII case-insensitive equality / prefix test. */
+int vigil__ieq(const char *a, const char *b);
+int vigil__iprefix(const char *s, const char *prefix);
+/* Unicode NFC of s, as a malloc'd string the caller frees; NULL on error. */
+char *vigil__nfc(const char *s);
+/* The ICU script name ("Latin", "Cyrillic", ...) of the first letter of s
+ * whose script is not Common/Inherited; "" when s has none. Static string. */
+const char *vigil__script_of(const char *s);
+/* Line number (1-based) of byte offset off in data. */
+size_t vigil__line_at(const char *data, size_t len, size_t off);
+
+/* ------------------------------------------------------------------ dates */
+
+/* A date as lists give it: any of year, month and day may be unknown (0).
+ * year_to is set for ranges ("1960 to 1962"); circa for approximate dates. */
+typedef struct vigil__date {
+    int year, month, day;
+    int year_to;
+    bool circa;
+} vigil__date;
+
+/* Parses the date forms of the lists: "1968-11-12", "12/11/1967",
+ * "dd/mm/1968", "1968", "Nov 1968", "12 Nov 1968", "circa 1960", "Approximately
+ * 1960", "1960 to 1962", "between 1960 and 1962". Returns 1 and fills *d when
+ * a year was found and every part is in range, 0 otherwise. */
+int vigil__date_parse(const char *s, vigil__date *d);
+/* Writes the ISO form ("1968", "1968-11", "1968-11-12") into buf (>= 11). */
+void vigil__date_iso(const vigil__date *d, char *buf, size_t size);
+
+/* --------------------------------------------------------------- countries */
+
+/* ISO 3166-1 alpha-2 code (upper case, static string) for a country as the
+ * lists write it: a code ("IQ", "IRQ"), an English name or a list's own form
+ * ("Iran (Islamic Republic of)", "Korea, North", "Russia"). NULL when unknown.
+ * Thread-safe after the first call. */
+const char *vigil__country_code(const char *name);
+
+/* ------------------------------------------------------------- the entity */
+
+/* Schemas of screenable entities (docs/lists.md). */
+extern const char *const vigil__schemas[];
+/* The canonical spelling of a schema name, or NULL if it is not one of ours. */
+const char *vigil__schema_canonical(const char *s);
+
+/* An entity is a JSON object built only through these functions, so that every
+ * list gives the same shape. Each adder ignores NULL or empty values, squeezes
+ * white space, and adds nothing twice. They return 0, or -1 when the value was
+ * refused (over VIGIL__MAX_FIELD_BYTES, or out of memory). */
+json_t *vigil__ent_new(const char *source, const char *source_id, const char *schema);
+int vigil__ent_name(json_t *e, const char *name, const char *kind, const char *lang);
+/* A name with its parts; parts may be NULL. Adds nothing when name is empty. */
+int vigil__ent_name_parts(json_t *e, const char *name, const char *kind, const char *lang,
+                          const char *first, const char *middle, const char *last,
+                          const char *strength);
+int vigil__ent_birth_date(json_t *e, const char *text);
+int vigil__ent_birth_date_parts(json_t *e, const vigil__date *d, const char *text);
+int vigil__ent_birth_place(json_t *e, const char *place, const char *country);
+/* Country as text or code; resolved to ISO alpha-2 where known. */
+int vigil__ent_nationality(json_t *e, const char *country);
+int vigil__ent_country(json_t *e, const char *country);
+int vigil__ent_gender(json_t *e, const char *gender);
+int vigil__ent_identifier(json_t *e, const char *type, const char *number,
+                          const char *country, const char *note);
+int vigil__ent_address(json_t *e, const char *text, const char *country);
+/* Adds value to the string array key ("programmes", "legal_basis", "remarks",
+ * "positions", "titles", "un_references", ...). */
+int vigil__ent_list(json_t *e, const char *key, const char *value);
+/* Sets the string member key ("listed_on", "reference", "imo", "flag", ...);
+ * a second value for the same key is kept in "<key>_other" instead. */
+int vigil__ent_set(json_t *e, const char *key, const char *value);
+/* NULL when the entity is complete enough to store, else the reason. */
+const char *vigil__ent_check(const json_t *e);
+/* Identifier type canonical name for a list's document type text. Static. */
+const char *vigil__id_type(const char *text);
+
+/* ----------------------------------------------------------------- parsing */
+
+typedef struct vigil__parse vigil__parse;
+
+/* Receives each parsed entity. Returns 0, or a vigil_rc to stop parsing (the
+ * sink has then set p->err). The entity stays the parser's. */
+typedef int (*vigil__sink_fn)(vigil__parse *p, json_t *entity);
+
+/* FTM delta operations handed to the sink besides plain entities. */
+typedef enum { VIGIL__OP_PUT = 0, VIGIL__OP_DEL = 1 } vigil__op;
+
+typedef struct vigil__file {
+    const char *path;  /* as given, for messages */
+    const char *data;  /* whole content */
+    size_t len;
+} vigil__file;
+
+struct vigil__parse {
+    /* in */
+    const vigil__file *files; /* one, or an OFAC CSV set */
+    size_t nfiles;
+    bool lenient;
+    vigil__sink_fn sink;
+    void *sink_ctx;
+    /* out */
+    char published[32];       /* publication date found in the file, ISO */
+    bool is_delta;            /* FTM delta: entities are operations */
+    vigil__op op;             /* with is_delta: the operation of the entity */
+    const char *del_id;       /* with op DEL: the id (entity is NULL) */
+    int64_t skipped;          /* records skipped in lenient mode */
+    char first_skip[VIGIL__ERRMSG]; /* why the first one was skipped */
+    char err[VIGIL__ERRMSG];  /* "file:line: reason" when a parser fails */
+    /* the sink's line for messages: set by the parser before calling it */
+    const char *cur_path;
+    size_t cur_line;
+};
+
+/* Sets p->err to "path:line: fmt..." and returns VIGIL_ERR_FORMAT. */
+int vigil__parse_fail(vigil__parse *p, const char *path, size_t line, const char *fmt, ...)
+    VIGIL__PRINTF(4, 5);
+/* A record-level problem (no id, no name): in lenient mode counts it and
+ * returns 0, else fails like vigil__parse_fail. */
+int vigil__parse_skip(vigil__parse *p, const char *path, size_t line, const char *fmt, ...)
+    VIGIL__PRINTF(4, 5);
+/* Checks the entity, then hands it to the sink; frees it in every case. */
+int vigil__parse_emit(vigil__parse *p, json_t *e, const char *path, size_t line);
+
+/* The list formats. */
+typedef enum vigil__format {
+    VIGIL__FMT_UNKNOWN = 0,
+    VIGIL__FMT_EU_FSF,
+    VIGIL__FMT_UN_SC,
+    VIGIL__FMT_UK,
+    VIGIL__FMT_OFAC_XML,
+    VIGIL__FMT_OFAC_CSV_SDN,
+    VIGIL__FMT_OFAC_CSV_ALT,
+    VIGIL__FMT_OFAC_CSV_ADD,
+    VIGIL__FMT_OFAC_CSV_COMMENTS,
+    VIGIL__FMT_FTM,
+    VIGIL__FMT_OFAC_ADVANCED /* recognised, not read (docs/lists.md) */
+} vigil__format;
+
+/* Detects the format of a file from its first bytes. */
+vigil__format vigil__detect(const char *data, size_t len);
+const char *vigil__format_name(vigil__format f);
+/* The source of a format: "eu", "un", "uk", "ofac", "ftm". */
+const char *vigil__format_source(vigil__format f);
+
+int vigil__parse_eu(vigil__parse *p);
+int vigil__parse_un(vigil__parse *p);
+int vigil__parse_uk(vigil__parse *p);
+int vigil__parse_ofac_xml(vigil__parse *p);
+/* files: sdn.csv first, then any of alt, add, comments (detected). */
+int vigil__parse_ofac_csv(vigil__parse *p);
+int vigil__parse_ftm(vigil__parse *p);
+
+/* Runs the parser for a detected format. */
+int vigil__parse_run(vigil__parse *p, vigil__format f);
+
+/* Reads a whole file (bounded by VIGIL__MAX_FILE_BYTES) into a malloc'd buffer
+ * (NUL-terminated, *len without it). Returns 0 or a vigil_rc with msg set. */
+int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size_t msgsize);
+
+/* Hex SHA-256 of the files, in order, into hex[65]. */
+int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65]);
+
+#endif

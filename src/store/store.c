@@ -1,0 +1,316 @@
+/*
+ * store.c - the embedded database (SQLite): opening, the schema, reading list
+ * versions and entities. Loading is in load.c. Design: docs/store.md.
+ *
+ * Every list version is kept. An entity's document is stored once per
+ * distinct content (entity_doc, keyed by its SHA-256), and each version names
+ * the documents it holds (version_entity), so a weekly list that changes by a
+ * few entries costs a few rows, and a diff between versions is a join.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+#define SCHEMA_VERSION "1"
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS list_version("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  format TEXT NOT NULL,"
+    "  files TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  published TEXT,"
+    "  loaded_at TEXT NOT NULL,"
+    "  entities INTEGER NOT NULL DEFAULT 0,"
+    "  persons INTEGER NOT NULL DEFAULT 0,"
+    "  organizations INTEGER NOT NULL DEFAULT 0,"
+    "  vessels INTEGER NOT NULL DEFAULT 0,"
+    "  airplanes INTEGER NOT NULL DEFAULT 0,"
+    "  skipped INTEGER NOT NULL DEFAULT 0,"
+    "  parent_id INTEGER REFERENCES list_version(id));"
+    "CREATE INDEX IF NOT EXISTS list_version_source ON list_version(source, sha256);"
+    "CREATE TABLE IF NOT EXISTS entity_doc("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  schema TEXT NOT NULL,"
+    "  doc TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS version_entity("
+    "  version_id INTEGER NOT NULL REFERENCES list_version(id),"
+    "  source_id TEXT NOT NULL,"
+    "  doc_sha256 TEXT NOT NULL REFERENCES entity_doc(sha256),"
+    "  PRIMARY KEY(version_id, source_id)) WITHOUT ROWID;";
+
+int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(db->errmsg, sizeof(db->errmsg), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int vigil__db_sqlfail(vigil_db *db, const char *what)
+{
+    return vigil__db_fail(db, VIGIL_ERR_DB, "%s: %s", what,
+                          db->sql ? sqlite3_errmsg(db->sql) : "no database");
+}
+
+const char *vigil_strerror(int rc)
+{
+    switch (rc) {
+    case VIGIL_OK:
+        return "ok";
+    case VIGIL_ERR_NOMEM:
+        return "out of memory";
+    case VIGIL_ERR_IO:
+        return "i/o error";
+    case VIGIL_ERR_FORMAT:
+        return "bad list file";
+    case VIGIL_ERR_DB:
+        return "database error";
+    case VIGIL_ERR_NOTFOUND:
+        return "not found";
+    case VIGIL_ERR_ARG:
+        return "bad argument";
+    case VIGIL_ERR_LIMIT:
+        return "over a limit";
+    default:
+        return "unknown error";
+    }
+}
+
+const char *vigil_version(void)
+{
+    return VIGIL_VERSION;
+}
+
+const char *vigil_errmsg(const vigil_db *db)
+{
+    return db ? db->errmsg : "no database handle";
+}
+
+void vigil_free(void *p)
+{
+    free(p);
+}
+
+static int check_schema(vigil_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key='schema'", -1, &st,
+                                NULL);
+    if (rc != SQLITE_OK) {
+        if (rc == SQLITE_NOTADB)
+            return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database: %s",
+                                  sqlite3_errmsg(db->sql));
+        return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database (%s)",
+                              sqlite3_errmsg(db->sql));
+    }
+    rc = sqlite3_step(st);
+    int ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION) == 0;
+    sqlite3_finalize(st);
+    if (!ok)
+        return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database of schema %s", SCHEMA_VERSION);
+    return VIGIL_OK;
+}
+
+int vigil_db_open(const char *path, int flags, vigil_db **out)
+{
+    *out = NULL;
+    if (!path)
+        return VIGIL_ERR_ARG;
+    vigil_db *db = calloc(1, sizeof(*db));
+    if (!db)
+        return VIGIL_ERR_NOMEM;
+    *out = db;
+    db->readonly = (flags & VIGIL_OPEN_READONLY) != 0;
+    int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK)
+        return vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot open database: %s", path,
+                              db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+    sqlite3_busy_timeout(db->sql, 10000);
+    sqlite3_exec(db->sql, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    if (!db->readonly) {
+        char *err = NULL;
+        /* The schema is created only in an empty database or ours. */
+        sqlite3_stmt *st = NULL;
+        int n = -1;
+        if (sqlite3_prepare_v2(db->sql,
+                               "SELECT count(*) FROM sqlite_master WHERE name NOT IN "
+                               "('meta','list_version','list_version_source','entity_doc',"
+                               "'version_entity') AND name NOT LIKE 'sqlite_%'",
+                               -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (n != 0)
+            return vigil__db_fail(db, VIGIL_ERR_DB, "%s: not a vigil database%s%s", path,
+                                  n < 0 ? ": " : " (it holds other tables)",
+                                  n < 0 ? sqlite3_errmsg(db->sql) : "");
+        if (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+                         NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
+            sqlite3_exec(db->sql,
+                         "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION
+                         "')",
+                         NULL, NULL, &err) != SQLITE_OK) {
+            vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot set up the database: %s", path,
+                           err ? err : sqlite3_errmsg(db->sql));
+            sqlite3_free(err);
+            return VIGIL_ERR_DB;
+        }
+    }
+    int rc = check_schema(db);
+    if (rc != VIGIL_OK) {
+        char msg[sizeof(db->errmsg)];
+        snprintf(msg, sizeof(msg), "%s", db->errmsg);
+        return vigil__db_fail(db, rc, "%s: %s", path, msg);
+    }
+    return VIGIL_OK;
+}
+
+void vigil_db_close(vigil_db *db)
+{
+    if (!db)
+        return;
+    sqlite3_close_v2(db->sql);
+    free(db);
+}
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+void vigil__version_row(sqlite3_stmt *st, int c, vigil_list_version *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->id = sqlite3_column_int64(st, c);
+    copy_col(v->source, sizeof(v->source), st, c + 1);
+    copy_col(v->format, sizeof(v->format), st, c + 2);
+    copy_col(v->sha256, sizeof(v->sha256), st, c + 3);
+    copy_col(v->published, sizeof(v->published), st, c + 4);
+    copy_col(v->loaded_at, sizeof(v->loaded_at), st, c + 5);
+    copy_col(v->files, sizeof(v->files), st, c + 6);
+    v->entities = sqlite3_column_int64(st, c + 7);
+    v->persons = sqlite3_column_int64(st, c + 8);
+    v->organizations = sqlite3_column_int64(st, c + 9);
+    v->vessels = sqlite3_column_int64(st, c + 10);
+    v->airplanes = sqlite3_column_int64(st, c + 11);
+    v->skipped = sqlite3_column_int64(st, c + 12);
+}
+
+int vigil_versions(vigil_db *db, vigil_list_version **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!db)
+        return VIGIL_ERR_ARG;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "SELECT " VIGIL__VERSION_COLS " FROM list_version ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "listing versions");
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            vigil_list_version *nv = realloc(*out, cap * sizeof(**out));
+            if (!nv) {
+                sqlite3_finalize(st);
+                free(*out);
+                *out = NULL;
+                *n = 0;
+                return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+            }
+            *out = nv;
+        }
+        vigil__version_row(st, 0, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return vigil__db_sqlfail(db, "listing versions");
+    }
+    return VIGIL_OK;
+}
+
+int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
+                      int64_t version_id, char **json)
+{
+    *json = NULL;
+    if (!db || !source || !source_id)
+        return VIGIL_ERR_ARG;
+    sqlite3_stmt *st = NULL;
+    int64_t vid = version_id;
+    if (vid == 0) {
+        /* the current version of the source: its latest */
+        if (sqlite3_prepare_v2(db->sql, "SELECT max(id) FROM list_version WHERE source=?", -1, &st,
+                               NULL) != SQLITE_OK)
+            return vigil__db_sqlfail(db, "finding the current version");
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            vid = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (vid == 0)
+            return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no version of list \"%s\" is loaded",
+                                  source);
+    }
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT d.doc, " VIGIL__VERSION_COLS " FROM version_entity ve "
+                           "JOIN entity_doc d ON d.sha256 = ve.doc_sha256 "
+                           "JOIN list_version v ON v.id = ve.version_id "
+                           "WHERE ve.version_id = ? AND v.source = ? AND ve.source_id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "reading an entity");
+    sqlite3_bind_int64(st, 1, vid);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, source_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return vigil__db_sqlfail(db, "reading an entity");
+        /* say where it was last seen, if anywhere */
+        int64_t last = 0;
+        if (sqlite3_prepare_v2(db->sql,
+                               "SELECT max(v.id) FROM version_entity ve JOIN list_version v ON "
+                               "v.id = ve.version_id WHERE v.source = ? AND ve.source_id = ?",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, source_id, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                last = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        if (last)
+            return vigil__db_fail(db, VIGIL_ERR_NOTFOUND,
+                                  "%s:%s is not in version %lld of %s; version %lld holds it",
+                                  source, source_id, (long long)vid, source, (long long)last);
+        return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "%s:%s is not in version %lld", source,
+                              source_id, (long long)vid);
+    }
+    json_error_t jerr;
+    json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, &jerr);
+    vigil_list_version v;
+    vigil__version_row(st, 1, &v);
+    sqlite3_finalize(st);
+    if (!doc)
+        return vigil__db_fail(db, VIGIL_ERR_DB, "stored entity %s:%s is corrupt: %s", source,
+                              source_id, jerr.text);
+    json_t *ver = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)v.id,
+                            "source", v.source, "format", v.format, "published", v.published,
+                            "loaded_at", v.loaded_at, "sha256", v.sha256, "files", v.files);
+    json_object_set_new(doc, "version", ver);
+    *json = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    return *json ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+}

@@ -1,0 +1,28 @@
+/*
+ * store.h - the database handle, shared by the store's files.
+ */
+#ifndef VIGIL_STORE_H
+#define VIGIL_STORE_H
+
+#include <sqlite3.h>
+
+#include "../internal.h"
+
+struct vigil_db {
+    sqlite3 *sql;
+    int readonly;
+    char errmsg[1024];
+};
+
+/* Sets db->errmsg and returns rc. */
+int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...) VIGIL__PRINTF(3, 4);
+/* Sets db->errmsg from SQLite's message for what. Returns VIGIL_ERR_DB. */
+int vigil__db_sqlfail(vigil_db *db, const char *what);
+/* Fills v from a row of list_version selected with VIGIL__VERSION_COLS. */
+void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
+
+#define VIGIL__VERSION_COLS                                                                    \
+    "id, source, format, sha256, coalesce(published,''), loaded_at, files, entities, "         \
+    "persons, organizations, vessels, airplanes, skipped"
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * file.c - reading list files whole, and hashing their content.
+ *
+ * List files are read into memory whole: the largest official list (EU) is
+ * under 20 MB, and parsing from memory lets every parser report line numbers
+ * and lets the store hash exactly the bytes it parsed. The bound is
+ * VIGIL__MAX_FILE_BYTES.
+ */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../internal.h"
+
+int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size_t msgsize)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(msg, msgsize, "%s: cannot open: %s", path, strerror(errno));
+        return VIGIL_ERR_IO;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(msg, msgsize, "%s: not a regular file", path);
+        fclose(f);
+        return VIGIL_ERR_IO;
+    }
+    if ((uint64_t)st.st_size > VIGIL__MAX_FILE_BYTES) {
+        snprintf(msg, msgsize, "%s: %lld bytes, more than the %zu-byte limit for a list file",
+                 path, (long long)st.st_size, VIGIL__MAX_FILE_BYTES);
+        fclose(f);
+        return VIGIL_ERR_LIMIT;
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = malloc(size + 1);
+    if (!buf) {
+        snprintf(msg, msgsize, "%s: out of memory reading %zu bytes", path, size);
+        fclose(f);
+        return VIGIL_ERR_NOMEM;
+    }
+    size_t got = fread(buf, 1, size, f);
+    int rerr = ferror(f);
+    fclose(f);
+    if (rerr || got != size) {
+        snprintf(msg, msgsize, "%s: read error", path);
+        free(buf);
+        return VIGIL_ERR_IO;
+    }
+    buf[size] = '\0';
+    *data = buf;
+    *len = size;
+    return VIGIL_OK;
+}
+
+int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        return VIGIL_ERR_NOMEM;
+    int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = EVP_DigestUpdate(ctx, files[i].data, files[i].len);
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        return VIGIL_ERR_NOMEM;
+    for (unsigned int i = 0; i < mdlen && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[64] = '\0';
+    return VIGIL_OK;
+}
