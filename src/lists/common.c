@@ -147,7 +147,7 @@ vigil__format vigil__detect(const char *data, size_t len)
             return VIGIL__FMT_UK;
         if (strcmp(root, "sdnList") == 0)
             return VIGIL__FMT_OFAC_XML;
-        if (strcmp(root, "Sanctions") == 0)
+        if (strcmp(root, "sanctionsData") == 0 || strcmp(root, "Sanctions") == 0)
             return VIGIL__FMT_OFAC_ADVANCED;
         return VIGIL__FMT_UNKNOWN;
     }

@@ -83,6 +83,29 @@ static void fold(const char *s, char *key, size_t size)
 {
     size_t w = 0;
     int sep = 0;
+    const unsigned char *a = (const unsigned char *)s;
+    while (*a && *a < 0x80)
+        a++;
+    if (!*a) { /* ASCII: no marks to drop */
+        for (a = (const unsigned char *)s; *a && w + 5 < size; a++) {
+            if (isalnum(*a)) {
+                if (sep && w > 0)
+                    key[w++] = ' ';
+                sep = 0;
+                key[w++] = (char)tolower(*a);
+            } else if (*a == '&') {
+                if (w > 0)
+                    key[w++] = ' ';
+                memcpy(key + w, "and", 3);
+                w += 3;
+                sep = 1;
+            } else {
+                sep = 1;
+            }
+        }
+        key[w] = '\0';
+        return;
+    }
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
     UChar in[256], out[512];
@@ -197,6 +220,10 @@ static void build(void)
 const char *vigil__country_code(const char *name)
 {
     if (!name || !*name)
+        return NULL;
+    /* "na" in lower case is "not available" in the lists (NA, upper case, is
+     * Namibia) */
+    if (strcmp(name, "na") == 0 || vigil__ieq(name, "n/a"))
         return NULL;
     pthread_once(&once, build);
     if (!table)

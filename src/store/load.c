@@ -30,7 +30,7 @@ typedef struct {
     vigil_db *db;
     int64_t version_id;
     const char *source;
-    sqlite3_stmt *put_doc, *put_ve, *replace_ve, *del_ve;
+    sqlite3_stmt *get_doc, *put_doc, *put_ve, *replace_ve, *del_ve;
     int copied; /* delta: rows of the previous version copied */
     int64_t emitted;
 } sink_ctx;
@@ -168,8 +168,8 @@ static int sink(vigil__parse *p, json_t *e);
 static int copy_parent(sink_ctx *s)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = "INSERT INTO version_entity(version_id, source_id, doc_sha256) "
-                      "SELECT ?1, source_id, doc_sha256 FROM version_entity WHERE version_id = "
+    const char *sql = "INSERT INTO version_entity(version_id, source_id, doc_id) "
+                      "SELECT ?1, source_id, doc_id FROM version_entity WHERE version_id = "
                       "(SELECT max(id) FROM list_version WHERE source = ?2 AND id < ?1)";
     if (sqlite3_prepare_v2(s->db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(s->db, "copying the previous version");
@@ -207,19 +207,33 @@ static int sink(vigil__parse *p, json_t *e)
                                      sqlite3_errmsg(s->db->sql));
         return 0;
     }
-    char *doc = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+    /* Parsers add members in a fixed order, so the same record always gives
+     * the same text and hash; no key sorting needed. */
+    char *doc = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!doc)
         return vigil__parse_fail(p, p->cur_path, p->cur_line, "out of memory");
     vigil__file f = {NULL, doc, strlen(doc)};
     char hex[65];
     vigil__sha256_files(&f, 1, hex);
-    sqlite3_reset(s->put_doc);
-    sqlite3_bind_text(s->put_doc, 1, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->put_doc, 2, json_string_value(json_object_get(e, "schema")), -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(s->put_doc, 3, doc, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s->put_doc);
-    sqlite3_reset(s->put_doc);
+    /* the document is stored once, whichever versions hold it */
+    int64_t doc_id = 0;
+    sqlite3_reset(s->get_doc);
+    sqlite3_bind_text(s->get_doc, 1, hex, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s->get_doc);
+    if (rc == SQLITE_ROW) {
+        doc_id = sqlite3_column_int64(s->get_doc, 0);
+        rc = SQLITE_DONE;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(s->put_doc);
+        sqlite3_bind_text(s->put_doc, 1, hex, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s->put_doc, 2, json_string_value(json_object_get(e, "schema")), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(s->put_doc, 3, doc, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s->put_doc);
+        doc_id = sqlite3_last_insert_rowid(s->db->sql);
+        sqlite3_reset(s->put_doc);
+    }
+    sqlite3_reset(s->get_doc);
     free(doc);
     if (rc != SQLITE_DONE)
         return vigil__parse_fail(p, p->cur_path, p->cur_line, "database: %s",
@@ -229,7 +243,7 @@ static int sink(vigil__parse *p, json_t *e)
     sqlite3_reset(ve);
     sqlite3_bind_int64(ve, 1, s->version_id);
     sqlite3_bind_text(ve, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ve, 3, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ve, 3, doc_id);
     rc = sqlite3_step(ve);
     sqlite3_reset(ve);
     if (rc == SQLITE_CONSTRAINT)
@@ -276,14 +290,14 @@ static int finish_version(vigil_db *db, int64_t vid, const char *published, int6
     const char *sql =
         "UPDATE list_version SET published = nullif(?2, ''), skipped = ?3, "
         "entities = (SELECT count(*) FROM version_entity WHERE version_id = ?1), "
-        "persons = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.sha256 = "
-        "  ve.doc_sha256 WHERE ve.version_id = ?1 AND d.schema = 'Person'), "
-        "organizations = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.sha256 = "
-        "  ve.doc_sha256 WHERE ve.version_id = ?1 AND d.schema IN ('Organization','Company')), "
-        "vessels = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.sha256 = "
-        "  ve.doc_sha256 WHERE ve.version_id = ?1 AND d.schema = 'Vessel'), "
-        "airplanes = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.sha256 = "
-        "  ve.doc_sha256 WHERE ve.version_id = ?1 AND d.schema = 'Airplane') "
+        "persons = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.id = "
+        "  ve.doc_id WHERE ve.version_id = ?1 AND d.schema = 'Person'), "
+        "organizations = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.id = "
+        "  ve.doc_id WHERE ve.version_id = ?1 AND d.schema IN ('Organization','Company')), "
+        "vessels = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.id = "
+        "  ve.doc_id WHERE ve.version_id = ?1 AND d.schema = 'Vessel'), "
+        "airplanes = (SELECT count(*) FROM version_entity ve JOIN entity_doc d ON d.id = "
+        "  ve.doc_id WHERE ve.version_id = ?1 AND d.schema = 'Airplane') "
         "WHERE id = ?1";
     sqlite3_stmt *st = NULL;
     if (prepare(db, sql, &st) != VIGIL_OK)
@@ -365,15 +379,16 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
         }
     }
     if (rc == VIGIL_OK)
-        rc = prepare(db, "INSERT OR IGNORE INTO entity_doc(sha256, schema, doc) VALUES(?,?,?)",
-                     &s.put_doc);
+        rc = prepare(db, "SELECT id FROM entity_doc WHERE sha256 = ?", &s.get_doc);
+    if (rc == VIGIL_OK)
+        rc = prepare(db, "INSERT INTO entity_doc(sha256, schema, doc) VALUES(?,?,?)", &s.put_doc);
     if (rc == VIGIL_OK)
         rc = prepare(db,
-                     "INSERT INTO version_entity(version_id, source_id, doc_sha256) VALUES(?,?,?)",
+                     "INSERT INTO version_entity(version_id, source_id, doc_id) VALUES(?,?,?)",
                      &s.put_ve);
     if (rc == VIGIL_OK)
         rc = prepare(db,
-                     "INSERT OR REPLACE INTO version_entity(version_id, source_id, doc_sha256) "
+                     "INSERT OR REPLACE INTO version_entity(version_id, source_id, doc_id) "
                      "VALUES(?,?,?)",
                      &s.replace_ve);
     if (rc == VIGIL_OK)
@@ -411,6 +426,7 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
         out->is_new = 1;
     }
 done:
+    sqlite3_finalize(s.get_doc);
     sqlite3_finalize(s.put_doc);
     sqlite3_finalize(s.put_ve);
     sqlite3_finalize(s.replace_ve);

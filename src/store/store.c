@@ -35,13 +35,14 @@ static const char *const schema_sql =
     "  parent_id INTEGER REFERENCES list_version(id));"
     "CREATE INDEX IF NOT EXISTS list_version_source ON list_version(source, sha256);"
     "CREATE TABLE IF NOT EXISTS entity_doc("
-    "  sha256 TEXT PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL UNIQUE,"
     "  schema TEXT NOT NULL,"
-    "  doc TEXT NOT NULL) WITHOUT ROWID;"
+    "  doc TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS version_entity("
     "  version_id INTEGER NOT NULL REFERENCES list_version(id),"
     "  source_id TEXT NOT NULL,"
-    "  doc_sha256 TEXT NOT NULL REFERENCES entity_doc(sha256),"
+    "  doc_id INTEGER NOT NULL REFERENCES entity_doc(id),"
     "  PRIMARY KEY(version_id, source_id)) WITHOUT ROWID;";
 
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
@@ -152,7 +153,7 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
             return vigil__db_fail(db, VIGIL_ERR_DB, "%s: not a vigil database%s%s", path,
                                   n < 0 ? ": " : " (it holds other tables)",
                                   n < 0 ? sqlite3_errmsg(db->sql) : "");
-        if (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+        if (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", NULL,
                          NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
             sqlite3_exec(db->sql,
@@ -265,8 +266,8 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
                                   source);
     }
     if (sqlite3_prepare_v2(db->sql,
-                           "SELECT d.doc, " VIGIL__VERSION_COLS " FROM version_entity ve "
-                           "JOIN entity_doc d ON d.sha256 = ve.doc_sha256 "
+                           "SELECT d.doc, " VIGIL__VERSION_COLS_OF("v.") " FROM version_entity ve "
+                           "JOIN entity_doc d ON d.id = ve.doc_id "
                            "JOIN list_version v ON v.id = ve.version_id "
                            "WHERE ve.version_id = ? AND v.source = ? AND ve.source_id = ?",
                            -1, &st, NULL) != SQLITE_OK)

@@ -21,8 +21,12 @@ int vigil__db_sqlfail(vigil_db *db, const char *what);
 /* Fills v from a row of list_version selected with VIGIL__VERSION_COLS. */
 void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
 
-#define VIGIL__VERSION_COLS                                                                    \
-    "id, source, format, sha256, coalesce(published,''), loaded_at, files, entities, "         \
-    "persons, organizations, vessels, airplanes, skipped"
+/* The list_version columns vigil__version_row reads, with a table prefix
+ * such as "v." (or "") for joins. */
+#define VIGIL__VERSION_COLS_OF(t)                                                              \
+    t "id, " t "source, " t "format, " t "sha256, coalesce(" t "published,''), " t             \
+      "loaded_at, " t "files, " t "entities, " t "persons, " t "organizations, " t "vessels, " \
+      t "airplanes, " t "skipped"
+#define VIGIL__VERSION_COLS VIGIL__VERSION_COLS_OF("")
 
 #endif

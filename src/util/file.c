@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,22 +58,37 @@ int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size
     return VIGIL_OK;
 }
 
+/* OpenSSL 3 looks the digest up on every EVP_sha256() use unless it is
+ * fetched once; fetched lazily, kept for the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static void fetch_sha256(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
+    pthread_once(&sha256_once, fetch_sha256);
+    if (!sha256_md)
+        return VIGIL_ERR_NOMEM;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
         return VIGIL_ERR_NOMEM;
-    int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    int ok = EVP_DigestInit_ex(ctx, sha256_md, NULL);
     for (size_t i = 0; ok && i < n; i++)
         ok = EVP_DigestUpdate(ctx, files[i].data, files[i].len);
     ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
     if (!ok)
         return VIGIL_ERR_NOMEM;
-    for (unsigned int i = 0; i < mdlen && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < mdlen && i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
     hex[64] = '\0';
     return VIGIL_OK;
 }

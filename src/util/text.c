@@ -130,6 +130,17 @@ int vigil__iprefix(const char *s, const char *prefix)
 
 char *vigil__nfc(const char *s)
 {
+    size_t len = strlen(s);
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = 0;
+    while (k < len && u[k] < 0x80)
+        k++;
+    if (k == len) { /* ASCII is NFC already: most list values are */
+        char *copy = malloc(len + 1);
+        if (copy)
+            memcpy(copy, s, len + 1);
+        return copy;
+    }
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
     if (U_FAILURE(st))

@@ -1,0 +1,106 @@
+/*
+ * test.h - the test harness: checks that print both sides, tests registered
+ * in one list (TEST_LIST below), one runner (main.c) that prints
+ * "N passed, M failed". Each test is a function; it passes when none of its
+ * checks failed.
+ */
+#ifndef VIGIL_TEST_H
+#define VIGIL_TEST_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vigil.h"
+
+extern int test_failures; /* failed checks in the running test */
+
+void test_fail(const char *file, int line, const char *fmt, ...) VIGIL__PRINTF(3, 4);
+
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        if (!(cond))                                                                           \
+            test_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond);                          \
+    } while (0)
+
+#define CHECK_INT(a, b)                                                                        \
+    do {                                                                                       \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
+        if (a_ != b_)                                                                          \
+            test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, a_, b_);           \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                        \
+    do {                                                                                       \
+        const char *a_ = (a), *b_ = (b);                                                       \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0)                                                 \
+            test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,                \
+                      a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                 \
+    } while (0)
+
+#define CHECK_CONTAINS(hay, needle)                                                            \
+    do {                                                                                       \
+        const char *h_ = (hay), *n_ = (needle);                                                \
+        if (!h_ || !strstr(h_, n_))                                                            \
+            test_fail(__FILE__, __LINE__, "%s contains \"%s\": it is \"%s\"", #hay, n_,        \
+                      h_ ? h_ : "(null)");                                                     \
+    } while (0)
+
+/* Helpers (helpers.c). */
+const char *shared_path(const char *rel); /* $SHARED/rel in a static ring buffer */
+char *temp_db_path(void);                 /* a fresh path; remove_db() removes its files */
+void remove_db(char *path);               /* and frees path */
+/* Opens a fresh database and loads the paths; NULL (with a failed check) on error. */
+vigil_db *load_fresh(char **path, const char *const *paths, size_t n, int lenient);
+/* The entity as JSON (from vigil_entity_json), or NULL with a failed check. */
+json_t *entity(vigil_db *db, const char *source, const char *id);
+/* Writes data to a new temporary file whose name ends in suffix; returns its path. */
+char *temp_file(const char *suffix, const char *data, size_t len);
+/* Array member `key` of o contains a string equal to s / an object whose
+ * member field equals s. */
+int has_string(json_t *o, const char *key, const char *s);
+int has_object(json_t *o, const char *key, const char *field, const char *s);
+/* Number of versions and of version_entity rows, to see a database unchanged. */
+void db_counts(vigil_db *db, long long *versions, long long *rows);
+
+/* Every test, once. X(name) */
+#define TEST_LIST(X)                                                                           \
+    X(test_squeeze)                                                                            \
+    X(test_utf8_valid)                                                                         \
+    X(test_nfc_and_script)                                                                     \
+    X(test_dates_golden)                                                                       \
+    X(test_countries_golden)                                                                   \
+    X(test_id_types)                                                                           \
+    X(test_detect_real_files)                                                                  \
+    X(test_un_counts_and_qdi276)                                                               \
+    X(test_eu_full_counts_and_bastrykin)                                                       \
+    X(test_eu_fragment_putin)                                                                  \
+    X(test_eu_sample_strict_refused)                                                           \
+    X(test_eu_sample_lenient)                                                                  \
+    X(test_uk_counts_and_name_types)                                                           \
+    X(test_uk_sample_details)                                                                  \
+    X(test_ofac_2022_counts_and_remarks)                                                       \
+    X(test_ofac_csv_files_given_together)                                                      \
+    X(test_ofac_xml_consolidated)                                                              \
+    X(test_ofac_advanced_refused)                                                              \
+    X(test_ftm_entities)                                                                       \
+    X(test_ftm_delta)                                                                          \
+    X(test_same_content_no_new_version)                                                        \
+    X(test_versions_kept_and_current)                                                          \
+    X(test_bad_malformed_xml)                                                                  \
+    X(test_bad_truncated_file)                                                                 \
+    X(test_bad_unknown_format)                                                                 \
+    X(test_bad_invalid_utf8)                                                                   \
+    X(test_bad_entity_without_name)                                                            \
+    X(test_bad_huge_field)                                                                     \
+    X(test_bad_csv_rows)                                                                       \
+    X(test_bad_json_lines)                                                                     \
+    X(test_bad_input_keeps_database)                                                           \
+    X(test_not_a_vigil_database)                                                               \
+    X(test_show_missing_entity)
+
+#define DECLARE_TEST(name) void name(void);
+TEST_LIST(DECLARE_TEST)
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * test_units.c - unit tests of the small pieces: text helpers, dates,
+ * countries, identifier types, format detection. Dates and countries are
+ * golden tables in tests/data/.
+ */
+#include <stdlib.h>
+
+#include "test.h"
+
+void test_squeeze(void)
+{
+    char a[] = "  Saddam \t Hussein\nAl-Tikriti  ";
+    CHECK_STR(vigil__squeeze(a), "Saddam Hussein Al-Tikriti");
+    char b[] = "\xC2\xA0Jal\xC2\xA0Vahini\xE2\x80\x83";
+    CHECK_STR(vigil__squeeze(b), "Jal Vahini");
+    char c[] = "   ";
+    CHECK_STR(vigil__squeeze(c), "");
+}
+
+void test_utf8_valid(void)
+{
+    size_t bad = 99;
+    CHECK(vigil__utf8_valid("Бастрыкин", strlen("Бастрыкин"), &bad));
+    CHECK(!vigil__utf8_valid("ab\xC3", 3, &bad));
+    CHECK_INT(bad, 2);
+    CHECK(!vigil__utf8_valid("ab\xC0\xAF", 4, &bad)); /* overlong */
+    CHECK(!vigil__utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
+    CHECK(!vigil__utf8_valid("\xFF", 1, &bad));
+    CHECK(vigil__utf8_valid("\xF0\x9F\x98\x80", 4, &bad));
+}
+
+void test_nfc_and_script(void)
+{
+    char *s = vigil__nfc("Orba\xCC\x81n"); /* a + combining acute */
+    CHECK_STR(s, "Orb\xC3\xA1n");
+    free(s);
+    CHECK_STR(vigil__script_of("Алексaндр"), "Cyrillic"); /* homoglyph a inside */
+    CHECK_STR(vigil__script_of("صدام حسين"), "Arabic");
+    CHECK_STR(vigil__script_of("12 Main St"), "Latin");
+    CHECK_STR(vigil__script_of("123"), "");
+}
+
+/* Splits a tab-separated line in place into at most n fields. */
+static int split_tabs(char *line, char **f, int n)
+{
+    int k = 0;
+    f[k++] = line;
+    for (char *p = line; *p && k < n; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[k++] = p + 1;
+        }
+    for (int i = 0; i < k; i++)
+        f[i][strcspn(f[i], "\r\n")] = '\0';
+    return k;
+}
+
+void test_dates_golden(void)
+{
+    FILE *f = fopen("tests/data/dates.tsv", "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    char line[512];
+    int cases = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (line[0] == '#')
+            continue;
+        char *fld[4] = {"", "", "", ""};
+        split_tabs(line, fld, 4);
+        vigil__date d;
+        int ok = vigil__date_parse(fld[0], &d);
+        cases++;
+        if (strcmp(fld[1], "-") == 0) {
+            if (ok)
+                test_fail(__FILE__, __LINE__, "\"%s\" parsed, expected no date", fld[0]);
+            continue;
+        }
+        if (!ok) {
+            test_fail(__FILE__, __LINE__, "\"%s\" did not parse, expected %s", fld[0], fld[1]);
+            continue;
+        }
+        char iso[16], to[8] = "";
+        vigil__date_iso(&d, iso, sizeof(iso));
+        if (d.year_to)
+            snprintf(to, sizeof(to), "%d", d.year_to);
+        if (strcmp(iso, fld[1]) || strcmp(to, fld[2]) || d.circa != (strcmp(fld[3], "circa") == 0))
+            test_fail(__FILE__, __LINE__, "\"%s\": got %s/%s/%s, expected %s/%s/%s", fld[0], iso,
+                      to, d.circa ? "circa" : "", fld[1], fld[2], fld[3]);
+    }
+    fclose(f);
+    CHECK(cases >= 25);
+}
+
+void test_countries_golden(void)
+{
+    FILE *f = fopen("tests/data/countries.tsv", "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    char line[512];
+    int cases = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (line[0] == '#')
+            continue;
+        char *fld[2] = {"", ""};
+        split_tabs(line, fld, 2);
+        const char *code = vigil__country_code(fld[0]);
+        const char *want = strcmp(fld[1], "-") == 0 ? NULL : fld[1];
+        cases++;
+        if ((code == NULL) != (want == NULL) || (code && strcmp(code, want) != 0))
+            test_fail(__FILE__, __LINE__, "country \"%s\": got %s, expected %s", fld[0],
+                      code ? code : "unknown", want ? want : "unknown");
+    }
+    fclose(f);
+    CHECK(cases >= 35);
+}
+
+void test_id_types(void)
+{
+    CHECK_STR(vigil__id_type("National passport"), "passport");
+    CHECK_STR(vigil__id_type("Cedula No."), "national_id");
+    CHECK_STR(vigil__id_type("NIT #"), "tax_id");
+    CHECK_STR(vigil__id_type("Vessel Registration Identification IMO"), "imo");
+    CHECK_STR(vigil__id_type("Business Registration Number"), "registration");
+    CHECK_STR(vigil__id_type("National Identification Number"), "national_id");
+    CHECK_STR(vigil__id_type("Driver's License No."), "driving_licence");
+    CHECK_STR(vigil__id_type("id"), "national_id");
+    CHECK_STR(vigil__id_type("Something else"), "other");
+}
+
+static vigil__format detect_file(const char *rel)
+{
+    char *data = NULL;
+    size_t len = 0;
+    char msg[256];
+    if (vigil__read_file(shared_path(rel), &data, &len, msg, sizeof(msg)) != VIGIL_OK) {
+        test_fail(__FILE__, __LINE__, "%s", msg);
+        return VIGIL__FMT_UNKNOWN;
+    }
+    vigil__format f = vigil__detect(data, len);
+    free(data);
+    return f;
+}
+
+void test_detect_real_files(void)
+{
+    CHECK_INT(detect_file("lists/un/un-consolidated-2026-02-27.xml"), VIGIL__FMT_UN_SC);
+    CHECK_INT(detect_file("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"), VIGIL__FMT_EU_FSF);
+    CHECK_INT(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"), VIGIL__FMT_EU_FSF);
+    CHECK_INT(detect_file("lists/eu/eu-fsf-official-fragment-putin.xml"), VIGIL__FMT_EU_FSF);
+    CHECK_INT(detect_file("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), VIGIL__FMT_UK);
+    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/sdn.csv"), VIGIL__FMT_OFAC_CSV_SDN);
+    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/alt.csv"), VIGIL__FMT_OFAC_CSV_ALT);
+    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/add.csv"), VIGIL__FMT_OFAC_CSV_ADD);
+    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/sdn_comments.csv"),
+              VIGIL__FMT_OFAC_CSV_COMMENTS);
+    CHECK_INT(detect_file("lists/ofac/consolidated-xml/non-sdn-consolidated-2024-06-05.xml"),
+              VIGIL__FMT_OFAC_XML);
+    CHECK_INT(detect_file("lists/ofac/enhanced-xml/irgc-subset-2024-08-28.xml"),
+              VIGIL__FMT_OFAC_ADVANCED);
+    CHECK_INT(detect_file("lists/ftm/zala.entities.ftm.json"), VIGIL__FMT_FTM);
+    CHECK_INT(detect_file("lists/un/sc-sanctions.xsd"), VIGIL__FMT_UNKNOWN);
+    CHECK_INT(vigil__detect("", 0), VIGIL__FMT_UNKNOWN);
+    CHECK_INT(vigil__detect("hello, world\n", 13), VIGIL__FMT_UNKNOWN);
+}
