@@ -34,38 +34,46 @@ build/flags.mk: scripts/install-deps | deps
 OBJ = $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 build/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) -c $< -o $@
 
 build/libvigil.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 build/vigil: $(CLI_SRC) build/libvigil.a
-	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(CLI_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(CLI_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
-	$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 build/bench/%: bench/%.c build/libvigil.a
 	@mkdir -p build/bench
-	$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 # --- sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan ---------
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ = $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
 build/asan/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
+	@echo '  CC asan $<'
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
 
 build/asan/tests: $(TEST_SRC) tests/test.h $(ASAN_OBJ)
-	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(TEST_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(TEST_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 build/asan/vigil: $(CLI_SRC) $(ASAN_OBJ)
-	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 # Replays every fuzz corpus through the parsers without a fuzzer.
 build/asan/replay: fuzz/replay.c fuzz/targets.h $(ASAN_OBJ)
-	$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+	@echo '  LD      $@'
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 # --- the two promised commands ------------------------------------------------
 DB ?= vigil.db
@@ -89,7 +97,7 @@ bench: deps $(BENCH)
 FUZZ_SECONDS ?= 60
 build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h $(LIB_SRC) build/flags.mk
 	@mkdir -p build/fuzz
-	clang $(BASE) -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
+	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
 	@mkdir -p fuzz/crashes

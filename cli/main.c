@@ -132,13 +132,14 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
 
 static void print_version_line(const vigil_list_version *v)
 {
-    printf("%5lld  %-5s %-17s %-10s %7lld  (%lld persons, %lld organizations, %lld vessels, "
-           "%lld airplanes)%s\n",
+    printf("%5lld  %-5s %-17s %-10s %8lld  %lld persons, %lld organizations, %lld vessels, "
+           "%lld airplanes",
            (long long)v->id, v->source, v->format, v->published[0] ? v->published : "-",
            (long long)v->entities, (long long)v->persons, (long long)v->organizations,
-           (long long)v->vessels, (long long)v->airplanes, v->skipped ? "  skipped: " : "");
+           (long long)v->vessels, (long long)v->airplanes);
     if (v->skipped)
-        printf("%lld\n", (long long)v->skipped);
+        printf("; %lld records skipped", (long long)v->skipped);
+    printf("  (loaded %s)\n", v->loaded_at);
 }
 
 static int cmd_load(int argc, char **argv)
@@ -167,13 +168,17 @@ static int cmd_load(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         const vigil_list_version *v = &vs[i];
-        if (v->is_new)
+        if (v->is_new) {
+            char skipped[64] = "";
+            if (v->skipped)
+                snprintf(skipped, sizeof(skipped), ", %lld records skipped",
+                         (long long)v->skipped);
             printf("loaded   %s version %lld from %s: %lld entities (%lld persons, %lld "
-                   "organizations, %lld vessels, %lld airplanes)%s%lld%s, published %s\n",
+                   "organizations, %lld vessels, %lld airplanes)%s, published %s\n",
                    v->source, (long long)v->id, v->files, (long long)v->entities,
                    (long long)v->persons, (long long)v->organizations, (long long)v->vessels,
-                   (long long)v->airplanes, v->skipped ? ", " : "", (long long)v->skipped,
-                   v->skipped ? " records skipped" : "", v->published[0] ? v->published : "-");
+                   (long long)v->airplanes, skipped, v->published[0] ? v->published : "-");
+        }
         else
             printf("unchanged %s: %s is already held as version %lld\n", v->source, v->files,
                    (long long)v->id);
@@ -183,7 +188,6 @@ static int cmd_load(int argc, char **argv)
     return 0;
 }
 
-/* "skipped: N" fix-up: print_version_line prints the count on its own line. */
 static int cmd_lists(int argc, char **argv)
 {
     opts o;
@@ -226,7 +230,7 @@ static int cmd_lists(int argc, char **argv)
     } else if (n == 0) {
         printf("no list versions loaded (vigil load FILE|DIR...)\n");
     } else {
-        printf("%5s  %-5s %-17s %-10s %7s  %s\n", "id", "list", "format", "published",
+        printf("%5s  %-5s %-17s %-10s %8s  %s\n", "id", "list", "format", "published",
                "entities", "by schema");
         for (size_t i = 0; i < n; i++)
             print_version_line(&vs[i]);

@@ -36,6 +36,8 @@ typedef struct vigil__arena {
     struct vigil__chunk *head;
 } vigil__arena;
 
+/* Returns n + 1 bytes in the arena, the first one NUL, or NULL on OOM. */
+char *vigil__arena_alloc(vigil__arena *a, size_t n);
 /* Returns a copy of s[0..n) NUL-terminated in the arena, or NULL on OOM. */
 char *vigil__arena_strndup(vigil__arena *a, const char *s, size_t n);
 /* Frees everything allocated since the arena was empty; the arena stays usable. */

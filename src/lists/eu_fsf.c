@@ -12,20 +12,7 @@
 
 static int on_root(vigil__xml *x, xmlTextReaderPtr r)
 {
-    xmlChar *g = xmlTextReaderGetAttribute(r, (const xmlChar *)"generationDate");
-    if (g) {
-        vigil__date d;
-        char iso[16];
-        /* "2026-08-05T16:47:04.449+02:00": the date part */
-        char day[11];
-        snprintf(day, sizeof(day), "%s", (const char *)g);
-        if (vigil__date_parse(day, &d)) {
-            vigil__date_iso(&d, iso, sizeof(iso));
-            snprintf(x->p->published, sizeof(x->p->published), "%s", iso);
-        }
-        xmlFree(g);
-    }
-    return 0;
+    return vigil__xml_root_date(x, r, "generationDate");
 }
 
 static const char *schema_of(vigil__xml *x, xmlNode *rec)

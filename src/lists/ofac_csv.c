@@ -166,7 +166,7 @@ static void row_comments(csv_ctx *c)
                                   VIGIL__MAX_FIELD_BYTES);
         return;
     }
-    char *joined = vigil__arena_strndup(&c->arena, "", n);
+    char *joined = vigil__arena_alloc(&c->arena, n);
     if (!joined)
         return;
     snprintf(joined, n + 1, "%s%s", old ? old : "", f[1]);

@@ -15,16 +15,7 @@
 
 static int on_root(vigil__xml *x, xmlTextReaderPtr r)
 {
-    xmlChar *g = xmlTextReaderGetAttribute(r, (const xmlChar *)"dateGenerated");
-    if (g) {
-        char day[11];
-        vigil__date d;
-        snprintf(day, sizeof(day), "%s", (const char *)g);
-        if (vigil__date_parse(day, &d))
-            vigil__date_iso(&d, x->p->published, sizeof(x->p->published));
-        xmlFree(g);
-    }
-    return 0;
+    return vigil__xml_root_date(x, r, "dateGenerated");
 }
 
 /* dd/mm/yyyy to ISO in the arena; the text itself when it does not parse. */

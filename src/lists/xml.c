@@ -16,6 +16,15 @@ typedef struct {
     int set;
 } xml_error;
 
+/* Errors libxml2 sends to its generic handler (encoding, I/O) would go to
+ * stderr; the library never prints, so they go nowhere and the structured
+ * handler keeps the first. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static void on_error(void *arg, xmlErrorPtr err)
 {
     xml_error *e = arg;
@@ -101,7 +110,7 @@ const char *vigil__xml_join(vigil__xml *x, const char *sep, const char *const *p
             total += strlen(parts[i]) + strlen(sep);
     if (!total)
         return NULL;
-    char *buf = vigil__arena_strndup(&x->arena, "", total);
+    char *buf = vigil__arena_alloc(&x->arena, total);
     if (!buf)
         return NULL;
     buf[0] = '\0';
@@ -113,6 +122,20 @@ const char *vigil__xml_join(vigil__xml *x, const char *sep, const char *const *p
         strcat(buf, parts[i]);
     }
     return buf;
+}
+
+int vigil__xml_root_date(vigil__xml *x, xmlTextReaderPtr r, const char *attr)
+{
+    xmlChar *g = xmlTextReaderGetAttribute(r, (const xmlChar *)attr);
+    if (g) {
+        char day[11]; /* "2026-08-05T16:47:04.449+02:00": the date part */
+        vigil__date d;
+        snprintf(day, sizeof(day), "%s", (const char *)g);
+        if (vigil__date_parse(day, &d))
+            vigil__date_iso(&d, x->p->published, sizeof(x->p->published));
+        xmlFree(g);
+    }
+    return 0;
 }
 
 size_t vigil__xml_line(const xmlNode *n, size_t fallback)
@@ -132,6 +155,13 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
     if (!r)
         return vigil__parse_fail(p, f->path, 0, "cannot start the XML reader");
     xmlTextReaderSetStructuredErrorHandler(r, on_error, &err);
+    /* libxml2 keeps these per thread; restored before returning */
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetStructuredErrorFunc(&err, on_error);
     vigil__xml x;
     memset(&x, 0, sizeof(x));
     x.p = p;
@@ -180,5 +210,7 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
         rc = vigil__parse_fail(p, f->path, 1, "no XML root element");
     vigil__arena_reset(&x.arena);
     xmlFreeTextReader(r);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
     return rc;
 }

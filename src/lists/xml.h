@@ -45,6 +45,9 @@ const char *vigil__xml_text(vigil__xml *x, const xmlNode *n);
 const char *vigil__xml_ctext(vigil__xml *x, const xmlNode *n, const char *name);
 /* Joins the non-NULL strings with sep into an arena string; NULL if all NULL. */
 const char *vigil__xml_join(vigil__xml *x, const char *sep, const char *const *parts, size_t n);
+/* Sets x->p->published from the root's date attribute attr (an ISO date or
+ * date-time, whose first ten characters are read). Returns 0. */
+int vigil__xml_root_date(vigil__xml *x, xmlTextReaderPtr r, const char *attr);
 /* Line of node n (its start tag), or fallback when libxml2 kept none. */
 size_t vigil__xml_line(const xmlNode *n, size_t fallback);
 

@@ -77,8 +77,28 @@ static const char *const aliases[][2] = {
     {"serbia and montenegro", "CS"}, {"czechoslovakia", "CS"},
 };
 
-/* Folds s into key: NFD, marks dropped, ASCII letters and digits lower-cased,
- * every other character a separator, "&" the word "and". */
+/* Appends character c to key at *w: letters and digits lower-cased, "&" as
+ * the word "and", anything else a separator (*sep). */
+static void fold_char(unsigned c, char *key, size_t *w, int *sep)
+{
+    if (c < 0x80 && isalnum((int)c)) {
+        if (*sep && *w > 0)
+            key[(*w)++] = ' ';
+        *sep = 0;
+        key[(*w)++] = (char)tolower((int)c);
+    } else if (c == '&') {
+        if (*w > 0)
+            key[(*w)++] = ' ';
+        memcpy(key + *w, "and", 3);
+        *w += 3;
+        *sep = 1;
+    } else {
+        *sep = 1;
+    }
+}
+
+/* Folds s into key: NFD, marks dropped, then fold_char. ASCII, the usual
+ * case, skips ICU. */
 static void fold(const char *s, char *key, size_t size)
 {
     size_t w = 0;
@@ -86,23 +106,9 @@ static void fold(const char *s, char *key, size_t size)
     const unsigned char *a = (const unsigned char *)s;
     while (*a && *a < 0x80)
         a++;
-    if (!*a) { /* ASCII: no marks to drop */
-        for (a = (const unsigned char *)s; *a && w + 5 < size; a++) {
-            if (isalnum(*a)) {
-                if (sep && w > 0)
-                    key[w++] = ' ';
-                sep = 0;
-                key[w++] = (char)tolower(*a);
-            } else if (*a == '&') {
-                if (w > 0)
-                    key[w++] = ' ';
-                memcpy(key + w, "and", 3);
-                w += 3;
-                sep = 1;
-            } else {
-                sep = 1;
-            }
-        }
+    if (!*a) {
+        for (a = (const unsigned char *)s; *a && w + 5 < size; a++)
+            fold_char(*a, key, &w, &sep);
         key[w] = '\0';
         return;
     }
@@ -118,25 +124,9 @@ static void fold(const char *s, char *key, size_t size)
     int32_t nout = unorm2_normalize(nfd, in, n16, out, 512, &st);
     if (U_FAILURE(st))
         nout = 0;
-    for (int32_t i = 0; i < nout && w + 5 < size; i++) {
-        UChar c = out[i];
-        if (u_charType(c) == U_NON_SPACING_MARK)
-            continue;
-        if (c < 0x80 && isalnum(c)) {
-            if (sep && w > 0)
-                key[w++] = ' ';
-            sep = 0;
-            key[w++] = (char)tolower(c);
-        } else if (c == '&') {
-            if (w > 0)
-                key[w++] = ' ';
-            memcpy(key + w, "and", 3);
-            w += 3;
-            sep = 1;
-        } else {
-            sep = 1;
-        }
-    }
+    for (int32_t i = 0; i < nout && w + 5 < size; i++)
+        if (u_charType(out[i]) != U_NON_SPACING_MARK)
+            fold_char(out[i], key, &w, &sep);
     key[w] = '\0';
 }
 

@@ -18,7 +18,7 @@ struct vigil__chunk {
 
 #define CHUNK_MIN 8192
 
-char *vigil__arena_strndup(vigil__arena *a, const char *s, size_t n)
+char *vigil__arena_alloc(vigil__arena *a, size_t n)
 {
     struct vigil__chunk *c = a->head;
     if (!c || c->size - c->used < n + 1) {
@@ -32,9 +32,18 @@ char *vigil__arena_strndup(vigil__arena *a, const char *s, size_t n)
         a->head = c;
     }
     char *p = c->data + c->used;
-    memcpy(p, s, n);
-    p[n] = '\0';
+    p[0] = '\0';
     c->used += n + 1;
+    return p;
+}
+
+char *vigil__arena_strndup(vigil__arena *a, const char *s, size_t n)
+{
+    char *p = vigil__arena_alloc(a, n);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
     return p;
 }
 

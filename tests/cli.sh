@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# End-to-end tests of the vigil command: exit codes, messages, and that a
+# refused load leaves the database as it was. Usage: tests/cli.sh VIGIL_BINARY
+# Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed".
+set -u
+VIGIL=${1:-build/vigil}
+L="${SHARED:-../shared}/lists"
+T=$(mktemp -d /tmp/vigil-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+DB="$T/v.db"
+passed=0
+failed=0
+
+check() { # check DESCRIPTION COMMAND... : passes when the command succeeds
+  local d=$1; shift
+  if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
+  else echo "not ok - $d"; failed=$((failed + 1)); fi
+}
+# run CMD...: runs the command, keeping stdout, stderr and the exit code.
+run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
+rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
+out_has() { grep -q -- "$1" "$T/out"; }
+err_has() { grep -q -- "$1" "$T/err"; }
+
+run "$VIGIL" --help
+check "--help exits 0 and names every command" eval 'rc_is 0 && out_has "load \[--db" && out_has "lists \[--db" && out_has "show \[--db"'
+run "$VIGIL" frobnicate
+check "an unknown command exits 2" eval 'rc_is 2 && err_has "unknown command"'
+run "$VIGIL" load --db "$DB"
+check "load without files exits 2" eval 'rc_is 2'
+
+run "$VIGIL" load --db "$DB" "$L/un/un-consolidated-2026-02-27.xml" "$L/eu/eu-fsf-rebuilt-2026-08-14.xml" \
+  "$L/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" "$L/ofac/sdn-csv-2022-01"
+check "the four lists load" eval 'rc_is 0 && out_has "loaded   un version 1" && out_has "loaded   ofac version 4"'
+check "load reports counts" eval 'out_has "8017 entities" && out_has "6046 entities" && out_has "8976 entities" && out_has "1003 entities (730 persons, 273 organizations"'
+
+run "$VIGIL" load --db "$DB" "$L/un/un-consolidated-2026-02-27.xml"
+check "the same content again makes no new version" eval 'rc_is 0 && out_has "unchanged un" && out_has "version 1"'
+
+run "$VIGIL" lists --db "$DB"
+check "lists shows the four versions" eval 'rc_is 0 && [ "$(grep -c -E "^ +[0-9]+  (un|eu|uk|ofac) " "$T/out")" = 4 ]'
+run "$VIGIL" lists --db "$DB" --json
+check "lists --json is JSON with counts" eval 'rc_is 0 && out_has "\"Person\": 730"'
+
+run "$VIGIL" show --db "$DB" un:QDi.276
+check "show prints an entity with its version" eval 'rc_is 0 && out_has "AKRAM TURKI HISHAN AL-MAZIDIH" && out_has "from version 1 of un"'
+run "$VIGIL" show --db "$DB" --json eu:14980080
+check "show --json gives every field" eval 'rc_is 0 && out_has "\"date\": \"1953-08-27\"" && out_has "БАСТРЫКИН" && out_has "\"version\""'
+VIGIL_DB="$DB" run "$VIGIL" show uk:AFG0001
+check "VIGIL_DB names the database" eval 'rc_is 0 && out_has "AFG0001"'
+run "$VIGIL" show --db "$DB" un:QDi.999999
+check "show of a missing entity exits 1 and says so" eval 'rc_is 1 && err_has "not in version"'
+run "$VIGIL" show --db "$DB" QDi.276
+check "show without SOURCE: exits 2" eval 'rc_is 2 && err_has "SOURCE:SOURCE_ID"'
+run "$VIGIL" show --db "$T/none.db" un:QDi.276
+check "show on a missing database exits 1" eval 'rc_is 1 && err_has "none.db"'
+
+printf '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>\n' > "$T/cut.xml"
+before=$("$VIGIL" lists --db "$DB" --json)
+run "$VIGIL" load --db "$DB" "$L/ofac/sdn-csv-2019-01" "$T/cut.xml"
+check "a broken file is refused with file and line" eval 'rc_is 1 && err_has "cut.xml:[0-9]*: " && err_has "nothing was loaded"'
+check "a refused load leaves the database as it was" eval '[ "$("$VIGIL" lists --db "$DB" --json)" = "$before" ]'
+run "$VIGIL" load --db "$DB" "$L/eu/eu-fsf-official-sample-2026-08-05.xml"
+check "a nameless entity is refused by line" eval 'rc_is 1 && err_has "official-sample-2026-08-05.xml:181: record without a name"'
+run "$VIGIL" load --db "$DB" --lenient "$L/eu/eu-fsf-official-sample-2026-08-05.xml"
+check "--lenient skips and counts it" eval 'rc_is 0 && out_has "4 entities" && out_has "1 records skipped"'
+run "$VIGIL" load --db "$DB" --published 2019-01-31 "$L/ofac/sdn-csv-2019-01"
+check "--published dates an OFAC CSV set" eval 'rc_is 0 && out_has "published 2019-01-31"'
+run "$VIGIL" load --db "$DB" --published yesterday "$L/ofac/sdn-csv-2019-01"
+check "a bad --published is refused" eval 'rc_is 1 && err_has "is not YYYY-MM-DD"'
+run "$VIGIL" load --db "$DB" --bogus x
+check "an unknown option exits 2" eval 'rc_is 2 && err_has "unknown option"'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
