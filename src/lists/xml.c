@@ -150,18 +150,23 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
     if (f->len > (size_t)INT32_MAX)
         return vigil__parse_fail(p, f->path, 0, "file too large for the XML reader");
     xml_error err = {{0}, 0, 0};
-    xmlTextReaderPtr r =
-        xmlReaderForMemory(f->data, (int)f->len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    if (!r)
-        return vigil__parse_fail(p, f->path, 0, "cannot start the XML reader");
-    xmlTextReaderSetStructuredErrorHandler(r, on_error, &err);
-    /* libxml2 keeps these per thread; restored before returning */
+    /* libxml2 keeps these per thread; set before the reader exists, since it
+     * reports encoding errors while it starts; restored before returning */
     xmlGenericErrorFunc old_generic = xmlGenericError;
     void *old_generic_ctx = xmlGenericErrorContext;
     xmlStructuredErrorFunc old_structured = xmlStructuredError;
     void *old_structured_ctx = xmlStructuredErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);
     xmlSetStructuredErrorFunc(&err, on_error);
+    xmlTextReaderPtr r =
+        xmlReaderForMemory(f->data, (int)f->len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    if (!r) {
+        xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+        xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+        return vigil__parse_fail(p, f->path, 0, "cannot read this XML%s%s",
+                                 err.set ? ": " : "", err.set ? err.msg : "");
+    }
+    xmlTextReaderSetStructuredErrorHandler(r, on_error, &err);
     vigil__xml x;
     memset(&x, 0, sizeof(x));
     x.p = p;
