@@ -126,6 +126,21 @@ const char *vigil__ent_check(const json_t *e);
 /* Identifier type canonical name for a list's document type text. Static. */
 const char *vigil__id_type(const char *text);
 
+/* ----------------------------------------------------------- string metrics */
+
+/* Decodes UTF-8 s into at most cap code points (invalid bytes as U+FFFD).
+ * Returns how many. */
+size_t vigil__utf8_to_cp(const char *s, uint32_t *out, size_t cap);
+size_t vigil__levenshtein(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+double vigil__jaro(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+double vigil__jaro_winkler(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                              int winklerize, int long_tolerance);
+/* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */
+int vigil__soundex(const char *s, char *out, size_t size);
+
 /* ----------------------------------------------------------------- parsing */
 
 typedef struct vigil__parse vigil__parse;

@@ -61,6 +61,9 @@ char *temp_file(const char *suffix, const char *data, size_t len);
  * member field equals s. */
 int has_string(json_t *o, const char *key, const char *s);
 int has_object(json_t *o, const char *key, const char *field, const char *s);
+/* Calls row for each CSV row of path (rows starting with '#' skipped).
+ * Returns the number of rows, -1 when the file cannot be read. */
+int read_csv(const char *path, void (*row)(char **f, int n, void *ud), void *ud);
 /* Number of versions and of version_entity rows, to see a database unchanged. */
 void db_counts(vigil_db *db, long long *versions, long long *rows);
 
@@ -98,7 +101,8 @@ void db_counts(vigil_db *db, long long *versions, long long *rows);
     X(test_bad_json_lines)                                                                     \
     X(test_bad_input_keeps_database)                                                           \
     X(test_not_a_vigil_database)                                                               \
-    X(test_show_missing_entity)
+    X(test_show_missing_entity)                                                                \
+    X(test_metric_vectors)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

@@ -1,0 +1,301 @@
+/*
+ * metrics.c - string metrics on Unicode code points: Levenshtein,
+ * Damerau-Levenshtein (unrestricted), Hamming, Jaro, Jaro-Winkler (with the
+ * long-strings tolerance) and American Soundex. They agree with the jellyfish
+ * test vectors in ../shared/eval/string-metrics (tests/test_match.c).
+ *
+ * The matcher (match.c) calls them on prepared tokens, which are short; the
+ * quadratic algorithms use stack buffers up to VIGIL__METRIC_MAX code points
+ * and the heap beyond.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include "../internal.h"
+
+#define STACK_MAX 64
+
+size_t vigil__utf8_to_cp(const char *s, uint32_t *out, size_t cap)
+{
+    int32_t i = 0, n = (int32_t)strlen(s);
+    size_t k = 0;
+    while (i < n && k < cap) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, n, c);
+        out[k++] = c < 0 ? 0xFFFD : (uint32_t)c;
+    }
+    return k;
+}
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+size_t vigil__levenshtein(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    if (n == 0)
+        return m;
+    if (m == 0)
+        return n;
+    size_t stack[STACK_MAX + 1];
+    size_t *row = m < STACK_MAX ? stack : malloc((m + 1) * sizeof(size_t));
+    if (!row)
+        return n > m ? n : m; /* defensive: out of memory reads as "all different" */
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1]));
+            diag = up;
+        }
+    }
+    size_t d = row[m];
+    if (row != stack)
+        free(row);
+    return d;
+}
+
+size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    /* Lowrance-Wagner: the full matrix, and for each character the last row
+     * of a in which it was seen. */
+    size_t w = m + 2;
+    size_t *d = malloc((n + 2) * w * sizeof(size_t));
+    uint32_t *chars = malloc((n + m + 1) * sizeof(uint32_t));
+    size_t *last = calloc(n + m + 1, sizeof(size_t));
+    if (!d || !chars || !last) {
+        free(d);
+        free(chars);
+        free(last);
+        return n > m ? n : m;
+    }
+    size_t nchars = 0;
+    size_t maxd = n + m;
+#define D(i, j) d[(size_t)(i) * w + (size_t)(j)]
+    D(0, 0) = maxd;
+    for (size_t i = 0; i <= n; i++) {
+        D(i + 1, 0) = maxd;
+        D(i + 1, 1) = i;
+    }
+    for (size_t j = 0; j <= m; j++) {
+        D(0, j + 1) = maxd;
+        D(1, j + 1) = j;
+    }
+    for (size_t i = 1; i <= n; i++) {
+        size_t db = 0;
+        for (size_t j = 1; j <= m; j++) {
+            /* i1: last row of a holding b[j-1] */
+            size_t i1 = 0;
+            for (size_t k = 0; k < nchars; k++)
+                if (chars[k] == b[j - 1]) {
+                    i1 = last[k];
+                    break;
+                }
+            size_t j1 = db;
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            if (!cost)
+                db = j;
+            size_t v = min3(D(i, j) + cost, D(i + 1, j) + 1, D(i, j + 1) + 1);
+            size_t t = D(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1);
+            D(i + 1, j + 1) = v < t ? v : t;
+        }
+        size_t k = 0;
+        while (k < nchars && chars[k] != a[i - 1])
+            k++;
+        if (k == nchars)
+            chars[nchars++] = a[i - 1];
+        last[k] = i;
+    }
+    size_t r = D(n + 1, m + 1);
+#undef D
+    free(d);
+    free(chars);
+    free(last);
+    return r;
+}
+
+size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    size_t k = n < m ? n : m, d = (n > m ? n - m : m - n);
+    for (size_t i = 0; i < k; i++)
+        d += a[i] != b[i];
+    return d;
+}
+
+double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                              int winklerize, int long_tolerance)
+{
+    if (!n || !m)
+        return 0.0;
+    size_t range = (n > m ? n : m) / 2;
+    range = range > 0 ? range - 1 : 0;
+    unsigned char sa[STACK_MAX], sb[STACK_MAX];
+    unsigned char *fa = n <= STACK_MAX ? sa : calloc(n, 1);
+    unsigned char *fb = m <= STACK_MAX ? sb : calloc(m, 1);
+    if (!fa || !fb) {
+        if (fa != sa)
+            free(fa);
+        if (fb != sb)
+            free(fb);
+        return 0.0;
+    }
+    if (fa == sa)
+        memset(fa, 0, n);
+    if (fb == sb)
+        memset(fb, 0, m);
+    size_t common = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = i > range ? i - range : 0;
+        size_t hi = i + range < m - 1 ? i + range : m - 1;
+        for (size_t j = lo; j <= hi; j++)
+            if (!fb[j] && b[j] == a[i]) {
+                fa[i] = fb[j] = 1;
+                common++;
+                break;
+            }
+    }
+    double weight = 0.0;
+    if (common) {
+        size_t k = 0, trans = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!fa[i])
+                continue;
+            size_t j = k;
+            while (j < m && !fb[j])
+                j++;
+            k = j + 1;
+            if (j < m && a[i] != b[j])
+                trans++;
+        }
+        trans /= 2;
+        double c = (double)common;
+        weight = (c / (double)n + c / (double)m + (c - (double)trans) / c) / 3.0;
+        size_t minlen = n < m ? n : m;
+        if (winklerize && weight > 0.7) {
+            size_t lim = minlen < 4 ? minlen : 4, i = 0;
+            while (i < lim && a[i] == b[i])
+                i++;
+            if (i)
+                weight += (double)i * 0.1 * (1.0 - weight);
+            if (long_tolerance && minlen > 4 && common > i + 1 && 2 * common >= minlen + i)
+                weight += (1.0 - weight) * ((double)(common - i - 1) /
+                                            (double)(n + m - i * 2 + 2));
+        }
+    }
+    if (fa != sa)
+        free(fa);
+    if (fb != sb)
+        free(fb);
+    return weight;
+}
+
+double vigil__jaro(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    return vigil__jaro_winkler_ex(a, n, b, m, 0, 0);
+}
+
+double vigil__jaro_winkler(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    return vigil__jaro_winkler_ex(a, n, b, m, 1, 0);
+}
+
+/* The code point at dec[*i], advancing *i (U16_NEXT without its sign
+ * conversions). */
+static UChar32 next16(const UChar *dec, int32_t *i, int32_t n)
+{
+    UChar32 c = dec[(*i)++];
+    if (c >= 0xD800 && c <= 0xDBFF && *i < n && dec[*i] >= 0xDC00 && dec[*i] <= 0xDFFF) {
+        UChar32 t = dec[(*i)++];
+        c = (UChar32)(((c - 0xD800) << 10) + (t - 0xDC00) + 0x10000);
+    }
+    return c;
+}
+
+/* Soundex digit of an upper-case letter, 0 for none. */
+static char soundex_digit(uint32_t c)
+{
+    switch (c) {
+    case 'B': case 'F': case 'P': case 'V':
+        return '1';
+    case 'C': case 'G': case 'J': case 'K': case 'Q': case 'S': case 'X': case 'Z':
+        return '2';
+    case 'D': case 'T':
+        return '3';
+    case 'L':
+        return '4';
+    case 'M': case 'N':
+        return '5';
+    case 'R':
+        return '6';
+    default:
+        return 0;
+    }
+}
+
+int vigil__soundex(const char *s, char *out, size_t size)
+{
+    if (size < 9)
+        return -1;
+    out[0] = '\0';
+    if (!s || !*s)
+        return 0;
+    /* compatibility decomposition: "Ç" is "C" and a mark */
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&st);
+    UChar in[256], dec[1024];
+    int32_t n16 = 0;
+    u_strFromUTF8(in, 256, &n16, s, -1, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t nd = unorm2_normalize(nfkd, in, n16, dec, 1024, &st);
+    if (U_FAILURE(st) || nd == 0)
+        return -1;
+    /* the first character, upper-cased, whatever it is */
+    int32_t i = 0;
+    UChar32 c0 = u_toupper(next16(dec, &i, nd));
+    int32_t w = 0;
+    UErrorCode st2 = U_ZERO_ERROR;
+    if (c0 < 0x80)
+        out[w++] = (char)c0;
+    else {
+        /* the first character in UTF-8, as it is */
+        UChar one[2];
+        int32_t n1 = 0;
+        if (c0 > 0xFFFF) {
+            one[n1++] = (UChar)(0xD7C0 + (c0 >> 10));
+            one[n1++] = (UChar)(0xDC00 | (c0 & 0x3FF));
+        } else
+            one[n1++] = (UChar)c0;
+        u_strToUTF8(out, (int32_t)size - 4, &w, one, n1, &st2);
+        if (U_FAILURE(st2))
+            return -1;
+    }
+    char last = soundex_digit((uint32_t)c0);
+    int count = 1;
+    while (i < nd && count < 4) {
+        UChar32 c = next16(dec, &i, nd);
+        char dgt = soundex_digit((uint32_t)u_toupper(c));
+        if (dgt) {
+            if (dgt != last) {
+                out[w++] = dgt;
+                count++;
+            }
+            last = dgt;
+        } else if (u_toupper(c) != 'H' && u_toupper(c) != 'W') {
+            last = 0;
+        }
+    }
+    while (count++ < 4)
+        out[w++] = '0';
+    out[w] = '\0';
+    return 0;
+}
