@@ -31,6 +31,12 @@ static const char *usage_text =
     "  show [--db PATH] [--version N] [--json] SOURCE:SOURCE_ID\n"
     "        One entity, every field, and the list version it came from (by default\n"
     "        the current, latest version of its source).\n"
+    "  compare [--schema S] [--threshold T] [--explain] NAME1 NAME2\n"
+    "        How alike two names are: JSON {\"score\", \"match\", \"explanation\"}.\n"
+    "        S is Person (default), Organization, Company, Vessel or Airplane; match is\n"
+    "        the decision at T (default 0.85, the threshold screening uses). The\n"
+    "        explanation (always given; --explain indents it) says which parts were\n"
+    "        paired, how each scored and why.\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
@@ -64,13 +70,25 @@ static int open_db(const char *path, int flags, vigil_db **db)
     return rc;
 }
 
-enum { OPT_DB = 1000, OPT_LENIENT, OPT_PUBLISHED, OPT_JSON, OPT_VERSION };
+enum {
+    OPT_DB = 1000,
+    OPT_LENIENT,
+    OPT_PUBLISHED,
+    OPT_JSON,
+    OPT_VERSION,
+    OPT_SCHEMA,
+    OPT_THRESHOLD,
+    OPT_EXPLAIN
+};
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
                                           {"lenient", no_argument, NULL, OPT_LENIENT},
                                           {"published", required_argument, NULL, OPT_PUBLISHED},
                                           {"json", no_argument, NULL, OPT_JSON},
                                           {"version", required_argument, NULL, OPT_VERSION},
+                                          {"schema", required_argument, NULL, OPT_SCHEMA},
+                                          {"threshold", required_argument, NULL, OPT_THRESHOLD},
+                                          {"explain", no_argument, NULL, OPT_EXPLAIN},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -79,6 +97,9 @@ typedef struct {
     int lenient, json;
     const char *published;
     long long version;
+    const char *schema;
+    double threshold;
+    int explain;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -123,6 +144,21 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
             }
             break;
         }
+        case OPT_SCHEMA:
+            o->schema = optarg;
+            break;
+        case OPT_THRESHOLD: {
+            char *end;
+            o->threshold = strtod(optarg, &end);
+            if (*end || o->threshold <= 0 || o->threshold > 1) {
+                fprintf(stderr, "vigil %s: --threshold takes a number in (0, 1]\n", cmd);
+                return -1;
+            }
+            break;
+        }
+        case OPT_EXPLAIN:
+            o->explain = 1;
+            break;
         default:
             return -1;
         }
@@ -360,6 +396,39 @@ static int cmd_show(int argc, char **argv)
     return 0;
 }
 
+static int cmd_compare(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, 0};
+    int first = parse_opts(argc, argv, &o, "compare", allowed);
+    if (first < 0 || first != argc - 2) {
+        if (first >= 0)
+            fprintf(stderr, "vigil compare: give two names\n");
+        return 2;
+    }
+    vigil_comparison r;
+    int rc = vigil_compare(o.schema, argv[first], argv[first + 1], o.threshold, 1, &r);
+    if (rc != VIGIL_OK) {
+        if (rc == VIGIL_ERR_ARG)
+            fprintf(stderr, "vigil compare: unknown schema \"%s\" (Person, Organization, "
+                            "Company, Vessel, Airplane)\n",
+                    o.schema ? o.schema : "");
+        else
+            fprintf(stderr, "vigil compare: %s\n", vigil_strerror(rc));
+        return rc == VIGIL_ERR_ARG ? 2 : 1;
+    }
+    json_t *why = json_loads(r.explanation, 0, NULL);
+    json_t *out = json_pack("{s:f,s:b,s:o}", "score", r.score,
+                            "match", r.match, "explanation", why ? why : json_object());
+    char *s = json_dumps(out, (o.explain ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
+                                  JSON_REAL_PRECISION(3));
+    printf("%s\n", s ? s : "{}");
+    free(s);
+    json_decref(out);
+    vigil_comparison_free(&r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -381,6 +450,8 @@ int main(int argc, char **argv)
         return cmd_lists(argc - 1, argv + 1);
     if (!strcmp(cmd, "show"))
         return cmd_show(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cmd_compare(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -119,6 +119,33 @@ int vigil_versions(vigil_db *db, vigil_list_version **versions, size_t *n);
 int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
                       int64_t version_id, char **json);
 
+/* ------------------------------------------------------------ name matching */
+
+/* The score at or above which two names are a match, here and in screening. */
+#define VIGIL_DEFAULT_THRESHOLD 0.85
+
+/* What vigil_compare found. */
+typedef struct vigil_comparison {
+    double score;       /* 0.0 (nothing alike) to 1.0 (the same name) */
+    int match;          /* score >= the threshold */
+    char *explanation;  /* JSON object: which parts were paired, how each scored
+                           and why (docs/matching.md); NULL unless asked for.
+                           Freed by vigil_comparison_free. */
+} vigil_comparison;
+
+/*
+ * Compares two names of one schema ("Person", "Organization", "Company",
+ * "Vessel", "Airplane"; NULL is Person), in any script. threshold <= 0 means
+ * VIGIL_DEFAULT_THRESHOLD. With explain, out->explanation is set.
+ * Thread-safe. Returns VIGIL_OK, or VIGIL_ERR_ARG for a NULL or unknown
+ * schema name or names, VIGIL_ERR_NOMEM.
+ */
+int vigil_compare(const char *schema, const char *name1, const char *name2, double threshold,
+                  int explain, vigil_comparison *out);
+
+/* Frees what vigil_compare put in c (not c itself). NULL is a no-op. */
+void vigil_comparison_free(vigil_comparison *c);
+
 /* Frees memory returned by the library. NULL is a no-op. */
 void vigil_free(void *p);
 

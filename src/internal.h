@@ -133,6 +133,9 @@ const char *vigil__id_type(const char *text);
 size_t vigil__utf8_to_cp(const char *s, uint32_t *out, size_t cap);
 size_t vigil__levenshtein(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+/* Optimal string alignment distance (an adjacent transposition is one edit,
+ * no substring edited twice): the matcher's edit distance, linear memory. */
+size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro_winkler(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
@@ -140,6 +143,12 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
                               int winklerize, int long_tolerance);
 /* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */
 int vigil__soundex(const char *s, char *out, size_t size);
+
+/* Writes in, transliterated to lower-case ASCII Latin, into out (cap bytes).
+ * Returns 0, -1 when it does not fit or ICU fails (out is then ""). */
+int vigil__to_latin(const char *in, char *out, size_t cap);
+/* Frees this thread's transliterator (it is opened again when needed). */
+void vigil__translit_release(void);
 
 /* ----------------------------------------------------------------- parsing */
 

@@ -102,7 +102,11 @@ void db_counts(vigil_db *db, long long *versions, long long *rows);
     X(test_bad_input_keeps_database)                                                           \
     X(test_not_a_vigil_database)                                                               \
     X(test_show_missing_entity)                                                                \
-    X(test_metric_vectors)
+    X(test_metric_vectors)                                                                     \
+    X(test_compare_issue_examples)                                                             \
+    X(test_compare_cross_script)                                                               \
+    X(test_compare_legal_forms)                                                                \
+    X(test_compare_explanation)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

@@ -67,17 +67,25 @@ size_t vigil__levenshtein(const uint32_t *a, size_t n, const uint32_t *b, size_t
 size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
 {
     /* Lowrance-Wagner: the full matrix, and for each character the last row
-     * of a in which it was seen. */
+     * of a in which it was seen. Tokens are short: stack buffers up to
+     * STACK_MAX code points a side. */
     size_t w = m + 2;
-    size_t *d = malloc((n + 2) * w * sizeof(size_t));
-    uint32_t *chars = malloc((n + m + 1) * sizeof(uint32_t));
-    size_t *last = calloc(n + m + 1, sizeof(size_t));
+    size_t dstack[(STACK_MAX + 2) * (STACK_MAX + 2)];
+    uint32_t cstack[2 * STACK_MAX + 1];
+    size_t lstack[2 * STACK_MAX + 1];
+    int small = n <= STACK_MAX && m <= STACK_MAX;
+    size_t *d = small ? dstack : malloc((n + 2) * w * sizeof(size_t));
+    uint32_t *chars = small ? cstack : malloc((n + m + 1) * sizeof(uint32_t));
+    size_t *last = small ? lstack : malloc((n + m + 1) * sizeof(size_t));
     if (!d || !chars || !last) {
-        free(d);
-        free(chars);
-        free(last);
-        return n > m ? n : m;
+        if (!small) {
+            free(d);
+            free(chars);
+            free(last);
+        }
+        return n > m ? n : m; /* defensive: out of memory reads as "all different" */
     }
+    memset(last, 0, (n + m + 1) * sizeof(size_t));
     size_t nchars = 0;
     size_t maxd = n + m;
 #define D(i, j) d[(size_t)(i) * w + (size_t)(j)]
@@ -117,10 +125,42 @@ size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     }
     size_t r = D(n + 1, m + 1);
 #undef D
-    free(d);
-    free(chars);
-    free(last);
+    if (!small) {
+        free(d);
+        free(chars);
+        free(last);
+    }
     return r;
+}
+
+size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    if (n == 0)
+        return m;
+    if (m == 0)
+        return n;
+    if (m > STACK_MAX || n > STACK_MAX)
+        return vigil__damerau(a, n, b, m);
+    /* three rows: two back for the transposition */
+    size_t r0[STACK_MAX + 1], r1[STACK_MAX + 1], r2[STACK_MAX + 1];
+    size_t *pp = r0, *p = r1, *c = r2;
+    for (size_t j = 0; j <= m; j++)
+        p[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        c[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+        }
+        size_t *t = pp;
+        pp = p;
+        p = c;
+        c = t;
+    }
+    return p[m];
 }
 
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m)

@@ -1,0 +1,163 @@
+/*
+ * bench_match.c - quality and speed of name matching.
+ *
+ * Quality: every pair of ../shared/eval/names/name-pairs-dev.csv compared with
+ * vigil_compare at the default threshold: accuracy, precision, recall (and,
+ * with -v, each misjudged pair). Cross-script: the pairs of
+ * cross-script-pairs.csv, how many are judged a match.
+ * Speed: name-pair comparisons per second on one core, for Latin person names
+ * prepared once (the screening engine's case), median of 5 runs.
+ */
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "match/match.h"
+#include "vigil.h"
+
+typedef struct {
+    char *f[8];
+    int n;
+    int verbose;
+    int tp, fp, tn, fn, rows;
+    int cross_ok, cross_n;
+    int mode; /* 0 pairs, 1 cross-script */
+    char names[4096][2][128];
+    int nnames;
+} ctx;
+
+static void field(void *s, size_t len, void *data)
+{
+    ctx *c = data;
+    if (c->n < 8) {
+        c->f[c->n] = malloc(len + 1);
+        memcpy(c->f[c->n], s ? s : "", s ? len : 0);
+        c->f[c->n][s ? len : 0] = '\0';
+        c->n++;
+    }
+}
+
+static void row(int term, void *data)
+{
+    (void)term;
+    ctx *c = data;
+    if (c->mode == 0 && c->n >= 4 && strcmp(c->f[0], "schema") != 0) {
+        vigil_comparison r;
+        vigil_compare(c->f[0], c->f[1], c->f[2], 0, c->verbose, &r);
+        int truth = strcmp(c->f[3], "true") == 0;
+        c->rows++;
+        if (r.match && truth)
+            c->tp++;
+        else if (r.match && !truth)
+            c->fp++;
+        else if (!r.match && !truth)
+            c->tn++;
+        else
+            c->fn++;
+        if (c->verbose && r.match != truth)
+            printf("  %s %.3f  %s | %s | %s\n    %s\n", truth ? "MISSED" : "FALSE ", r.score,
+                   c->f[0], c->f[1], c->f[2], r.explanation);
+        if (c->nnames < 4096 && strcmp(c->f[0], "Person") == 0) {
+            snprintf(c->names[c->nnames][0], 128, "%s", c->f[1]);
+            snprintf(c->names[c->nnames][1], 128, "%s", c->f[2]);
+            c->nnames++;
+        }
+        vigil_comparison_free(&r);
+    } else if (c->mode == 1 && c->n >= 3 && c->f[0][0] != '#' && c->f[0][0]) {
+        vigil_comparison r;
+        vigil_compare("Person", c->f[0], c->f[1], 0, 1, &r);
+        c->cross_n++;
+        c->cross_ok += r.match;
+        if (c->verbose || !r.match)
+            printf("  %s %.3f (min %s)  %s | %s\n", r.match ? "ok  " : "MISS", r.score, c->f[2],
+                   c->f[0], c->f[1]);
+        vigil_comparison_free(&r);
+    }
+    for (int i = 0; i < c->n && i < 8; i++)
+        free(c->f[i]);
+    c->n = 0;
+}
+
+static void read_file(const char *path, ctx *c)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(1);
+    }
+    struct csv_parser p;
+    csv_init(&p, 0);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        csv_parse(&p, buf, n, field, row, c);
+    csv_fini(&p, field, row, c);
+    csv_free(&p);
+    fclose(fp);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    static ctx c;
+    c.verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
+    read_file(path, &c);
+    double acc = (double)(c.tp + c.tn) / c.rows;
+    double prec = c.tp + c.fp ? (double)c.tp / (c.tp + c.fp) : 0;
+    double rec = c.tp + c.fn ? (double)c.tp / (c.tp + c.fn) : 0;
+    printf("name-pairs-dev.csv: %d pairs at threshold %.2f: accuracy %.3f (target >= 0.92), "
+           "precision %.3f, recall %.3f (tp %d fp %d tn %d fn %d)\n",
+           c.rows, VIGIL_DEFAULT_THRESHOLD, acc, prec, rec, c.tp, c.fp, c.tn, c.fn);
+    c.mode = 1;
+    snprintf(path, sizeof(path), "%s/eval/names/cross-script-pairs.csv", shared);
+    read_file(path, &c);
+    printf("cross-script-pairs.csv: %d of %d judged a match\n", c.cross_ok, c.cross_n);
+
+    /* speed: Latin person names prepared once, every pair of them compared */
+    int n = c.nnames * 2;
+    vigil__pname *pn = malloc(sizeof(vigil__pname) * (size_t)n);
+    int k = 0;
+    for (int i = 0; i < c.nnames; i++)
+        for (int s = 0; s < 2; s++)
+            if (vigil__name_prepare(c.names[i][s], VIGIL__CLASS_PERSON, &pn[k]) == 0 &&
+                strspn(c.names[i][s], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'") ==
+                    strlen(c.names[i][s]))
+                k++;
+    double runs[5];
+    long long pairs = 0;
+    volatile double sink = 0;
+    for (int r = 0; r < 5; r++) {
+        pairs = 0;
+        double t0 = now();
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++) {
+                sink += vigil__name_score(&pn[i], &pn[j], NULL);
+                pairs++;
+            }
+        runs[r] = (double)pairs / (now() - t0);
+    }
+    qsort(runs, 5, sizeof(double), cmp_double);
+    printf("speed: %d prepared Latin person names, %lld comparisons per run: median %.0f "
+           "comparisons/s on one core (target >= 1,000,000)\n",
+           k, pairs, runs[2]);
+    free(pn);
+    (void)sink;
+    return 0;
+}

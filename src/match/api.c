@@ -1,0 +1,51 @@
+/*
+ * api.c - vigil_compare, the public face of name matching.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+
+int vigil_compare(const char *schema, const char *name1, const char *name2, double threshold,
+                  int explain, vigil_comparison *out)
+{
+    if (!out)
+        return VIGIL_ERR_ARG;
+    memset(out, 0, sizeof(*out));
+    if (!name1 || !name2)
+        return VIGIL_ERR_ARG;
+    if (schema && !vigil__schema_canonical(schema) && !vigil__ieq(schema, "LegalEntity"))
+        return VIGIL_ERR_ARG;
+    if (threshold <= 0)
+        threshold = VIGIL_DEFAULT_THRESHOLD;
+    int cls = vigil__schema_class(schema);
+    vigil__pname *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return VIGIL_ERR_NOMEM;
+    }
+    int ra = vigil__name_prepare(name1, cls, a);
+    int rb = vigil__name_prepare(name2, cls, b);
+    json_t *why = explain ? json_object() : NULL;
+    double score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
+    if (why && (ra != 0 || rb != 0))
+        json_object_set_new(why, "method", json_string("empty name"));
+    out->score = score;
+    out->match = score >= threshold;
+    if (why) {
+        out->explanation = json_dumps(why, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(why);
+    }
+    free(a);
+    free(b);
+    return explain && !out->explanation ? VIGIL_ERR_NOMEM : VIGIL_OK;
+}
+
+void vigil_comparison_free(vigil_comparison *c)
+{
+    if (!c)
+        return;
+    free(c->explanation);
+    c->explanation = NULL;
+}

@@ -1,0 +1,329 @@
+/*
+ * compare.c - how alike two prepared names are, and why.
+ *
+ * Tokens are paired one to one, best pairs first; each pair scores by what
+ * makes them alike (same word, same skeleton across romanisations, an initial,
+ * a typing error). A person is judged on how much of the shorter name is
+ * found in the other, with a small cost for each extra word of the longer
+ * one and for words out of order; an organisation on how much of both names
+ * is found, with legal forms and numbers judged apart. Design and the reasons
+ * for each weight: docs/matching.md.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "match.h"
+
+/* Below this a token pair counts as no pair at all. */
+#define PAIR_FLOOR 0.75
+
+typedef struct {
+    double s;
+    const char *how;
+} tsim;
+
+static double lev_sim(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    size_t mx = n > m ? n : m;
+    if (!mx)
+        return 1.0;
+    return 1.0 - (double)vigil__osa(a, n, b, m) / (double)mx;
+}
+
+static tsim tok_sim(const vigil__tok *a, const vigil__tok *b)
+{
+    tsim r = {0.0, "different"};
+    if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
+        if (a->kind == b->kind && strcmp(a->t, b->t) == 0)
+            r = (tsim){1.0, "same number"};
+        return r;
+    }
+    if (strcmp(a->t, b->t) == 0)
+        return (tsim){1.0, "exact"};
+    if (a->kind == VIGIL__TK_INITIAL || b->kind == VIGIL__TK_INITIAL) {
+        if (a->t[0] == b->t[0])
+            r = (tsim){1.0, "initial"};
+        return r;
+    }
+    /* no letter in common: no spelling likeness, only the skeleton could be
+     * alike (and it is made of the same letters) */
+    if (!(a->mask & b->mask))
+        return r;
+    double jw = vigil__jaro_winkler(a->cp, a->len, b->cp, b->len);
+    /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
+     * costlier edit distance */
+    if (jw >= 2 * PAIR_FLOOR - 1.0) {
+        double lv = lev_sim(a->cp, a->len, b->cp, b->len);
+        r.s = (jw + lv) / 2.0;
+        r.how = "spelling";
+    }
+    if (a->slen && a->slen == b->slen && strcmp(a->skel, b->skel) == 0) {
+        double ph = a->slen >= 3 ? 0.93 : a->slen == 2 ? 0.9 : 0.86;
+        if (ph > r.s) {
+            r.s = ph;
+            r.how = "phonetic";
+        }
+    }
+    return r;
+}
+
+typedef struct {
+    int i, j;
+    tsim t;
+} pair;
+
+/* Pairs tokens one to one, best first. Returns the number of pairs. */
+static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *ma, int *mb)
+{
+    pair cand[VIGIL__MAX_TOKENS * VIGIL__MAX_TOKENS];
+    int nc = 0;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++) {
+            tsim t = tok_sim(&a->tok[i], &b->tok[j]);
+            if (t.s >= PAIR_FLOOR)
+                cand[nc++] = (pair){i, j, t};
+        }
+    /* best first; among equals, the pair closest in position */
+    for (int x = 1; x < nc; x++)
+        for (int y = x; y > 0; y--) {
+            pair *p = &cand[y - 1], *q = &cand[y];
+            double dp = fabs((double)p->i - p->j), dq = fabs((double)q->i - q->j);
+            if (q->t.s > p->t.s || (q->t.s == p->t.s && dq < dp)) {
+                pair t = *p;
+                *p = *q;
+                *q = t;
+            } else
+                break;
+        }
+    memset(ma, -1, sizeof(int) * VIGIL__MAX_TOKENS);
+    memset(mb, -1, sizeof(int) * VIGIL__MAX_TOKENS);
+    int np = 0;
+    for (int k = 0; k < nc; k++) {
+        pair *p = &cand[k];
+        if (ma[p->i] >= 0 || mb[p->j] >= 0)
+            continue;
+        /* an initial pairs only with a word, never stands for two */
+        ma[p->i] = np;
+        mb[p->j] = np;
+        out[np++] = *p;
+    }
+    return np;
+}
+
+static double side_weight(const vigil__pname *x)
+{
+    double w = 0;
+    for (int i = 0; i < x->n; i++)
+        w += x->tok[i].w;
+    return w;
+}
+
+/* How far the paired words are out of order, 0 to 1, counting words only
+ * (not particles or initials). A rotation - the family name moved from the
+ * end to the front, as many lists write it ("ABDOLLAHI Hamed") - costs
+ * little; a shuffle ("SALMAN BIN MUHAMMAD", "MUHAMMAD BIN SALMAN") counts
+ * by its share of crossing pairs. */
+static double disorder(const vigil__pname *a, const pair *p, int np)
+{
+    int idx[VIGIL__MAX_TOKENS], k = 0;
+    /* the b-positions of the paired words, in a's order */
+    for (int i = 0; i < a->n; i++)
+        for (int x = 0; x < np; x++)
+            if (p[x].i == i && a->tok[i].kind == VIGIL__TK_WORD)
+                idx[k++] = p[x].j;
+    if (k < 2)
+        return 0.0;
+    int cross = 0, all = 0;
+    for (int x = 0; x < k; x++)
+        for (int y = x + 1; y < k; y++) {
+            all++;
+            cross += idx[x] > idx[y];
+        }
+    if (!cross)
+        return 0.0;
+    /* a rotation: one descent, and the last before the first */
+    int descents = 0;
+    for (int x = 0; x + 1 < k; x++)
+        descents += idx[x] > idx[x + 1];
+    if (descents == 1 && idx[k - 1] < idx[0])
+        return 0.1;
+    return (double)cross / all;
+}
+
+static json_t *tok_array(const vigil__pname *x, const int *m)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < x->n; i++)
+        if (m[i] < 0)
+            json_array_append_new(arr, json_string(x->tok[i].t));
+    return arr;
+}
+
+/* Legal forms: the same, the same kind, different, or not on both sides. */
+static double legal_factor(const vigil__pname *a, const vigil__pname *b, const char **how)
+{
+    *how = "not on both sides";
+    if (!a->nlegal || !b->nlegal)
+        return 1.0;
+    for (int i = 0; i < a->nlegal; i++)
+        for (int j = 0; j < b->nlegal; j++)
+            if (strcmp(a->legal[i], b->legal[j]) == 0) {
+                *how = "same";
+                return 1.0;
+            }
+    for (int i = 0; i < a->nlegal; i++)
+        for (int j = 0; j < b->nlegal; j++)
+            if (a->legal_class[i] == b->legal_class[j]) {
+                *how = "same kind";
+                return 0.99;
+            }
+    *how = "different";
+    return 0.96;
+}
+
+/* Numbers must agree: all of one side's numbers found in the other. */
+static double number_factor(const vigil__pname *a, const vigil__pname *b, const int *ma,
+                            const int *mb, const char **how)
+{
+    int na = 0, nb = 0, una = 0, unb = 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->tok[i].kind == VIGIL__TK_NUMBER) {
+            na++;
+            una += ma[i] < 0;
+        }
+    for (int j = 0; j < b->n; j++)
+        if (b->tok[j].kind == VIGIL__TK_NUMBER) {
+            nb++;
+            unb += mb[j] < 0;
+        }
+    *how = na || nb ? "agree" : "none";
+    if (na && nb && (una || unb)) {
+        *how = "differ";
+        return 0.5;
+    }
+    if ((na && !nb) || (nb && !na)) {
+        *how = "on one side only";
+        return 0.85;
+    }
+    return 1.0;
+}
+
+/* The other side of an acronym: "PLA" and "People's Liberation Army". */
+static int acronym(const vigil__pname *s, const vigil__pname *l)
+{
+    if (s->n != 1 || l->n < 2 || s->tok[0].len != l->n || s->tok[0].kind != VIGIL__TK_WORD)
+        return 0;
+    for (int i = 0; i < l->n; i++)
+        if (l->tok[i].t[0] != s->tok[0].t[i])
+            return 0;
+    return 1;
+}
+
+/* The skeletons of all tokens run together, repeats collapsed. */
+static void joined_skeleton(const vigil__pname *x, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (int i = 0; i < x->n; i++)
+        for (const char *p = x->tok[i].skel; *p && k + 1 < cap; p++)
+            if (k == 0 || out[k - 1] != *p)
+                out[k++] = *p;
+    out[k] = '\0';
+}
+
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *why)
+{
+    pair pairs[VIGIL__MAX_TOKENS];
+    int ma[VIGIL__MAX_TOKENS], mb[VIGIL__MAX_TOKENS];
+    int np = align(a, b, pairs, ma, mb);
+    double wa = side_weight(a), wb = side_weight(b);
+    double fa = 0, fb = 0; /* weight found on each side */
+    for (int k = 0; k < np; k++) {
+        fa += a->tok[pairs[k].i].w * pairs[k].t.s;
+        fb += b->tok[pairs[k].j].w * pairs[k].t.s;
+    }
+    double score, order = 0.0, extra = 0.0;
+    const char *method = "tokens";
+    if (a->cls == VIGIL__CLASS_PERSON) {
+        /* the shorter name must be found whole in the longer */
+        int a_short = wa <= wb;
+        double cov = a_short ? (wa > 0 ? fa / wa : 0) : (wb > 0 ? fb / wb : 0);
+        const vigil__pname *l = a_short ? b : a;
+        const int *ml = a_short ? mb : ma;
+        for (int i = 0; i < l->n; i++)
+            if (ml[i] < 0)
+                extra += l->tok[i].w;
+        order = disorder(a, pairs, np);
+        score = cov * (1.0 - 0.045 * extra) * (1.0 - 0.5 * order);
+    } else {
+        score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
+    }
+    /* run together: "VladimirPutin", "SiemensAG", "Goodwill" */
+    double joined = 0.0;
+    size_t jmax = a->jlen > b->jlen ? a->jlen : b->jlen;
+    size_t jdiff = a->jlen > b->jlen ? a->jlen - b->jlen : b->jlen - a->jlen;
+    /* only where words were run together or split, and the lengths allow an
+     * edit similarity of 0.85 */
+    if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
+        double jw = vigil__jaro_winkler(a->jcp, a->jlen, b->jcp, b->jlen);
+        if (jw >= 0.93) {
+            double lv = lev_sim(a->jcp, a->jlen, b->jcp, b->jlen);
+            if (lv >= 0.85)
+                joined = (jw + lv) / 2.0;
+        }
+    }
+    if (a->n != b->n && score < 0.9) {
+        /* "bd allh" (عبد الله) and "Abdullah" share their consonants */
+        char sa[VIGIL__TOKLEN * 4], sb[VIGIL__TOKLEN * 4];
+        joined_skeleton(a, sa, sizeof(sa));
+        joined_skeleton(b, sb, sizeof(sb));
+        if (strlen(sa) >= 3 && strcmp(sa, sb) == 0 && joined < 0.9)
+            joined = 0.9;
+    }
+    if (joined > score) {
+        score = joined;
+        method = "joined";
+    }
+    if (a->cls != VIGIL__CLASS_PERSON && (acronym(a, b) || acronym(b, a)) && score < 0.9) {
+        score = 0.9;
+        method = "acronym";
+    }
+    const char *legal_how = "", *num_how = "";
+    double lf = 1.0, nf = 1.0;
+    if (a->cls != VIGIL__CLASS_PERSON) {
+        lf = legal_factor(a, b, &legal_how);
+        nf = number_factor(a, b, ma, mb, &num_how);
+        score *= lf * nf;
+    }
+    if (score > 1.0)
+        score = 1.0;
+    if (score < 0.0)
+        score = 0.0;
+    if (why) {
+        json_object_set_new(why, "method", json_string(method));
+        json_object_set_new(why, "latin", json_pack("[s,s]", a->latin, b->latin));
+        json_t *jp = json_array();
+        for (int k = 0; k < np; k++)
+            json_array_append_new(
+                jp, json_pack("{s:s,s:s,s:f,s:s}", "a", a->tok[pairs[k].i].t, "b",
+                              b->tok[pairs[k].j].t, "score", round(pairs[k].t.s * 1000) / 1000,
+                              "how", pairs[k].t.how));
+        json_object_set_new(why, "pairs", jp);
+        json_object_set_new(why, "unpaired", json_pack("[o,o]", tok_array(a, ma), tok_array(b, mb)));
+        if (a->cls == VIGIL__CLASS_PERSON) {
+            json_object_set_new(why, "extra_words_weight", json_real(round(extra * 100) / 100));
+            json_object_set_new(why, "order_changes", json_real(round(order * 100) / 100));
+        } else {
+            json_t *la = json_array(), *lb = json_array();
+            for (int i = 0; i < a->nlegal; i++)
+                json_array_append_new(la, json_string(a->legal[i]));
+            for (int i = 0; i < b->nlegal; i++)
+                json_array_append_new(lb, json_string(b->legal[i]));
+            json_object_set_new(why, "legal_forms",
+                                json_pack("{s:[o,o],s:s,s:f}", "forms", la, lb, "judged",
+                                          legal_how, "factor", lf));
+            json_object_set_new(why, "numbers", json_pack("{s:s,s:f}", "judged", num_how,
+                                                          "factor", nf));
+        }
+    }
+    return score;
+}

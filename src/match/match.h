@@ -1,0 +1,52 @@
+/*
+ * match.h - prepared names and their comparison (name.c, compare.c).
+ * Design: docs/matching.md.
+ */
+#ifndef VIGIL_MATCH_H
+#define VIGIL_MATCH_H
+
+#include "../internal.h"
+
+#define VIGIL__MAX_TOKENS 24
+#define VIGIL__TOKLEN 32
+#define VIGIL__MAX_LEGAL 4
+
+enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE };
+enum { VIGIL__CLASS_PERSON = 0, VIGIL__CLASS_ORG, VIGIL__CLASS_THING };
+
+typedef struct vigil__tok {
+    char t[VIGIL__TOKLEN];       /* lower-case ASCII */
+    uint32_t cp[VIGIL__TOKLEN];  /* the same as code points, for the metrics */
+    char skel[VIGIL__TOKLEN];    /* consonant skeleton (name.c) */
+    uint8_t len, slen, kind;
+    float w;                     /* weight in the score */
+    uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
+} vigil__tok;
+
+typedef struct vigil__pname {
+    int cls;                     /* VIGIL__CLASS_* */
+    int n;
+    vigil__tok tok[VIGIL__MAX_TOKENS];
+    int nlegal;
+    char legal[VIGIL__MAX_LEGAL][16];   /* canonical legal forms, e.g. "llc" */
+    int legal_class[VIGIL__MAX_LEGAL];
+    char latin[256];             /* the name in lower-case Latin, for explanations */
+    char joined[128];            /* all tokens and legal forms run together */
+    uint32_t jcp[128];
+    size_t jlen;
+} vigil__pname;
+
+/* The class of a schema name (Person; Organization, Company, LegalEntity;
+ * Vessel, Airplane). Unknown or NULL is a person. */
+int vigil__schema_class(const char *schema);
+
+/* Prepares name for comparison. Returns 0, -1 when nothing is left of it. */
+int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
+
+/* Scores two prepared names of one class in [0, 1]. When why is not NULL it
+ * receives the explanation (docs/matching.md) as members of a JSON object. */
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *why);
+
+#define VIGIL__DEFAULT_THRESHOLD 0.85
+
+#endif

@@ -1,0 +1,518 @@
+/*
+ * name.c - preparing a name for comparison: transliterated to lower-case
+ * ASCII (translit.c), split into tokens, with honorifics dropped, particles
+ * and common names weighted low, initials and numbers marked, legal forms of
+ * organisations taken out and canonicalised, and a consonant skeleton for each
+ * token. Design: docs/matching.md.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+
+/* Words that say who someone is, not who: dropped from person names. */
+static const char *const honorifics[] = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "sheikh", "shaikh", "shaykh", "sheik",
+    "haji", "hajji", "hadji", "alhaj", "alhajj", "mullah", "mulla", "maulavi", "mawlawi",
+    "maulvi", "maulana", "mawlana", "mufti", "imam", "president", "general", "gen", "colonel",
+    "col", "major", "captain", "capt", "lieutenant", "lt", "prince", "princess", "king",
+    "queen", "emir", "amir ul", "hon", "honourable", "rev", "reverend", "qari", "hafiz",
+    "jr", "sr", "mme", "mlle", "herr", "frau", "gospodin", NULL};
+
+/* Particles: kept, but proving little. */
+static const char *const particles[] = {
+    "al", "el", "bin", "ibn", "ben", "bint", "binti", "abu", "abou", "abd", "ul", "ur", "ud",
+    "van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos",
+    "das", "do", "y", "e", "ter", "ten", "op", "zu", "sayyid", "syed", "sayed", "mac", "mc",
+    "ould", "ag", "wa", "bte", "bt", "s", "o", NULL};
+
+/* Given names so common in the lists that sharing one proves little. */
+static const char *const common[] = {
+    "mohammed", "muhammad", "mohammad", "mohamed", "muhammed", "mohamad", "ahmad", "ahmed",
+    "ali", "abdul", "abdullah", "abdallah", "hassan", "hasan", "hussein", "husain", "ibrahim",
+    "omar", "umar", "khan", "kim", "lee", "park", "yusuf", "mahmoud", "mahmud", "ismail",
+    "mustafa", "abdel", "salem", "saleh", "khalid", "said", "nasser", "alexander", "aleksandr",
+    "vladimir", "sergey", "sergei", "igor", "andrey", "andrei", "dmitry", "dmitriy", "john",
+    "jose", "juan", "maria", "luis", "carlos", "wang", "li", "zhang", "chen", "liu", NULL};
+
+/* Organisation words that carry no identity. */
+static const char *const org_stop[] = {"the", "of", "and", "for", "in", "des", "et", "und",
+                                       "der", "die", "das", "y", "la", "le", "les", "de",
+                                       "du", "del", NULL};
+
+static int in_list(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ legal forms */
+
+/* Canonical legal form, its class (1 limited liability, 2 joint stock, 3
+ * corporation, 4 partnership, 5 other), and aliases in any script: each
+ * alias is prepared like a name, so that it meets names in the same form. */
+static const struct {
+    const char *canon;
+    int cls;
+    const char *aliases[10];
+} legal_table[] = {
+    {"llc", 1, {"LLC", "Limited Liability Company", "Limited Liability Co", "ООО", "OOO",
+                "Общество с ограниченной ответственностью", "ТОВ",
+                "Товариство з обмеженою відповідальністю", "ТОО", NULL}},
+    {"llc", 1, {"Obshchestvo s Ogranichennoy Otvetstvennostyu", "Limited Liability Corporation",
+                "LLC Company", NULL}},
+    {"gmbh", 1, {"GmbH", "Gesellschaft mit beschränkter Haftung", "GesmbH", NULL}},
+    {"srl", 1, {"SRL", "Societatea cu Răspundere Limitată", "Società a responsabilità limitata",
+                "Sociedad de Responsabilidad Limitada", "SARL",
+                "Société à responsabilité limitée", NULL}},
+    {"spzoo", 1, {"Sp. z o.o.", "Spółka z ograniczoną odpowiedzialnością", "Sp z oo", NULL}},
+    {"bv", 1, {"BV", "Besloten Vennootschap", NULL}},
+    {"ltd", 1, {"Ltd", "Limited", "Pvt Ltd", "Private Limited", "Pte Ltd", "Pte", "Pvt",
+                "Private Limited Company", "Company Limited", NULL}},
+    {"jsc", 2, {"JSC", "Joint Stock Company", "Joint-Stock Company", "AO", "АО",
+                "Акционерное общество", "Aktsionernoe Obshchestvo", "AD", "АД", NULL}},
+    {"ojsc", 2, {"OJSC", "OAO", "ОАО", "Open Joint Stock Company",
+                 "Открытое акционерное общество", NULL}},
+    {"cjsc", 2, {"CJSC", "ZAO", "ЗАО", "Closed Joint Stock Company",
+                 "Закрытое акционерное общество", NULL}},
+    {"pjsc", 2, {"PJSC", "PAO", "ПАО", "Public Joint Stock Company",
+                 "Публичное акционерное общество", NULL}},
+    {"ag", 2, {"AG", "Aktiengesellschaft", NULL}},
+    {"sa", 2, {"SA", "Sociedad Anónima", "Société Anonyme", "Sociedade Anónima", "SAS", NULL}},
+    {"nv", 2, {"NV", "Naamloze Vennootschap", NULL}},
+    {"spa", 2, {"SpA", "Società per Azioni", NULL}},
+    {"ab", 2, {"AB", "Aktiebolag", "Aktiebolaget", NULL}},
+    {"as", 2, {"AS", "A/S", "Aksjeselskap", "Aktieselskab", "ASA", NULL}},
+    {"plc", 2, {"PLC", "Public Limited Company", NULL}},
+    {"oy", 2, {"Oy", "Oyj", "Osakeyhtiö", NULL}},
+    {"pt", 2, {"PT", "Perseroan Terbatas", "Tbk", NULL}},
+    {"inc", 3, {"Inc", "Incorporated", NULL}},
+    {"corp", 3, {"Corp", "Corporation", NULL}},
+    {"co", 3, {"Co", "Company", NULL}},
+    {"lp", 4, {"LP", "Limited Partnership", NULL}},
+    {"llp", 4, {"LLP", "Limited Liability Partnership", NULL}},
+    {"kg", 4, {"KG", "Kommanditgesellschaft", "GmbH & Co KG", NULL}},
+    {"fze", 5, {"FZE", "FZCO", "FZ LLC", "Free Zone Establishment", NULL}},
+    {"na", 5, {"N.A.", "National Association", NULL}},
+};
+
+typedef struct {
+    char tok[6][VIGIL__TOKLEN];
+    int n;
+    int entry;
+} legal_alias;
+
+static legal_alias *aliases;
+static size_t naliases;
+static pthread_once_t legal_once = PTHREAD_ONCE_INIT;
+
+static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max);
+
+static void build_legal(void)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < sizeof(legal_table) / sizeof(legal_table[0]); i++)
+        for (const char *const *a = legal_table[i].aliases; *a; a++) {
+            char latin[256];
+            if (vigil__to_latin(*a, latin, sizeof(latin)) != 0)
+                continue;
+            if (naliases == cap) {
+                cap = cap ? cap * 2 : 128;
+                legal_alias *na = realloc(aliases, cap * sizeof(*na));
+                if (!na)
+                    return;
+                aliases = na;
+            }
+            legal_alias *la = &aliases[naliases];
+            la->n = tokenize(latin, VIGIL__CLASS_ORG, la->tok, 6);
+            la->entry = (int)i;
+            if (la->n > 0)
+                naliases++;
+        }
+    /* longest first, so "joint stock company" wins over "company" */
+    for (size_t i = 1; i < naliases; i++)
+        for (size_t k = i; k > 0 && aliases[k].n > aliases[k - 1].n; k--) {
+            legal_alias t = aliases[k];
+            aliases[k] = aliases[k - 1];
+            aliases[k - 1] = t;
+        }
+    vigil__translit_release();
+}
+
+/* Tokens equal, or one typing error apart for words of 6 letters or more
+ * (legal forms are often misspelt: "Aktiengeselschaft", "Joynt"). */
+static int legal_word_eq(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    size_t n = strlen(a), m = strlen(b);
+    if (n < 5 || m < 5)
+        return 0;
+    uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
+    for (size_t i = 0; i < n; i++)
+        ca[i] = (unsigned char)a[i];
+    for (size_t i = 0; i < m; i++)
+        cb[i] = (unsigned char)b[i];
+    return vigil__damerau(ca, n, cb, m) <= (n >= 10 ? 2u : 1u);
+}
+
+/* -------------------------------------------------------------- tokens */
+
+static const struct {
+    const char *w;
+    int v;
+} number_words[] = {
+    {"zero", 0},     {"one", 1},       {"two", 2},       {"three", 3},     {"four", 4},
+    {"five", 5},     {"six", 6},       {"seven", 7},     {"eight", 8},     {"nine", 9},
+    {"ten", 10},     {"eleven", 11},   {"twelve", 12},   {"thirteen", 13}, {"fourteen", 14},
+    {"fifteen", 15}, {"sixteen", 16},  {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
+    {"twenty", 20},  {"thirty", 30},   {"forty", 40},    {"fourty", 40},   {"fifty", 50},
+    {"sixty", 60},   {"seventy", 70},  {"eighty", 80},   {"ninety", 90},   {"first", 1},
+    {"second", 2},   {"third", 3},     {"fourth", 4},    {"fifth", 5},     {"1st", 1},
+    {"2nd", 2},      {"3rd", 3},       {"4th", 4},       {"5th", 5},
+};
+
+static int number_value(const char *w)
+{
+    for (size_t i = 0; i < sizeof(number_words) / sizeof(number_words[0]); i++)
+        if (strcmp(w, number_words[i].w) == 0)
+            return number_words[i].v;
+    return -1;
+}
+
+static int all_digits(const char *w)
+{
+    if (!*w)
+        return 0;
+    for (; *w; w++)
+        if (!isdigit((unsigned char)*w))
+            return 0;
+    return 1;
+}
+
+/* Letters that stand for digits in names typed by people or machines
+ * ("Ig0r Sech1n"). Applied only to tokens mixing the two in person names. */
+static void unleet(char *w)
+{
+    int letters = 0, digits = 0;
+    for (char *p = w; *p; p++) {
+        letters += isalpha((unsigned char)*p) != 0;
+        digits += isdigit((unsigned char)*p) != 0;
+    }
+    if (!letters || !digits)
+        return;
+    static const char from[] = "0134578", to[] = "oieastb";
+    for (char *p = w; *p; p++) {
+        const char *f = strchr(from, *p);
+        if (f && *p)
+            *p = to[f - from];
+    }
+}
+
+static void push_tok(char toks[][VIGIL__TOKLEN], int *n, int max, const char *s, size_t len)
+{
+    if (len == 0 || *n >= max)
+        return;
+    if (len >= VIGIL__TOKLEN)
+        len = VIGIL__TOKLEN - 1;
+    memcpy(toks[*n], s, len);
+    toks[*n][len] = '\0';
+    (*n)++;
+}
+
+/* Splits a raw word holding dots: "a.b.c." is "abc", "j.p." is "jp", "co."
+ * is "co", "st.petersburg" is two words. */
+static void push_raw(char toks[][VIGIL__TOKLEN], int *n, int max, const char *s, size_t len)
+{
+    char buf[128];
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < sizeof(buf) - 1; i++)
+        if (s[i] != '\'' && s[i] != '`')
+            buf[k++] = s[i];
+    buf[k] = '\0';
+    if (!strchr(buf, '.')) {
+        push_tok(toks, n, max, buf, k);
+        return;
+    }
+    int singles = 1, pieces = 0;
+    for (char *p = buf; *p;) {
+        size_t pl = strcspn(p, ".");
+        if (pl > 1)
+            singles = 0;
+        if (pl)
+            pieces++;
+        p += pl;
+        if (*p)
+            p++;
+    }
+    if (singles && pieces > 1) {
+        char joined[64];
+        size_t j = 0;
+        for (char *p = buf; *p && j < sizeof(joined) - 1; p++)
+            if (*p != '.')
+                joined[j++] = *p;
+        push_tok(toks, n, max, joined, j);
+        return;
+    }
+    for (char *p = buf; *p;) {
+        size_t pl = strcspn(p, ".");
+        push_tok(toks, n, max, p, pl);
+        p += pl;
+        if (*p)
+            p++;
+    }
+}
+
+static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max)
+{
+    int n = 0;
+    const char *p = latin;
+    while (*p && n < max) {
+        while (*p && !isalnum((unsigned char)*p) && *p != '&' && *p != '\'')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '&') {
+            push_tok(toks, &n, max, "and", 3);
+            p++;
+            continue;
+        }
+        const char *s = p;
+        while (*p && (isalnum((unsigned char)*p) || *p == '.' || *p == '\''))
+            p++;
+        push_raw(toks, &n, max, s, (size_t)(p - s));
+    }
+    if (cls == VIGIL__CLASS_PERSON)
+        for (int i = 0; i < n; i++)
+            unleet(toks[i]);
+    return n;
+}
+
+/* The consonant skeleton: digraphs folded, vowels (and y, w, v) dropped,
+ * repeats collapsed. Spellings of one name across romanisations share it:
+ * Mohammed, Muhammad, mhmd; Hussein, Husayn; Somchai, smchay. */
+static void skeleton(const char *t, char *out, uint8_t *len)
+{
+    size_t k = 0;
+    for (size_t i = 0; t[i] && k < VIGIL__TOKLEN - 2; i++) {
+        char c = t[i], nx = t[i + 1];
+        char o = 0;
+        if ((c == 'p' && nx == 'h')) {
+            o = 'f';
+            i++;
+        } else if (nx == 'h' && strchr("sczkgtd", c) && c) {
+            o = c == 'z' ? 'j' : c == 'c' ? 'c' : c == 'g' ? 'k' : c;
+            i++;
+        } else if (c == 'c' && nx == 'k') {
+            o = 'k';
+            i++;
+        } else if (strchr("aeiouywv", c)) {
+            continue;
+        } else if (c == 'q' || c == 'g' || (c == 'c' && nx != 'h')) {
+            o = 'k';
+        } else if (c == 'z') {
+            o = 's';
+        } else if (c == 'x') {
+            if (k < VIGIL__TOKLEN - 3)
+                out[k++] = 'k';
+            o = 's';
+        } else if (isalnum((unsigned char)c)) {
+            o = c;
+        }
+        if (o && (k == 0 || out[k - 1] != o))
+            out[k++] = o;
+    }
+    out[k] = '\0';
+    *len = (uint8_t)k;
+}
+
+/* Korean surnames as their usual romanisation: Hangul-Latin gives the
+ * Revised Romanisation ("i", "bag", "gim"), names in the lists use these. */
+static const char *const korean_surnames[][2] = {
+    {"김", "kim"},   {"이", "lee"},   {"박", "park"},  {"최", "choi"},  {"정", "jung"},
+    {"강", "kang"},  {"조", "cho"},   {"윤", "yoon"},  {"장", "jang"},  {"임", "lim"},
+    {"한", "han"},   {"오", "oh"},    {"서", "seo"},   {"신", "shin"},  {"권", "kwon"},
+    {"황", "hwang"}, {"안", "ahn"},   {"송", "song"},  {"류", "ryu"},   {"전", "jeon"},
+    {"홍", "hong"},  {"고", "ko"},    {"문", "moon"},  {"양", "yang"},  {"손", "son"},
+    {"배", "bae"},   {"백", "baek"},  {"허", "heo"},   {"유", "yoo"},   {"남", "nam"},
+    {"심", "shim"},  {"노", "noh"},   {"하", "ha"},    {"곽", "kwak"},  {"성", "sung"},
+    {"차", "cha"},   {"주", "joo"},   {"우", "woo"},   {"구", "koo"},   {"민", "min"},
+    {"리", "ri"},    {"현", "hyun"},  {"변", "byun"},  {"채", "chae"},  {"원", "won"},
+};
+
+int vigil__schema_class(const char *schema)
+{
+    if (!schema)
+        return VIGIL__CLASS_PERSON;
+    if (vigil__ieq(schema, "Vessel") || vigil__ieq(schema, "Airplane"))
+        return VIGIL__CLASS_THING;
+    if (vigil__ieq(schema, "Person"))
+        return VIGIL__CLASS_PERSON;
+    return VIGIL__CLASS_ORG;
+}
+
+/* "PUTIN, Vladimir Vladimirovich": the part after the one comma first. Only
+ * for persons, and only with one comma and a few words on each side. */
+static void uncomma(const char *in, char *out, size_t cap)
+{
+    const char *c = strchr(in, ',');
+    if (!c || strchr(c + 1, ',') || c == in) {
+        snprintf(out, cap, "%s", in);
+        return;
+    }
+    const char *rest = c + 1;
+    while (*rest == ' ')
+        rest++;
+    snprintf(out, cap, "%s %.*s", rest, (int)(c - in), in);
+}
+
+static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
+{
+    if (o->n >= VIGIL__MAX_TOKENS)
+        return;
+    vigil__tok *t = &o->tok[o->n++];
+    memset(t, 0, sizeof(*t));
+    size_t n = strlen(w);
+    if (n >= VIGIL__TOKLEN)
+        n = VIGIL__TOKLEN - 1;
+    memcpy(t->t, w, n);
+    t->len = (uint8_t)n;
+    for (size_t i = 0; i < n; i++) {
+        t->cp[i] = (unsigned char)w[i];
+        if (w[i] >= 'a' && w[i] <= 'z')
+            t->mask |= 1u << (w[i] - 'a');
+        else
+            t->mask |= 1u << (26 + (w[i] % 6));
+    }
+    skeleton(t->t, t->skel, &t->slen);
+    t->kind = (uint8_t)kind;
+    t->w = weight;
+}
+
+int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->cls = cls;
+    if (!name)
+        return -1;
+    pthread_once(&legal_once, build_legal);
+    char src[512];
+    if (cls == VIGIL__CLASS_PERSON)
+        uncomma(name, src, sizeof(src));
+    else
+        snprintf(src, sizeof(src), "%s", name);
+    /* a Korean name's first syllable is its surname */
+    const char *surname = NULL;
+    for (size_t i = 0; i < sizeof(korean_surnames) / sizeof(korean_surnames[0]); i++) {
+        size_t l = strlen(korean_surnames[i][0]);
+        if (strncmp(src, korean_surnames[i][0], l) == 0 && (unsigned char)src[l] >= 0xE0) {
+            surname = korean_surnames[i][1];
+            memmove(src, src + l, strlen(src + l) + 1);
+            break;
+        }
+    }
+    /* written in Latin letters: "JC" may be two initials; "bd" from Arabic
+     * (عبد) is a word without its vowels */
+    int latin_source = 1;
+    for (const unsigned char *q = (const unsigned char *)src; *q; q++)
+        if (*q >= 0xC0 && !(q[0] == 0xC3 || q[0] == 0xC4 || q[0] == 0xC5))
+            latin_source = 0;
+    if (vigil__to_latin(src, o->latin, sizeof(o->latin)) != 0)
+        return -1;
+    char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];
+    int n = tokenize(o->latin, cls, toks, VIGIL__MAX_TOKENS * 2);
+    if (surname) {
+        memmove(toks[1], toks[0], sizeof(toks[0]) * (size_t)(n < VIGIL__MAX_TOKENS * 2 - 1 ? n : n - 1));
+        snprintf(toks[0], sizeof(toks[0]), "%s", surname);
+        n = n < VIGIL__MAX_TOKENS * 2 ? n + 1 : n;
+    }
+    int used[VIGIL__MAX_TOKENS * 2] = {0};
+    if (cls != VIGIL__CLASS_PERSON) {
+        /* legal forms, longest alias first, anywhere in the name */
+        for (size_t a = 0; a < naliases; a++) {
+            const legal_alias *la = &aliases[a];
+            for (int i = 0; i + la->n <= n; i++) {
+                int ok = 1;
+                for (int k = 0; k < la->n && ok; k++)
+                    ok = !used[i + k] && legal_word_eq(toks[i + k], la->tok[k]);
+                if (!ok)
+                    continue;
+                /* a lone legal-form word is the name itself ("Co" of "Co
+                 * Ltd" aside) only when nothing else is there */
+                for (int k = 0; k < la->n; k++)
+                    used[i + k] = 1;
+                const char *canon = legal_table[la->entry].canon;
+                int dup = 0;
+                for (int k = 0; k < o->nlegal; k++)
+                    dup |= strcmp(o->legal[k], canon) == 0;
+                if (!dup && o->nlegal < VIGIL__MAX_LEGAL) {
+                    snprintf(o->legal[o->nlegal], sizeof(o->legal[0]), "%s", canon);
+                    o->legal_class[o->nlegal++] = legal_table[la->entry].cls;
+                }
+            }
+        }
+        /* all of it a legal form ("Company"): then it is the name */
+        int left = 0;
+        for (int i = 0; i < n; i++)
+            left += !used[i];
+        if (!left) {
+            memset(used, 0, sizeof(used));
+            o->nlegal = 0;
+        }
+    }
+    size_t jl = 0;
+    for (int i = 0; i < n; i++) {
+        const char *w = toks[i];
+        for (size_t k = 0; w[k] && jl < sizeof(o->joined) - 1; k++)
+            o->joined[jl++] = w[k];
+        if (used[i])
+            continue;
+        if (cls == VIGIL__CLASS_PERSON) {
+            if (in_list(w, honorifics) && n > 1)
+                continue;
+            if (strlen(w) == 1)
+                add_tok(o, w, VIGIL__TK_INITIAL, 0.5f);
+            else if (strlen(w) == 2 && !strpbrk(w, "aeiouy") && n > 1 && latin_source) {
+                /* "JC Juncker": two initials */
+                char one[2] = {w[0], 0};
+                add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
+                one[0] = w[1];
+                add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
+            } else if (in_list(w, particles))
+                add_tok(o, w, VIGIL__TK_PARTICLE, 0.3f);
+            else
+                add_tok(o, w, VIGIL__TK_WORD, in_list(w, common) ? 0.6f : 1.0f);
+            continue;
+        }
+        if (in_list(w, org_stop) && n > 1)
+            continue;
+        int v = number_value(w);
+        if (v >= 0 || all_digits(w)) {
+            char num[24];
+            long long value = v >= 0 ? v : atoll(w);
+            /* "forty four", "forty 4": one number */
+            if (v >= 20 && v % 10 == 0 && i + 1 < n && !used[i + 1]) {
+                int u = number_value(toks[i + 1]);
+                if (u < 0 && all_digits(toks[i + 1]) && strlen(toks[i + 1]) == 1)
+                    u = toks[i + 1][0] - '0';
+                if (u >= 1 && u <= 9) {
+                    value += u;
+                    i++;
+                }
+            }
+            snprintf(num, sizeof(num), "%lld", value);
+            add_tok(o, num, VIGIL__TK_NUMBER, 1.0f);
+            continue;
+        }
+        add_tok(o, w, VIGIL__TK_WORD, 1.0f);
+    }
+    o->joined[jl] = '\0';
+    o->jlen = jl;
+    for (size_t i = 0; i < jl; i++)
+        o->jcp[i] = (unsigned char)o->joined[i];
+    return o->n > 0 ? 0 : -1;
+}
