@@ -22,6 +22,8 @@ typedef struct {
     int n;
     int verbose;
     int tp, fp, tn, fn, rows;
+    double scores[1024];
+    int truth[1024];
     int cross_ok, cross_n;
     int mode; /* 0 pairs, 1 cross-script */
     char names[4096][2][128];
@@ -47,6 +49,10 @@ static void row(int term, void *data)
         vigil_comparison r;
         vigil_compare(c->f[0], c->f[1], c->f[2], 0, c->verbose, &r);
         int truth = strcmp(c->f[3], "true") == 0;
+        if (c->rows < 1024) {
+            c->scores[c->rows] = r.score;
+            c->truth[c->rows] = truth;
+        }
         c->rows++;
         if (r.match && truth)
             c->tp++;
@@ -125,6 +131,14 @@ int main(int argc, char **argv)
     printf("name-pairs-dev.csv: %d pairs at threshold %.2f: accuracy %.3f (target >= 0.92), "
            "precision %.3f, recall %.3f (tp %d fp %d tn %d fn %d)\n",
            c.rows, VIGIL_DEFAULT_THRESHOLD, acc, prec, rec, c.tp, c.fp, c.tn, c.fn);
+    printf("  accuracy by threshold:");
+    for (double t = 0.75; t < 0.951; t += 0.025) {
+        int ok = 0;
+        for (int i = 0; i < c.rows && i < 1024; i++)
+            ok += (c.scores[i] >= t) == c.truth[i];
+        printf(" %.3f:%.3f", t, (double)ok / c.rows);
+    }
+    printf("\n");
     c.mode = 1;
     snprintf(path, sizeof(path), "%s/eval/names/cross-script-pairs.csv", shared);
     read_file(path, &c);

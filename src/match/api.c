@@ -19,6 +19,11 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     if (threshold <= 0)
         threshold = VIGIL_DEFAULT_THRESHOLD;
     int cls = vigil__schema_class(schema);
+    /* a LegalEntity is a person or an organisation: an organisation when
+     * either name carries a legal form */
+    if (schema && vigil__ieq(schema, "LegalEntity") &&
+        !vigil__has_legal_form(name1) && !vigil__has_legal_form(name2))
+        cls = VIGIL__CLASS_PERSON;
     vigil__pname *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
     if (!a || !b) {
         free(a);

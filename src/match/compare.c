@@ -30,7 +30,7 @@ static double lev_sim(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return 1.0 - (double)vigil__osa(a, n, b, m) / (double)mx;
 }
 
-static tsim tok_sim(const vigil__tok *a, const vigil__tok *b)
+static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
 {
     tsim r = {0.0, "different"};
     if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
@@ -40,6 +40,10 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b)
     }
     if (strcmp(a->t, b->t) == 0)
         return (tsim){1.0, "exact"};
+    /* a patronymic pairs only with a patronymic: "Oleksandr" is not
+     * "Oleksandrovych" */
+    if ((a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC))
+        return r;
     if (a->kind == VIGIL__TK_INITIAL || b->kind == VIGIL__TK_INITIAL) {
         if (a->t[0] == b->t[0])
             r = (tsim){1.0, "initial"};
@@ -53,9 +57,16 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b)
     /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
      * costlier edit distance */
     if (jw >= 2 * PAIR_FLOOR - 1.0) {
-        double lv = lev_sim(a->cp, a->len, b->cp, b->len);
-        r.s = (jw + lv) / 2.0;
+        size_t d = vigil__osa(a->cp, a->len, b->cp, b->len);
+        size_t mx = a->len > b->len ? a->len : b->len;
+        size_t mn = a->len < b->len ? a->len : b->len;
+        r.s = (jw + 1.0 - (double)d / (double)mx) / 2.0;
         r.how = "spelling";
+        /* one typing error in a word long enough to be sure of the rest */
+        if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 4u : 3u) && r.s < 0.9) {
+            r.s = 0.9;
+            r.how = "typo";
+        }
     }
     if (a->slen && a->slen == b->slen && strcmp(a->skel, b->skel) == 0) {
         double ph = a->slen >= 3 ? 0.93 : a->slen == 2 ? 0.9 : 0.86;
@@ -79,7 +90,7 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
     int nc = 0;
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++) {
-            tsim t = tok_sim(&a->tok[i], &b->tok[j]);
+            tsim t = tok_sim(&a->tok[i], &b->tok[j], a->cls);
             if (t.s >= PAIR_FLOOR)
                 cand[nc++] = (pair){i, j, t};
         }
@@ -110,11 +121,13 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
     return np;
 }
 
+/* Numbers are judged apart (number_factor), not by weight. */
 static double side_weight(const vigil__pname *x)
 {
     double w = 0;
     for (int i = 0; i < x->n; i++)
-        w += x->tok[i].w;
+        if (x->tok[i].kind != VIGIL__TK_NUMBER || x->cls == VIGIL__CLASS_PERSON)
+            w += x->tok[i].w;
     return w;
 }
 
@@ -203,7 +216,7 @@ static double number_factor(const vigil__pname *a, const vigil__pname *b, const 
     }
     if ((na && !nb) || (nb && !na)) {
         *how = "on one side only";
-        return 0.85;
+        return 0.84;
     }
     return 1.0;
 }
@@ -238,6 +251,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     double wa = side_weight(a), wb = side_weight(b);
     double fa = 0, fb = 0; /* weight found on each side */
     for (int k = 0; k < np; k++) {
+        if (a->tok[pairs[k].i].kind == VIGIL__TK_NUMBER && a->cls != VIGIL__CLASS_PERSON)
+            continue;
         fa += a->tok[pairs[k].i].w * pairs[k].t.s;
         fb += b->tok[pairs[k].j].w * pairs[k].t.s;
     }
@@ -253,7 +268,12 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
             if (ml[i] < 0)
                 extra += l->tok[i].w;
         order = disorder(a, pairs, np);
-        score = cov * (1.0 - 0.045 * extra) * (1.0 - 0.5 * order);
+        /* one word against a full name, found only approximately ("Michaela",
+         * "Michelle Obama"): one more doubt */
+        const vigil__pname *sh = a_short ? a : b;
+        if (sh->n == 1 && l->n > 1 && np == 1 && pairs[0].t.s < 1.0)
+            cov *= 0.95;
+        score = cov * (1.0 - 0.06 * extra) * (1.0 - 0.5 * order);
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
     }

@@ -11,7 +11,7 @@
 #define VIGIL__TOKLEN 32
 #define VIGIL__MAX_LEGAL 4
 
-enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE };
+enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE, VIGIL__TK_PATRONYMIC };
 enum { VIGIL__CLASS_PERSON = 0, VIGIL__CLASS_ORG, VIGIL__CLASS_THING };
 
 typedef struct vigil__tok {
@@ -42,6 +42,9 @@ int vigil__schema_class(const char *schema);
 
 /* Prepares name for comparison. Returns 0, -1 when nothing is left of it. */
 int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
+
+/* 1 when name, read as an organisation's, holds a legal form. */
+int vigil__has_legal_form(const char *name);
 
 /* Scores two prepared names of one class in [0, 1]. When why is not NULL it
  * receives the explanation (docs/matching.md) as members of a JSON object. */

@@ -184,6 +184,34 @@ static int number_value(const char *w)
     return -1;
 }
 
+/* Roman numerals from II to XX: fund and vessel numbers ("Fund XII").
+ * I, V and X alone are too often letters. */
+static int roman_value(const char *w)
+{
+    static const char *const r[] = {"ii",  "iii", "iv",   "vi",  "vii", "viii", "ix",
+                                    "xi",  "xii", "xiii", "xiv", "xv",  "xvi",  "xvii",
+                                    "xviii", "xix", "xx"};
+    static const int v[] = {2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        if (strcmp(w, r[i]) == 0)
+            return v[i];
+    return -1;
+}
+
+/* East Slavic patronymics: "Vladimirovich", "Oleksandrovych", "Ivanovna". */
+static int is_patronymic(const char *w)
+{
+    static const char *const ends[] = {"ovich", "evich", "ovych", "evych", "ovna", "evna",
+                                       "ivna", "ichna", "ovitj", "ovic", "evic", NULL};
+    size_t n = strlen(w);
+    for (const char *const *e = ends; *e; e++) {
+        size_t l = strlen(*e);
+        if (n > l + 2 && strcmp(w + n - l, *e) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int all_digits(const char *w)
 {
     if (!*w)
@@ -484,6 +512,8 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
                 add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
             } else if (in_list(w, particles))
                 add_tok(o, w, VIGIL__TK_PARTICLE, 0.3f);
+            else if (is_patronymic(w))
+                add_tok(o, w, VIGIL__TK_PATRONYMIC, 0.8f);
             else
                 add_tok(o, w, VIGIL__TK_WORD, in_list(w, common) ? 0.6f : 1.0f);
             continue;
@@ -491,6 +521,8 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         if (in_list(w, org_stop) && n > 1)
             continue;
         int v = number_value(w);
+        if (v < 0)
+            v = roman_value(w);
         if (v >= 0 || all_digits(w)) {
             char num[24];
             long long value = v >= 0 ? v : atoll(w);
@@ -508,11 +540,23 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
             add_tok(o, num, VIGIL__TK_NUMBER, 1.0f);
             continue;
         }
-        add_tok(o, w, VIGIL__TK_WORD, 1.0f);
+        /* "L & H": letters of an organisation's name weigh less than words */
+        add_tok(o, w, VIGIL__TK_WORD, strlen(w) == 1 ? 0.5f : 1.0f);
     }
     o->joined[jl] = '\0';
     o->jlen = jl;
     for (size_t i = 0; i < jl; i++)
         o->jcp[i] = (unsigned char)o->joined[i];
     return o->n > 0 ? 0 : -1;
+}
+
+int vigil__has_legal_form(const char *name)
+{
+    vigil__pname *p = malloc(sizeof(*p));
+    if (!p)
+        return 0;
+    vigil__name_prepare(name, VIGIL__CLASS_ORG, p);
+    int has = p->nlegal > 0;
+    free(p);
+    return has;
 }
