@@ -136,9 +136,13 @@ size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 /* Optimal string alignment distance (an adjacent transposition is one edit,
  * no substring edited twice): the matcher's edit distance, linear memory. */
 size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+/* vigil__osa, or maxd + 1 as soon as the distance must exceed maxd. */
+size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd);
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro_winkler(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
+/* vigil__jaro_winkler for strings of up to 64 code points, faster. */
+double vigil__jaro_winkler_short(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
                               int winklerize, int long_tolerance);
 /* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */

@@ -14,7 +14,9 @@
 
 #include "match.h"
 
-/* Below this a token pair counts as no pair at all. */
+/* Below this a token pair counts as no pair at all. The spelling score is
+ * (jw + edit) / 2, so it needs jw >= 2 * PAIR_FLOOR - 1 = 0.5, which the
+ * integer bound in tok_sim relies on. */
 #define PAIR_FLOOR 0.75
 
 typedef struct {
@@ -38,7 +40,7 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
             r = (tsim){1.0, "same number"};
         return r;
     }
-    if (strcmp(a->t, b->t) == 0)
+    if (a->th == b->th && strcmp(a->t, b->t) == 0)
         return (tsim){1.0, "exact"};
     /* a patronymic pairs only with a patronymic: "Oleksandr" is not
      * "Oleksandrovych" */
@@ -51,16 +53,33 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
     }
     /* no letter in common: no spelling likeness, only the skeleton could be
      * alike (and it is made of the same letters) */
-    if (!(a->mask & b->mask))
+    uint32_t both = a->mask & b->mask;
+    if (!both)
         return r;
-    double jw = vigil__jaro_winkler(a->cp, a->len, b->cp, b->len);
+    /* an upper bound of Jaro: at most c characters can match, c counting the
+     * positions whose letter the other token has; under 0.5 the pair cannot
+     * reach the floor by spelling */
+    size_t ca = 0, cb = 0;
+    for (size_t i = 0; i < a->len; i++)
+        ca += (both >> vigil__cbit(a->t[i])) & 1;
+    for (size_t i = 0; i < b->len; i++)
+        cb += (both >> vigil__cbit(b->t[i])) & 1;
+    /* (c/n + c/m + 1) / 3 < 0.5, that is 2c(n + m) < nm */
+    size_t c = ca < cb ? ca : cb;
+    if (2 * c * ((size_t)a->len + b->len) < (size_t)a->len * b->len)
+        goto phonetic;
+    double jw = vigil__jaro_winkler_short(a->cp, a->len, b->cp, b->len);
     /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
      * costlier edit distance */
     if (jw >= 2 * PAIR_FLOOR - 1.0) {
-        size_t d = vigil__osa(a->cp, a->len, b->cp, b->len);
         size_t mx = a->len > b->len ? a->len : b->len;
         size_t mn = a->len < b->len ? a->len : b->len;
-        r.s = (jw + 1.0 - (double)d / (double)mx) / 2.0;
+        /* beyond this distance the pair is under the floor anyway (and not a
+         * one-edit typo) */
+        double lim = (jw - (2 * PAIR_FLOOR - 1.0)) * (double)mx;
+        size_t maxd = lim > 1.0 ? (size_t)lim : 1;
+        size_t d = vigil__osa_bounded(a->cp, a->len, b->cp, b->len, maxd);
+        r.s = d > maxd ? 0.0 : (jw + 1.0 - (double)d / (double)mx) / 2.0;
         r.how = "spelling";
         /* one typing error in a word long enough to be sure of the rest */
         if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 4u : 3u) && r.s < 0.9) {
@@ -68,7 +87,8 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
             r.how = "typo";
         }
     }
-    if (a->slen && a->slen == b->slen && strcmp(a->skel, b->skel) == 0) {
+phonetic:
+    if (a->slen && a->slen == b->slen && a->sh == b->sh && strcmp(a->skel, b->skel) == 0) {
         double ph = a->slen >= 3 ? 0.93 : a->slen == 2 ? 0.9 : 0.86;
         if (ph > r.s) {
             r.s = ph;
@@ -76,6 +96,47 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
         }
     }
     return r;
+}
+
+/* A token holding the other reading alt of x. */
+static void alt_tok(const vigil__tok *x, const char *alt, vigil__tok *out)
+{
+    memset(out, 0, sizeof(*out));
+    size_t n = strlen(alt);
+    memcpy(out->t, alt, n);
+    out->len = (uint8_t)n;
+    for (size_t i = 0; i < n; i++) {
+        out->cp[i] = (unsigned char)alt[i];
+        out->mask |= 1u << vigil__cbit(alt[i]);
+    }
+    out->kind = x->kind;
+    out->w = x->w;
+}
+
+/* tok_sim over the tokens' other readings too (altA, altB: "" for none). */
+static tsim tok_sim_alt(const vigil__tok *a, const char *alta, const vigil__tok *b,
+                        const char *altb, int cls)
+{
+    tsim best = tok_sim(a, b, cls);
+    vigil__tok aa, bb;
+    if (alta[0]) {
+        alt_tok(a, alta, &aa);
+        tsim t = tok_sim(&aa, b, cls);
+        if (t.s > best.s)
+            best = (tsim){t.s, "other reading"};
+    }
+    if (altb[0]) {
+        alt_tok(b, altb, &bb);
+        tsim t = tok_sim(a, &bb, cls);
+        if (t.s > best.s)
+            best = (tsim){t.s, "other reading"};
+        if (alta[0]) {
+            t = tok_sim(&aa, &bb, cls);
+            if (t.s > best.s)
+                best = (tsim){t.s, "other reading"};
+        }
+    }
+    return best;
 }
 
 typedef struct {
@@ -90,7 +151,9 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
     int nc = 0;
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++) {
-            tsim t = tok_sim(&a->tok[i], &b->tok[j], a->cls);
+            tsim t = ((a->has_alt >> i | b->has_alt >> j) & 1)
+                         ? tok_sim_alt(&a->tok[i], a->alt[i], &b->tok[j], b->alt[j], a->cls)
+                         : tok_sim(&a->tok[i], &b->tok[j], a->cls);
             if (t.s >= PAIR_FLOOR)
                 cand[nc++] = (pair){i, j, t};
         }
@@ -232,17 +295,6 @@ static int acronym(const vigil__pname *s, const vigil__pname *l)
     return 1;
 }
 
-/* The skeletons of all tokens run together, repeats collapsed. */
-static void joined_skeleton(const vigil__pname *x, char *out, size_t cap)
-{
-    size_t k = 0;
-    for (int i = 0; i < x->n; i++)
-        for (const char *p = x->tok[i].skel; *p && k + 1 < cap; p++)
-            if (k == 0 || out[k - 1] != *p)
-                out[k++] = *p;
-    out[k] = '\0';
-}
-
 double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *why)
 {
     pair pairs[VIGIL__MAX_TOKENS];
@@ -284,7 +336,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     /* only where words were run together or split, and the lengths allow an
      * edit similarity of 0.85 */
     if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
-        double jw = vigil__jaro_winkler(a->jcp, a->jlen, b->jcp, b->jlen);
+        double jw = vigil__jaro_winkler_short(a->jcp, a->jlen, b->jcp, b->jlen);
         if (jw >= 0.93) {
             double lv = lev_sim(a->jcp, a->jlen, b->jcp, b->jlen);
             if (lv >= 0.85)
@@ -293,10 +345,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     }
     if (a->n != b->n && score < 0.9) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants */
-        char sa[VIGIL__TOKLEN * 4], sb[VIGIL__TOKLEN * 4];
-        joined_skeleton(a, sa, sizeof(sa));
-        joined_skeleton(b, sb, sizeof(sb));
-        if (strlen(sa) >= 3 && strcmp(sa, sb) == 0 && joined < 0.9)
+        if (strlen(a->jskel) >= 3 && strcmp(a->jskel, b->jskel) == 0 && joined < 0.9)
             joined = 0.9;
     }
     if (joined > score) {

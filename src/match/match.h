@@ -14,6 +14,13 @@
 enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE, VIGIL__TK_PATRONYMIC };
 enum { VIGIL__CLASS_PERSON = 0, VIGIL__CLASS_ORG, VIGIL__CLASS_THING };
 
+/* The bit of a token character in vigil__tok.mask: a-z their own, digits
+ * and the rest sharing bits 26 to 31. */
+static inline unsigned vigil__cbit(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (unsigned)(c - 'a') : 26u + (unsigned)((unsigned char)c % 6);
+}
+
 typedef struct vigil__tok {
     char t[VIGIL__TOKLEN];       /* lower-case ASCII */
     uint32_t cp[VIGIL__TOKLEN];  /* the same as code points, for the metrics */
@@ -21,12 +28,18 @@ typedef struct vigil__tok {
     uint8_t len, slen, kind;
     float w;                     /* weight in the score */
     uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
+    uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */
 } vigil__tok;
 
 typedef struct vigil__pname {
     int cls;                     /* VIGIL__CLASS_* */
     int n;
     vigil__tok tok[VIGIL__MAX_TOKENS];
+    /* another reading of token i, or "": 金 read in Korean (kim) besides
+     * Mandarin (jin); Greek "alexandros" as "alexandr". Kept apart from the
+     * tokens, which the hot loop reads, since few names have one. */
+    char alt[VIGIL__MAX_TOKENS][VIGIL__TOKLEN];
+    uint32_t has_alt;            /* bit i: alt[i] is set */
     int nlegal;
     char legal[VIGIL__MAX_LEGAL][16];   /* canonical legal forms, e.g. "llc" */
     int legal_class[VIGIL__MAX_LEGAL];
@@ -34,6 +47,7 @@ typedef struct vigil__pname {
     char joined[128];            /* all tokens and legal forms run together */
     uint32_t jcp[128];
     size_t jlen;
+    char jskel[VIGIL__TOKLEN * 4];  /* the tokens' skeletons run together */
 } vigil__pname;
 
 /* The class of a schema name (Person; Organization, Company, LegalEntity;

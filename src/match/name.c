@@ -372,6 +372,83 @@ static const char *const korean_surnames[][2] = {
     {"리", "ri"},    {"현", "hyun"},  {"변", "byun"},  {"채", "chae"},  {"원", "won"},
 };
 
+/* Japanese family names and given names in kanji, with their usual
+ * romanisation: ICU reads kanji in Mandarin ("山田" as "shan tian"), which is
+ * never how a Japanese name is written in Latin letters. */
+static const char *const japanese_surnames[][2] = {
+    {"佐藤", "sato"},      {"鈴木", "suzuki"},   {"高橋", "takahashi"}, {"田中", "tanaka"},
+    {"伊藤", "ito"},       {"渡辺", "watanabe"}, {"山本", "yamamoto"},  {"中村", "nakamura"},
+    {"小林", "kobayashi"}, {"加藤", "kato"},     {"吉田", "yoshida"},   {"山田", "yamada"},
+    {"佐々木", "sasaki"},  {"山口", "yamaguchi"}, {"松本", "matsumoto"}, {"井上", "inoue"},
+    {"木村", "kimura"},    {"斎藤", "saito"},    {"斉藤", "saito"},     {"清水", "shimizu"},
+    {"山崎", "yamazaki"},  {"池田", "ikeda"},    {"橋本", "hashimoto"}, {"阿部", "abe"},
+    {"安倍", "abe"},       {"石川", "ishikawa"}, {"山下", "yamashita"}, {"中島", "nakajima"},
+    {"石井", "ishii"},     {"小川", "ogawa"},    {"前田", "maeda"},     {"岡田", "okada"},
+    {"長谷川", "hasegawa"}, {"藤田", "fujita"},   {"後藤", "goto"},      {"近藤", "kondo"},
+    {"村上", "murakami"},  {"遠藤", "endo"},     {"青木", "aoki"},      {"坂本", "sakamoto"},
+    {"福田", "fukuda"},    {"太田", "ota"},      {"西村", "nishimura"}, {"藤井", "fujii"},
+    {"金子", "kaneko"},    {"岡本", "okamoto"},  {"藤原", "fujiwara"},  {"中野", "nakano"},
+    {"三浦", "miura"},     {"原田", "harada"},   {"中川", "nakagawa"},  {"松田", "matsuda"},
+    {"竹内", "takeuchi"},  {"小野", "ono"},      {"田村", "tamura"},    {"中山", "nakayama"},
+    {"和田", "wada"},      {"石田", "ishida"},   {"森田", "morita"},    {"上田", "ueda"},
+    {"内田", "uchida"},    {"柴田", "shibata"},  {"酒井", "sakai"},     {"工藤", "kudo"},
+    {"横山", "yokoyama"},  {"宮崎", "miyazaki"}, {"宮本", "miyamoto"},  {"岸田", "kishida"},
+    {"麻生", "aso"},       {"石破", "ishiba"},   {"野田", "noda"},      {"鳩山", "hatoyama"},
+    {"小泉", "koizumi"},   {"河野", "kono"},     {"茂木", "motegi"},    {"菅原", "sugawara"},
+};
+static const char *const japanese_given[][2] = {
+    {"太郎", "taro"},    {"次郎", "jiro"},     {"一郎", "ichiro"},   {"三郎", "saburo"},
+    {"花子", "hanako"},  {"洋子", "yoko"},     {"陽子", "yoko"},     {"恵子", "keiko"},
+    {"幸子", "sachiko"}, {"京子", "kyoko"},    {"裕子", "yuko"},     {"明美", "akemi"},
+    {"健一", "kenichi"}, {"健二", "kenji"},    {"大輔", "daisuke"},  {"翔太", "shota"},
+    {"拓也", "takuya"},  {"直樹", "naoki"},    {"和也", "kazuya"},   {"達也", "tatsuya"},
+    {"晋三", "shinzo"},  {"文雄", "fumio"},    {"義偉", "yoshihide"}, {"純一郎", "junichiro"},
+    {"由紀夫", "yukio"}, {"太一", "taichi"},   {"健太", "kenta"},    {"美咲", "misaki"},
+    {"真由美", "mayumi"}, {"直人", "naoto"},   {"博", "hiroshi"},    {"浩", "hiroshi"},
+    {"清", "kiyoshi"},   {"誠", "makoto"},     {"茂", "shigeru"},    {"勇", "isamu"},
+    {"修", "osamu"},     {"豊", "yutaka"},     {"勝", "masaru"},     {"正", "tadashi"},
+};
+/* Korean family names in hanja: the same characters are Chinese names too,
+ * so the Korean reading is an alternative, not a replacement. */
+static const char *const hanja_surnames[][2] = {
+    {"金", "kim"},  {"李", "lee"},  {"朴", "park"},  {"崔", "choi"}, {"鄭", "jung"},
+    {"姜", "kang"}, {"趙", "cho"},  {"尹", "yoon"},  {"張", "jang"}, {"林", "lim"},
+    {"韓", "han"},  {"吳", "oh"},   {"申", "shin"},  {"權", "kwon"}, {"黃", "hwang"},
+    {"安", "ahn"},  {"宋", "song"}, {"柳", "ryu"},   {"洪", "hong"}, {"全", "jeon"},
+    {"高", "ko"},   {"文", "moon"}, {"孫", "son"},   {"梁", "yang"}, {"裵", "bae"},
+    {"白", "baek"}, {"許", "heo"},  {"南", "nam"},   {"盧", "roh"},  {"河", "ha"},
+    {"成", "sung"}, {"車", "cha"},  {"具", "koo"},   {"閔", "min"},  {"玄", "hyun"},
+    {"池", "ji"},   {"朱", "joo"},  {"禹", "woo"},   {"任", "im"},   {"元", "won"},
+};
+
+/* 1 when s is 2 to 4 CJK ideographs and nothing else. */
+static int han_name(const char *s, size_t *chars)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        /* U+4E00..U+9FFF: three bytes, E4 B8 80 .. E9 BF BF */
+        if (p[0] < 0xE4 || p[0] > 0xE9 || !p[1] || !p[2])
+            return 0;
+        p += 3;
+        n++;
+    }
+    *chars = n;
+    return n >= 2 && n <= 4;
+}
+
+static const char *lookup(const char *const (*table)[2], size_t n, const char *s, size_t *len)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(table[i][0]);
+        if (strncmp(s, table[i][0], l) == 0) {
+            *len = l;
+            return table[i][1];
+        }
+    }
+    return NULL;
+}
+
 int vigil__schema_class(const char *schema)
 {
     if (!schema)
@@ -398,6 +475,14 @@ static void uncomma(const char *in, char *out, size_t cap)
     snprintf(out, cap, "%s %.*s", rest, (int)(c - in), in);
 }
 
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
 {
     if (o->n >= VIGIL__MAX_TOKENS)
@@ -411,12 +496,11 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     t->len = (uint8_t)n;
     for (size_t i = 0; i < n; i++) {
         t->cp[i] = (unsigned char)w[i];
-        if (w[i] >= 'a' && w[i] <= 'z')
-            t->mask |= 1u << (w[i] - 'a');
-        else
-            t->mask |= 1u << (26 + (w[i] % 6));
+        t->mask |= 1u << vigil__cbit(w[i]);
     }
     skeleton(t->t, t->skel, &t->slen);
+    t->th = hash(t->t);
+    t->sh = hash(t->skel);
     t->kind = (uint8_t)kind;
     t->w = weight;
 }
@@ -449,6 +533,30 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     for (const unsigned char *q = (const unsigned char *)src; *q; q++)
         if (*q >= 0xC0 && !(q[0] == 0xC3 || q[0] == 0xC4 || q[0] == 0xC5))
             latin_source = 0;
+    /* a name in kanji: a Japanese family name read in Japanese, the given
+     * name too when known; otherwise a Chinese or Korean name whose family
+     * name may be read in Korean */
+    const char *han_alt = NULL;
+    size_t hchars;
+    if (cls == VIGIL__CLASS_PERSON && !surname && han_name(src, &hchars)) {
+        size_t l1 = 0, l2 = 0;
+        const char *fam = lookup(japanese_surnames,
+                                 sizeof(japanese_surnames) / sizeof(japanese_surnames[0]), src,
+                                 &l1);
+        if (fam && src[l1]) {
+            const char *given = lookup(japanese_given,
+                                       sizeof(japanese_given) / sizeof(japanese_given[0]),
+                                       src + l1, &l2);
+            char rest[64];
+            snprintf(rest, sizeof(rest), "%s", given && !src[l1 + l2] ? given : src + l1);
+            snprintf(src, sizeof(src), "%s %s", fam, rest);
+        } else {
+            size_t l = 0;
+            han_alt = lookup(hanja_surnames, sizeof(hanja_surnames) / sizeof(hanja_surnames[0]),
+                             src, &l);
+        }
+    }
+    int greek = strcmp(vigil__script_of(src), "Greek") == 0;
     if (vigil__to_latin(src, o->latin, sizeof(o->latin)) != 0)
         return -1;
     char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];
@@ -543,6 +651,25 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         /* "L & H": letters of an organisation's name weigh less than words */
         add_tok(o, w, VIGIL__TK_WORD, strlen(w) == 1 ? 0.5f : 1.0f);
     }
+    if (han_alt && o->n > 0) {
+        snprintf(o->alt[0], sizeof(o->alt[0]), "%s", han_alt);
+        o->has_alt |= 1u;
+    }
+    /* Greek names end in -os, -is, -as where other languages drop them
+     * (Alexandros, Alexander) */
+    for (int i = 0; greek && i < o->n; i++) {
+        vigil__tok *t = &o->tok[i];
+        if (t->len >= 6 && strchr("oia", t->t[t->len - 2]) && t->t[t->len - 1] == 's') {
+            snprintf(o->alt[i], sizeof(o->alt[i]), "%.*s", (int)t->len - 2, t->t);
+            o->has_alt |= 1u << i;
+        }
+    }
+    size_t sk = 0;
+    for (int i = 0; i < o->n; i++)
+        for (const char *q = o->tok[i].skel; *q && sk + 1 < sizeof(o->jskel); q++)
+            if (sk == 0 || o->jskel[sk - 1] != *q)
+                o->jskel[sk++] = *q;
+    o->jskel[sk] = '\0';
     o->joined[jl] = '\0';
     o->jlen = jl;
     for (size_t i = 0; i < jl; i++)

@@ -163,6 +163,48 @@ size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return p[m];
 }
 
+size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd)
+{
+    size_t diff = n > m ? n - m : m - n;
+    if (diff > maxd)
+        return maxd + 1;
+    if (n == 0 || m == 0 || m > STACK_MAX || n > STACK_MAX) {
+        size_t d = vigil__osa(a, n, b, m);
+        return d > maxd ? maxd + 1 : d;
+    }
+    size_t r0[STACK_MAX + 1], r1[STACK_MAX + 1], r2[STACK_MAX + 1];
+    size_t *pp = r0, *p = r1, *c = r2;
+    for (size_t j = 0; j <= m; j++)
+        p[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        c[0] = i;
+        size_t rowmin = c[0];
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < rowmin)
+                rowmin = v;
+        }
+        /* every later cell is at least the row's minimum (a transposition
+         * reaches back one row more, so check two rows) */
+        if (rowmin > maxd && i > 1) {
+            size_t prevmin = p[0];
+            for (size_t j = 1; j <= m; j++)
+                prevmin = p[j] < prevmin ? p[j] : prevmin;
+            if (prevmin > maxd)
+                return maxd + 1;
+        }
+        size_t *t = pp;
+        pp = p;
+        p = c;
+        c = t;
+    }
+    return p[m] > maxd ? maxd + 1 : p[m];
+}
+
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
 {
     size_t k = n < m ? n : m, d = (n > m ? n - m : m - n);
@@ -235,6 +277,65 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
         free(fa);
     if (fb != sb)
         free(fb);
+    return weight;
+}
+
+double vigil__jaro_winkler_short(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    /* the same as vigil__jaro_winkler, with the matched flags as bits: the
+     * matcher's tokens are under 64 code points */
+    if (n > 64 || m > 64)
+        return vigil__jaro_winkler(a, n, b, m);
+    if (!n || !m)
+        return 0.0;
+    size_t range = (n > m ? n : m) / 2;
+    range = range > 0 ? range - 1 : 0;
+    uint64_t fa = 0, fb = 0;
+    size_t common = 0;
+    /* where each character (by its low 5 bits) stands in b: the search for
+     * a match in the window is then a mask, not a loop */
+    uint64_t pos[32] = {0};
+    for (size_t j = 0; j < m; j++)
+        pos[b[j] & 31] |= 1ull << j;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = i > range ? i - range : 0;
+        size_t hi = i + range < m - 1 ? i + range : m - 1;
+        if (lo > hi)
+            continue;
+        uint64_t window = (hi - lo + 1 >= 64 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo;
+        /* characters alike in their low bits share a mask: checked below */
+        uint64_t cand = pos[a[i] & 31] & window & ~fb;
+        while (cand) {
+            unsigned j = (unsigned)__builtin_ctzll(cand);
+            if (j < m && b[j] == a[i]) {
+                fa |= 1ull << i;
+                fb |= 1ull << j;
+                common++;
+                break;
+            }
+            cand &= cand - 1;
+        }
+    }
+    if (!common)
+        return 0.0;
+    size_t trans = 0;
+    uint64_t rb = fb;
+    for (size_t i = 0; i < n; i++) {
+        if (!(fa >> i & 1))
+            continue;
+        int j = __builtin_ctzll(rb);
+        rb &= rb - 1;
+        trans += a[i] != b[j];
+    }
+    trans /= 2;
+    double c = (double)common;
+    double weight = (c / (double)n + c / (double)m + (c - (double)trans) / c) / 3.0;
+    if (weight > 0.7) {
+        size_t minlen = n < m ? n : m, lim = minlen < 4 ? minlen : 4, i = 0;
+        while (i < lim && a[i] == b[i])
+            i++;
+        weight += (double)i * 0.1 * (1.0 - weight);
+    }
     return weight;
 }
 
