@@ -344,6 +344,8 @@ static void skeleton(const char *t, char *out, uint8_t *len)
             o = 'k';
         } else if (c == 'z') {
             o = 's';
+        } else if (c == 'x' && i == 0) {
+            o = 's'; /* pinyin x, Spanish/Portuguese initial x: "Xi", "Shi" */
         } else if (c == 'x') {
             if (k < VIGIL__TOKLEN - 3)
                 out[k++] = 'k';
