@@ -123,6 +123,15 @@ int main(int argc, char **argv)
     static ctx c;
     c.verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     char path[1024];
+    /* the given-name data, as screening loads it */
+    static const char *const data[] = {"eval/names/given-name-equivalents.txt.gz",
+                                       "eval/names/nicknames-groups.csv"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", shared, data[i]);
+        double t0 = now();
+        int g = vigil_names_load(path);
+        printf("loaded %s: %d groups in all, %.2f s\n", data[i], g, now() - t0);
+    }
     snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
     read_file(path, &c);
     double acc = (double)(c.tp + c.tn) / c.rows;

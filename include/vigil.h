@@ -143,6 +143,18 @@ typedef struct vigil_comparison {
 int vigil_compare(const char *schema, const char *name1, const char *name2, double threshold,
                   int explain, vigil_comparison *out);
 
+/*
+ * Loads given-name data used by every comparison after it: equivalents, one
+ * group a line "alexander, aleksandr, олександр => Q123" (plain or gzip, as
+ * Wikidata-derived lists are), or nickname groups, a ".csv" file of lines
+ * "robert,bob,rob". Call it before comparing or screening, from one thread;
+ * comparisons are thread-safe once it returns. Returns the number of groups
+ * held (>= 0), or VIGIL_ERR_IO, VIGIL_ERR_FORMAT, VIGIL_ERR_NOMEM.
+ */
+int vigil_names_load(const char *path);
+/* Drops all given-name data. */
+void vigil_names_unload(void);
+
 /* Frees what vigil_compare put in c (not c itself). NULL is a no-op. */
 void vigil_comparison_free(vigil_comparison *c);
 

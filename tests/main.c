@@ -32,6 +32,10 @@ static const struct {
 int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
+    /* the given-name data, as the command and screening load it */
+    if (vigil_names_load(shared_path("eval/names/given-name-equivalents.txt.gz")) <= 0 ||
+        vigil_names_load(shared_path("eval/names/nicknames-groups.csv")) <= 0)
+        printf("could not load the given-name data from %s\n", shared_path("eval/names"));
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
         if (argc > 1) {
             int want = 0;
@@ -51,6 +55,7 @@ int main(int argc, char **argv)
         }
         fflush(stdout);
     }
+    vigil_names_unload();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -137,6 +137,12 @@ void test_compare_issue_examples(void)
     NO_MATCH("Organization", "Brigade 44", "Brigade 45");
     NO_MATCH("Company", "Volkswagen AG", "Siemens AG");
     NO_MATCH("Company", "Bank of China (Hong Kong) Limited", "Bank of China (Singapore) Limited");
+    /* one given name across languages, and nicknames (tests/main.c loads the
+     * given-name data) */
+    MATCH("Person", "Hossein Rahimi", "Husayn Rahimi");
+    MATCH("Person", "Bob Menendez", "Robert Menendez");
+    MATCH("Person", "Sasha Ivanov", "Aleksandr Ivanov");
+    NO_MATCH("Person", "William Menendez", "Robert Menendez"); /* both nicknamed Bill */
     /* a shared common name proves little */
     CHECK(score("Person", "Mohammed Ali Hassan", "Mohammed Omar Yusuf") < 0.5);
     vigil_comparison r;
@@ -207,6 +213,11 @@ void test_compare_explanation(void)
 {
     vigil_comparison r;
     CHECK_INT(vigil_compare("Person", "Mohammed Hussein", "Muhammad Husayn", 0, 1, &r), VIGIL_OK);
+    CHECK(r.match);
+    CHECK_CONTAINS(r.explanation, "\"how\":\"equivalent name\"");
+    vigil_comparison_free(&r);
+    CHECK_INT(vigil_compare("Person", "Mahmood Ahmadinezhad", "Mahmoud Ahmadinejad", 0, 1, &r),
+              VIGIL_OK);
     CHECK(r.match);
     CHECK_CONTAINS(r.explanation, "\"how\":\"phonetic\"");
     CHECK_CONTAINS(r.explanation, "\"pairs\"");

@@ -42,6 +42,14 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
     }
     if (a->th == b->th && strcmp(a->t, b->t) == 0)
         return (tsim){1.0, "exact"};
+    /* one given name in two languages or scripts, or a nickname */
+    if (a->g[0] && b->g[0] && cls == VIGIL__CLASS_PERSON)
+        for (int x = 0; x < VIGIL__MAX_GROUPS && a->g[x]; x++)
+            for (int y = 0; y < VIGIL__MAX_GROUPS && b->g[y]; y++)
+                if (a->g[x] == b->g[y])
+                    return (tsim){0.95, "equivalent name"};
+    if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON && vigil__names_nicknames(a->t, b->t))
+        return (tsim){0.9, "nickname"};
     /* a patronymic pairs only with a patronymic: "Oleksandr" is not
      * "Oleksandrovych" */
     if ((a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC))

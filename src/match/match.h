@@ -10,6 +10,7 @@
 #define VIGIL__MAX_TOKENS 24
 #define VIGIL__TOKLEN 32
 #define VIGIL__MAX_LEGAL 4
+#define VIGIL__MAX_GROUPS 4
 
 enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE, VIGIL__TK_PATRONYMIC };
 enum { VIGIL__CLASS_PERSON = 0, VIGIL__CLASS_ORG, VIGIL__CLASS_THING };
@@ -30,6 +31,8 @@ typedef struct vigil__tok {
     float w;                     /* weight in the score */
     uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
     uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */
+    uint32_t g[VIGIL__MAX_GROUPS]; /* given-name groups (equiv.c), 0 for none */
+    uint8_t nick;                /* the form has nicknames, or is one */
 } vigil__tok;
 
 typedef struct vigil__pname {
@@ -57,6 +60,12 @@ int vigil__schema_class(const char *schema);
 
 /* Prepares name for comparison. Returns 0, -1 when nothing is left of it. */
 int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
+
+/* The groups of a given-name form (equiv.c): up to VIGIL__MAX_GROUPS ids,
+ * 0 for none. Returns 1 when the form has nicknames or is one. */
+int vigil__names_groups(const char *form, uint32_t *groups);
+/* 1 when one of a and b is a nickname of the other. */
+int vigil__names_nicknames(const char *a, const char *b);
 
 /* 1 when name, read as an organisation's, holds a legal form. */
 int vigil__has_legal_form(const char *name);

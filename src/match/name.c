@@ -503,6 +503,9 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     skeleton(t->t, t->skel, &t->slen);
     t->th = hash(t->t);
     t->sh = hash(t->skel);
+    if (o->cls == VIGIL__CLASS_PERSON && kind == VIGIL__TK_WORD) {
+        t->nick = (uint8_t)vigil__names_groups(t->t, t->g);
+    }
     t->kind = (uint8_t)kind;
     t->w = weight;
 }
@@ -662,7 +665,8 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     for (int i = 0; greek && i < o->n; i++) {
         vigil__tok *t = &o->tok[i];
         if (t->len >= 6 && strchr("oia", t->t[t->len - 2]) && t->t[t->len - 1] == 's') {
-            snprintf(o->alt[i], sizeof(o->alt[i]), "%.*s", (int)t->len - 2, t->t);
+            memcpy(o->alt[i], t->t, (size_t)t->len - 2);
+            o->alt[i][t->len - 2] = '\0';
             o->has_alt |= 1u << i;
         }
     }

@@ -1,0 +1,212 @@
+/*
+ * equiv.c - given names that are one name in other languages and scripts
+ * (Aleksandr, Oleksandr, Alexander; Hussein, Husayn), and nicknames (Bob,
+ * Robert), loaded from data files at start.
+ *
+ * Two file forms are read: given-name equivalents, one group a line,
+ * "alexander, aleksandr, олександр, ... => Q123" (plain or gzip), as in
+ * ../shared/eval/names/given-name-equivalents.txt.gz; and nickname groups,
+ * "robert,bob,bobby,rob" (nicknames-groups.csv). Only forms that are a single
+ * word of ASCII letters are kept: every name meets the matcher transliterated
+ * to ASCII, and the groups hold the Latin spellings of their non-Latin forms.
+ *
+ * The table is an open-addressing hash from the lower-case form to up to
+ * VIGIL__MAX_GROUPS group ids. It is built by vigil_names_load before any
+ * comparison and only read afterwards, which is what makes comparisons
+ * thread-safe; loading while other threads compare is not.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "match.h"
+
+typedef struct {
+    char *key;
+    uint32_t groups[VIGIL__MAX_GROUPS];
+    int nick; /* the form has nicknames, or is one; or the key is a pair */
+} slot;
+
+static slot *table;
+static size_t cap, count;
+static uint32_t ngroups;
+/* Nicknames are pairs, not groups: a line of nicknames-groups.csv is a name
+ * and the names it stands for or is short for ("bill,william,billy,robert"),
+ * and joining all of them into one group would make William and Robert one
+ * name. Each pair "first|other" is a key of the same table, with group id
+ * NICK_PAIR. */
+#define NICK_PAIR UINT32_MAX
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int grow(void)
+{
+    size_t ncap = cap ? cap * 2 : 1 << 16;
+    slot *nt = calloc(ncap, sizeof(slot));
+    if (!nt)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        if (table[i].key) {
+            size_t k = hash(table[i].key) & (ncap - 1);
+            while (nt[k].key)
+                k = (k + 1) & (ncap - 1);
+            nt[k] = table[i];
+        }
+    free(table);
+    table = nt;
+    cap = ncap;
+    return 0;
+}
+
+static int add(const char *form, uint32_t group)
+{
+    int as_nick = group == NICK_PAIR - 1;
+    if ((count + 1) * 2 > cap && grow() != 0)
+        return -1;
+    size_t k = hash(form) & (cap - 1);
+    while (table[k].key && strcmp(table[k].key, form) != 0)
+        k = (k + 1) & (cap - 1);
+    slot *s = &table[k];
+    if (!s->key) {
+        s->key = strdup(form);
+        if (!s->key)
+            return -1;
+        count++;
+    }
+    if (as_nick) {
+        s->nick = 1;
+        return 0;
+    }
+    for (int i = 0; i < VIGIL__MAX_GROUPS; i++) {
+        if (s->groups[i] == group + 1)
+            return 0;
+        if (!s->groups[i]) {
+            s->groups[i] = group + 1; /* 0 is "none" */
+            return 0;
+        }
+    }
+    return 0; /* a form in more groups than kept: the first ones stand */
+}
+
+/* Lower-cases a form in place; 1 if it is one word of ASCII letters, of
+ * three letters or more. */
+static int clean_form(char *f)
+{
+    while (*f == ' ')
+        memmove(f, f + 1, strlen(f));
+    size_t n = strlen(f);
+    while (n && (f[n - 1] == ' ' || f[n - 1] == '\r' || f[n - 1] == '\n'))
+        f[--n] = '\0';
+    if (n < 3)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isalpha((unsigned char)f[i]) || (unsigned char)f[i] >= 0x80)
+            return 0;
+        f[i] = (char)tolower((unsigned char)f[i]);
+    }
+    return 1;
+}
+
+void vigil_names_unload(void)
+{
+    for (size_t i = 0; i < cap; i++)
+        free(table[i].key);
+    free(table);
+    table = NULL;
+    cap = count = 0;
+    ngroups = 0;
+}
+
+int vigil_names_load(const char *path)
+{
+    if (!path)
+        return VIGIL_ERR_ARG;
+    gzFile gz = gzopen(path, "rb");
+    if (!gz)
+        return VIGIL_ERR_IO;
+    size_t plen = strlen(path);
+    int nicknames = plen > 4 && strcmp(path + plen - 4, ".csv") == 0;
+    char line[65536];
+    int rc = 0, lines = 0;
+    while (rc == 0 && gzgets(gz, line, sizeof(line))) {
+        if (!strchr(line, '\n') && !gzeof(gz)) {
+            rc = VIGIL_ERR_LIMIT; /* a line longer than any group of names */
+            break;
+        }
+        char *end = strstr(line, "=>");
+        if (end)
+            *end = '\0';
+        if (!nicknames && !end)
+            continue;
+        int forms = 0;
+        uint32_t g = ngroups;
+        char first[64] = "";
+        for (char *save = NULL, *f = strtok_r(line, ",", &save); f && rc == 0;
+             f = strtok_r(NULL, ",", &save)) {
+            if (!clean_form(f) || strlen(f) >= sizeof(first))
+                continue;
+            if (!nicknames) {
+                rc = add(f, g) == 0 ? 0 : VIGIL_ERR_NOMEM;
+            } else if (!first[0]) {
+                snprintf(first, sizeof(first), "%s", f);
+                rc = add(f, NICK_PAIR - 1) == 0 ? 0 : VIGIL_ERR_NOMEM; /* "has nicknames" */
+            } else {
+                char key[130];
+                int c = strcmp(first, f);
+                snprintf(key, sizeof(key), "%s|%s", c < 0 ? first : f, c < 0 ? f : first);
+                rc = add(key, NICK_PAIR - 1) == 0 && add(f, NICK_PAIR - 1) == 0 ? 0
+                                                                               : VIGIL_ERR_NOMEM;
+            }
+            forms++;
+        }
+        if (forms && !nicknames)
+            ngroups++;
+        lines++;
+    }
+    gzclose(gz);
+    return rc ? rc : lines ? (int)ngroups : VIGIL_ERR_FORMAT;
+}
+
+int vigil__names_groups(const char *form, uint32_t *groups)
+{
+    memset(groups, 0, sizeof(uint32_t) * VIGIL__MAX_GROUPS);
+    if (!cap || strlen(form) < 3)
+        return 0;
+    size_t k = hash(form) & (cap - 1);
+    while (table[k].key) {
+        if (strcmp(table[k].key, form) == 0) {
+            memcpy(groups, table[k].groups, sizeof(uint32_t) * VIGIL__MAX_GROUPS);
+            return table[k].nick;
+        }
+        k = (k + 1) & (cap - 1);
+    }
+    return 0;
+}
+
+static int has(const char *key)
+{
+    if (!cap)
+        return 0;
+    size_t k = hash(key) & (cap - 1);
+    while (table[k].key) {
+        if (strcmp(table[k].key, key) == 0)
+            return 1;
+        k = (k + 1) & (cap - 1);
+    }
+    return 0;
+}
+
+int vigil__names_nicknames(const char *a, const char *b)
+{
+    char key[2 * VIGIL__TOKLEN + 2];
+    int c = strcmp(a, b);
+    snprintf(key, sizeof(key), "%s|%s", c < 0 ? a : b, c < 0 ? b : a);
+    return has(key);
+}
