@@ -31,12 +31,15 @@ static const char *usage_text =
     "  show [--db PATH] [--version N] [--json] SOURCE:SOURCE_ID\n"
     "        One entity, every field, and the list version it came from (by default\n"
     "        the current, latest version of its source).\n"
-    "  compare [--schema S] [--threshold T] [--explain] NAME1 NAME2\n"
+    "  compare [--schema S] [--threshold T] [--explain] [--names FILE]... NAME1 NAME2\n"
     "        How alike two names are: JSON {\"score\", \"match\", \"explanation\"}.\n"
     "        S is Person (default), Organization, Company, Vessel or Airplane; match is\n"
     "        the decision at T (default 0.85, the threshold screening uses). The\n"
     "        explanation (always given; --explain indents it) says which parts were\n"
     "        paired, how each scored and why.\n"
+    "          --names FILE  given-name data: equivalents (\"a, b, c => Q1\" lines,\n"
+    "                        plain or .gz) or nickname groups (.csv); also taken\n"
+    "                        from $VIGIL_NAMES, a colon-separated list of files\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
@@ -78,7 +81,8 @@ enum {
     OPT_VERSION,
     OPT_SCHEMA,
     OPT_THRESHOLD,
-    OPT_EXPLAIN
+    OPT_EXPLAIN,
+    OPT_NAMES
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -89,6 +93,7 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"schema", required_argument, NULL, OPT_SCHEMA},
                                           {"threshold", required_argument, NULL, OPT_THRESHOLD},
                                           {"explain", no_argument, NULL, OPT_EXPLAIN},
+                                          {"names", required_argument, NULL, OPT_NAMES},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -100,6 +105,8 @@ typedef struct {
     const char *schema;
     double threshold;
     int explain;
+    const char *names[8];
+    int nnames;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -158,6 +165,13 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
         }
         case OPT_EXPLAIN:
             o->explain = 1;
+            break;
+        case OPT_NAMES:
+            if (o->nnames == 8) {
+                fprintf(stderr, "vigil %s: at most 8 --names files\n", cmd);
+                return -1;
+            }
+            o->names[o->nnames++] = optarg;
             break;
         default:
             return -1;
@@ -396,16 +410,42 @@ static int cmd_show(int argc, char **argv)
     return 0;
 }
 
+/* Loads the given-name data of --names and $VIGIL_NAMES. 0, or 1 after a
+ * message. */
+static int load_names(const opts *o)
+{
+    char env[4096];
+    const char *e = getenv("VIGIL_NAMES");
+    snprintf(env, sizeof(env), "%s", e ? e : "");
+    const char *files[8 + 16];
+    int n = 0;
+    for (int i = 0; i < o->nnames; i++)
+        files[n++] = o->names[i];
+    for (char *save = NULL, *f = strtok_r(env, ":", &save); f && n < 24;
+         f = strtok_r(NULL, ":", &save))
+        files[n++] = f;
+    for (int i = 0; i < n; i++) {
+        int rc = vigil_names_load(files[i]);
+        if (rc < 0) {
+            fprintf(stderr, "vigil: given-name data %s: %s\n", files[i], vigil_strerror(rc));
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, 0};
+    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, OPT_NAMES, 0};
     int first = parse_opts(argc, argv, &o, "compare", allowed);
     if (first < 0 || first != argc - 2) {
         if (first >= 0)
             fprintf(stderr, "vigil compare: give two names\n");
         return 2;
     }
+    if (load_names(&o) != 0)
+        return 1;
     vigil_comparison r;
     int rc = vigil_compare(o.schema, argv[first], argv[first + 1], o.threshold, 1, &r);
     if (rc != VIGIL_OK) {
@@ -426,6 +466,7 @@ static int cmd_compare(int argc, char **argv)
     free(s);
     json_decref(out);
     vigil_comparison_free(&r);
+    vigil_names_unload();
     return 0;
 }
 

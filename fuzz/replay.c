@@ -26,8 +26,12 @@ static int replay_dir(const char *root, const char *name, vigil__format fmt, siz
             size_t len = 0;
             char msg[256];
             if (vigil__read_file(path, &data, &len, msg, sizeof(msg)) == VIGIL_OK) {
-                fuzz_one(fmt, (const uint8_t *)data, len, 0);
-                fuzz_one(fmt, (const uint8_t *)data, len, 1);
+                if (strcmp(name, "compare") == 0) {
+                    fuzz_compare((const uint8_t *)data, len);
+                } else {
+                    fuzz_one(fmt, (const uint8_t *)data, len, 0);
+                    fuzz_one(fmt, (const uint8_t *)data, len, 1);
+                }
                 (*count)++;
             }
             free(data);
@@ -49,5 +53,10 @@ int main(int argc, char **argv)
         if (count == 0)
             bad = 1;
     }
+    size_t count = 0;
+    bad |= replay_dir(root, "compare", VIGIL__FMT_UNKNOWN, &count);
+    printf("replayed %zu corpus files through compare\n", count);
+    if (count == 0)
+        bad = 1;
     return bad;
 }

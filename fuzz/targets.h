@@ -35,7 +35,7 @@ __attribute__((unused)) static const struct {
 
 /* Runs data through the parser of fmt (VIGIL__FMT_UNKNOWN: detect it first).
  * Returns the parser's result; a crash or leak is what the fuzzer looks for. */
-static int fuzz_one(vigil__format fmt, const uint8_t *data, size_t size, int lenient)
+__attribute__((unused)) static int fuzz_one(vigil__format fmt, const uint8_t *data, size_t size, int lenient)
 {
     /* a NUL-terminated copy, as vigil__read_file gives the parsers */
     char *buf = malloc(size + 1);
@@ -75,6 +75,32 @@ static int fuzz_one(vigil__format fmt, const uint8_t *data, size_t size, int len
     int rc = vigil__parse_run(&p, fmt);
     free(buf);
     return rc;
+}
+
+/* Two names, split at the first newline; the first byte picks the schema.
+ * Runs vigil_compare with an explanation: prepare, transliterate, score. */
+__attribute__((unused)) static void fuzz_compare(const uint8_t *data, size_t size)
+{
+    static const char *const schemas[] = {"Person", "Organization", "Company", "Vessel",
+                                          "Airplane", "LegalEntity", NULL};
+    if (size < 1)
+        return;
+    const char *schema = schemas[data[0] % 7];
+    char *buf = malloc(size);
+    if (!buf)
+        return;
+    memcpy(buf, data + 1, size - 1);
+    buf[size - 1] = '\0';
+    char *nl = memchr(buf, '\n', size - 1);
+    const char *b = "";
+    if (nl) {
+        *nl = '\0';
+        b = nl + 1;
+    }
+    vigil_comparison r;
+    if (vigil_compare(schema, buf, b, 0, 1, &r) == VIGIL_OK)
+        vigil_comparison_free(&r);
+    free(buf);
 }
 
 #endif

@@ -71,5 +71,26 @@ check "a bad --published is refused" eval 'rc_is 1 && err_has "is not YYYY-MM-DD
 run "$VIGIL" load --db "$DB" --bogus x
 check "an unknown option exits 2" eval 'rc_is 2 && err_has "unknown option"'
 
+run "$VIGIL" compare "PUTIN, Vladimir Vladimirovich" "Vladimir Putin"
+check "compare: word order and a missing patronymic" eval 'rc_is 0 && out_has "\"match\":true" && out_has "\"pairs\""'
+run "$VIGIL" compare "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"
+check "compare: across scripts" eval 'rc_is 0 && out_has "\"match\":true"'
+run "$VIGIL" compare --schema Company --explain "ООО Ромашка" "Romashka LLC"
+check "compare --explain: legal forms canonicalised, indented JSON" eval 'rc_is 0 && out_has "\"match\": true" && out_has "\"judged\": \"same\""'
+run "$VIGIL" compare --schema Vessel "Petrel 8" "Petrel 9"
+check "compare: vessel numbers must agree" eval 'rc_is 0 && out_has "\"match\":false"'
+run "$VIGIL" compare --threshold 0.99 "Olaf Scholz" "Olaf Schloz"
+check "compare --threshold decides match" eval 'rc_is 0 && out_has "\"match\":false"'
+run "$VIGIL" compare --names "${SHARED:-../shared}/eval/names/nicknames-groups.csv" "Bob Menendez" "Robert Menendez"
+check "compare --names: nicknames" eval 'rc_is 0 && out_has "nickname" && out_has "\"match\":true"'
+VIGIL_NAMES="${SHARED:-../shared}/eval/names/nicknames-groups.csv" run "$VIGIL" compare "Bob Menendez" "Robert Menendez"
+check "VIGIL_NAMES names the given-name data" eval 'rc_is 0 && out_has "nickname"'
+run "$VIGIL" compare --names /nonexistent.csv "a" "b"
+check "compare: missing name data is an error" eval 'rc_is 1 && err_has "nonexistent.csv"'
+run "$VIGIL" compare --schema Planet "a" "b"
+check "compare: an unknown schema exits 2" eval 'rc_is 2 && err_has "unknown schema"'
+run "$VIGIL" compare "only one name"
+check "compare: one name exits 2" eval 'rc_is 2'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
