@@ -86,6 +86,8 @@ run: deps build/vigil
 	build/vigil load --db $(DB) $(LISTS)
 	build/vigil lists --db $(DB)
 	build/vigil show --db $(DB) un:QDi.276
+	build/vigil compare --names $(SHARED)/eval/names/given-name-equivalents.txt.gz \
+	    "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich" 
 
 test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay
 	@SHARED=$(abspath $(SHARED)) scripts/run-tests
