@@ -132,6 +132,10 @@ int main(int argc, char **argv)
         int g = vigil_names_load(path);
         printf("loaded %s: %d groups in all, %.2f s\n", data[i], g, now() - t0);
     }
+    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
+    double tl = now();
+    int types = vigil_legal_forms_load(path);
+    printf("loaded eval/legal-forms/org_types.yml: %d types, %.2f s\n", types, now() - tl);
     snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
     read_file(path, &c);
     double acc = (double)(c.tp + c.tn) / c.rows;

@@ -31,7 +31,8 @@ static const char *usage_text =
     "  show [--db PATH] [--version N] [--json] SOURCE:SOURCE_ID\n"
     "        One entity, every field, and the list version it came from (by default\n"
     "        the current, latest version of its source).\n"
-    "  compare [--schema S] [--threshold T] [--explain] [--names FILE]... NAME1 NAME2\n"
+    "  compare [--schema S] [--threshold T] [--explain] [--names FILE]...\n"
+    "          [--legal-forms FILE] NAME1 NAME2\n"
     "        How alike two names are: JSON {\"score\", \"match\", \"explanation\"}.\n"
     "        S is Person (default), Organization, Company, Vessel or Airplane; match is\n"
     "        the decision at T (default 0.85, the threshold screening uses). The\n"
@@ -40,6 +41,8 @@ static const char *usage_text =
     "          --names FILE  given-name data: equivalents (\"a, b, c => Q1\" lines,\n"
     "                        plain or .gz) or nickname groups (.csv); also taken\n"
     "                        from $VIGIL_NAMES, a colon-separated list of files\n"
+    "          --legal-forms FILE  more legal forms, in the layout of org_types.yml;\n"
+    "                        also taken from $VIGIL_LEGAL_FORMS\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
@@ -82,7 +85,8 @@ enum {
     OPT_SCHEMA,
     OPT_THRESHOLD,
     OPT_EXPLAIN,
-    OPT_NAMES
+    OPT_NAMES,
+    OPT_LEGAL
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -94,6 +98,7 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"threshold", required_argument, NULL, OPT_THRESHOLD},
                                           {"explain", no_argument, NULL, OPT_EXPLAIN},
                                           {"names", required_argument, NULL, OPT_NAMES},
+                                          {"legal-forms", required_argument, NULL, OPT_LEGAL},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -107,6 +112,7 @@ typedef struct {
     int explain;
     const char *names[8];
     int nnames;
+    const char *legal_forms;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -172,6 +178,9 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
                 return -1;
             }
             o->names[o->nnames++] = optarg;
+            break;
+        case OPT_LEGAL:
+            o->legal_forms = optarg;
             break;
         default:
             return -1;
@@ -410,8 +419,8 @@ static int cmd_show(int argc, char **argv)
     return 0;
 }
 
-/* Loads the given-name data of --names and $VIGIL_NAMES. 0, or 1 after a
- * message. */
+/* Loads the given-name data of --names and $VIGIL_NAMES, and the legal forms
+ * of --legal-forms or $VIGIL_LEGAL_FORMS. 0, or 1 after a message. */
 static int load_names(const opts *o)
 {
     char env[4096];
@@ -431,13 +440,21 @@ static int load_names(const opts *o)
             return 1;
         }
     }
+    const char *legal = o->legal_forms ? o->legal_forms : getenv("VIGIL_LEGAL_FORMS");
+    if (legal && *legal) {
+        int rc = vigil_legal_forms_load(legal);
+        if (rc < 0) {
+            fprintf(stderr, "vigil: legal forms %s: %s\n", legal, vigil_strerror(rc));
+            return 1;
+        }
+    }
     return 0;
 }
 
 static int cmd_compare(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, OPT_NAMES, 0};
+    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, OPT_NAMES, OPT_LEGAL, 0};
     int first = parse_opts(argc, argv, &o, "compare", allowed);
     if (first < 0 || first != argc - 2) {
         if (first >= 0)

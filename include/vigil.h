@@ -155,6 +155,16 @@ int vigil_names_load(const char *path);
 /* Drops all given-name data. */
 void vigil_names_unload(void);
 
+/*
+ * Loads legal forms of organisations, on top of the built-in ones, from a
+ * table in the layout of OpenSanctions' org_types.yml (a list of types with
+ * display, generic, compare and aliases). Every alias of a type then counts as
+ * that type's form. Same rules as vigil_names_load: call it before comparing.
+ * Returns the number of types read, or VIGIL_ERR_IO, VIGIL_ERR_FORMAT,
+ * VIGIL_ERR_NOMEM.
+ */
+int vigil_legal_forms_load(const char *path);
+
 /* Frees what vigil_compare put in c (not c itself). NULL is a no-op. */
 void vigil_comparison_free(vigil_comparison *c);
 

@@ -85,6 +85,10 @@ run "$VIGIL" compare --names "${SHARED:-../shared}/eval/names/nicknames-groups.c
 check "compare --names: nicknames" eval 'rc_is 0 && out_has "nickname" && out_has "\"match\":true"'
 VIGIL_NAMES="${SHARED:-../shared}/eval/names/nicknames-groups.csv" run "$VIGIL" compare "Bob Menendez" "Robert Menendez"
 check "VIGIL_NAMES names the given-name data" eval 'rc_is 0 && out_has "nickname"'
+run "$VIGIL" compare --schema Company "Zorblax Sociedad Anónima de Capital Variable" "Zorblax S.A. de C.V."
+check "compare: a legal form the built-in table lacks" eval 'rc_is 0 && out_has "\"match\":false"'
+run "$VIGIL" compare --schema Company --legal-forms "${SHARED:-../shared}/eval/legal-forms/org_types.yml" "Zorblax Sociedad Anónima de Capital Variable" "Zorblax S.A. de C.V."
+check "compare --legal-forms: the table's forms" eval 'rc_is 0 && out_has "\"match\":true"'
 run "$VIGIL" compare --names /nonexistent.csv "a" "b"
 check "compare: missing name data is an error" eval 'rc_is 1 && err_has "nonexistent.csv"'
 run "$VIGIL" compare --schema Planet "a" "b"

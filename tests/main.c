@@ -36,6 +36,8 @@ int main(int argc, char **argv)
     if (vigil_names_load(shared_path("eval/names/given-name-equivalents.txt.gz")) <= 0 ||
         vigil_names_load(shared_path("eval/names/nicknames-groups.csv")) <= 0)
         printf("could not load the given-name data from %s\n", shared_path("eval/names"));
+    if (vigil_legal_forms_load(shared_path("eval/legal-forms/org_types.yml")) <= 0)
+        printf("could not load the legal forms from %s\n", shared_path("eval/legal-forms"));
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
         if (argc > 1) {
             int want = 0;

@@ -106,6 +106,7 @@ void db_counts(vigil_db *db, long long *versions, long long *rows);
     X(test_compare_issue_examples)                                                             \
     X(test_compare_cross_script)                                                               \
     X(test_compare_legal_forms)                                                                \
+    X(test_legal_form_table_honoured)                                                          \
     X(test_compare_explanation)
 
 #define DECLARE_TEST(name) void name(void);

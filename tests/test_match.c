@@ -235,3 +235,53 @@ void test_compare_explanation(void)
     CHECK(!r.match && r.score > 0.8);
     vigil_comparison_free(NULL);
 }
+
+/* Every alias of every type of ../shared/eval/legal-forms/org_types.yml
+ * (loaded by tests/main.c) is that type's legal form: an organisation named
+ * with the alias matches the same organisation named with the type's display
+ * form, and is judged on its name. */
+void test_legal_form_table_honoured(void)
+{
+    FILE *f = fopen(shared_path("eval/legal-forms/org_types.yml"), "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    char line[2048], display[256] = "";
+    int aliases = 0, failures = 0;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *comment = strstr(line, " #");
+        if (comment)
+            *comment = '\0';
+        if (strncmp(line, "  - display: ", 13) == 0) {
+            snprintf(display, sizeof(display), "%s", line + 13);
+            /* "II" (Romanian "întreprindere individuală") reads as the number
+             * 2, which must agree: such a type is judged by its first alias */
+            if (strcmp(display, "II") == 0 || strcmp(display, "III") == 0)
+                display[0] = '\0';
+            continue;
+        }
+        if (strncmp(line, "      - ", 8) != 0)
+            continue;
+        const char *alias = line + 8;
+        if (!display[0]) {
+            snprintf(display, sizeof(display), "%s", alias);
+            continue;
+        }
+        char a[1024], b[1024];
+        snprintf(a, sizeof(a), "Zorblax Trading %s", alias);
+        snprintf(b, sizeof(b), "Zorblax Trading %s", display);
+        aliases++;
+        vigil_comparison r;
+        if (vigil_compare("Company", a, b, 0, 0, &r) != VIGIL_OK || !r.match) {
+            if (failures++ < 10)
+                test_fail(__FILE__, __LINE__, "\"%s\" ~ \"%s\" scored %.3f", a, b, r.score);
+        }
+    }
+    fclose(f);
+    CHECK(aliases > 1800);
+    if (failures)
+        test_fail(__FILE__, __LINE__, "%d of %d aliases not honoured", failures, aliases);
+    /* and the forms stay apart from the name */
+    NO_MATCH("Company", "Zorblax Trading LLC", "Quintex Trading LLC");
+}

@@ -47,7 +47,7 @@ typedef struct vigil__pname {
     int nlegal;
     char legal[VIGIL__MAX_LEGAL][16];   /* canonical legal forms, e.g. "llc" */
     int legal_class[VIGIL__MAX_LEGAL];
-    char latin[256];             /* the name in lower-case Latin, for explanations */
+    char latin[512];             /* the name in lower-case Latin, for explanations */
     char joined[128];            /* all tokens and legal forms run together */
     uint32_t jcp[128];
     size_t jlen;

@@ -101,46 +101,264 @@ static const struct {
 };
 
 typedef struct {
-    char tok[6][VIGIL__TOKLEN];
+    char tok[24][VIGIL__TOKLEN];
     int n;
-    int entry;
+    char canon[16]; /* canonical form, e.g. "llc" */
+    int cls;        /* its kind: 1 limited liability, 2 joint stock, ... */
+    size_t order;   /* when it was added: the first of equals wins */
 } legal_alias;
 
 static legal_alias *aliases;
-static size_t naliases;
+static size_t naliases, aliases_cap;
 static pthread_once_t legal_once = PTHREAD_ONCE_INIT;
 
 static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max);
+static void skeleton(const char *t, char *out, uint8_t *len);
+static int roman_value(const char *w);
+static int all_digits(const char *w);
+
+/* Aliases by the skeleton of their first word, so that a name is checked
+ * against the few aliases that can start at each of its words, not all of
+ * them: lists of alias indices, in the aliases' order. */
+typedef struct {
+    char skel[VIGIL__TOKLEN];
+    uint32_t *ids;
+    size_t n, cap;
+} alias_bucket;
+static alias_bucket *buckets;
+static size_t nbuckets; /* a power of two, or 0 */
+
+static uint64_t skel_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static alias_bucket *bucket_of(const char *skel, int create)
+{
+    if (!nbuckets)
+        return NULL;
+    size_t k = skel_hash(skel) & (nbuckets - 1);
+    while (buckets[k].ids || buckets[k].cap) {
+        if (strcmp(buckets[k].skel, skel) == 0)
+            return &buckets[k];
+        k = (k + 1) & (nbuckets - 1);
+    }
+    if (!create)
+        return NULL;
+    snprintf(buckets[k].skel, sizeof(buckets[k].skel), "%s", skel);
+    return &buckets[k];
+}
+
+/* Rebuilds the buckets after aliases were added. */
+static int index_aliases(void)
+{
+    for (size_t i = 0; i < nbuckets; i++)
+        free(buckets[i].ids);
+    free(buckets);
+    nbuckets = 1;
+    while (nbuckets < naliases * 2)
+        nbuckets *= 2;
+    buckets = calloc(nbuckets, sizeof(*buckets));
+    if (!buckets) {
+        nbuckets = 0;
+        return -1;
+    }
+    for (size_t a = 0; a < naliases; a++) {
+        char sk[VIGIL__TOKLEN];
+        uint8_t sl;
+        skeleton(aliases[a].tok[0], sk, &sl);
+        alias_bucket *b = bucket_of(sk, 1);
+        if (b->n == b->cap) {
+            size_t nc = b->cap ? b->cap * 2 : 4;
+            uint32_t *ni = realloc(b->ids, nc * sizeof(uint32_t));
+            if (!ni)
+                return -1;
+            b->ids = ni;
+            b->cap = nc;
+        }
+        b->ids[b->n++] = (uint32_t)a;
+    }
+    return 0;
+}
+
+/* Adds one alias of a legal form, prepared like a name. 0, or -1 (memory). */
+static int add_alias(const char *alias, const char *canon, int cls)
+{
+    char latin[1024];
+    if (vigil__to_latin(alias, latin, sizeof(latin)) != 0)
+        return 0;
+    if (naliases == aliases_cap) {
+        size_t ncap = aliases_cap ? aliases_cap * 2 : 256;
+        legal_alias *na = realloc(aliases, ncap * sizeof(*na));
+        if (!na)
+            return -1;
+        aliases = na;
+        aliases_cap = ncap;
+    }
+    legal_alias *la = &aliases[naliases];
+    la->n = tokenize(latin, VIGIL__CLASS_ORG, la->tok, 24);
+    snprintf(la->canon, sizeof(la->canon), "%s", canon);
+    la->cls = cls;
+    la->order = naliases;
+    /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
+     * number the numbers that must agree ("Fund II") */
+    if (la->n > 0 && !(la->n == 1 && (strlen(la->tok[0]) < 2 || roman_value(la->tok[0]) >= 0 ||
+                                      all_digits(la->tok[0]))))
+        naliases++;
+    return 0;
+}
+
+static int cmp_alias(const void *x, const void *y)
+{
+    const legal_alias *a = x, *b = y;
+    if (a->n != b->n)
+        return b->n - a->n;
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+/* Longest alias first, so "joint stock company" wins over "company"; among
+ * equals, the first added. Then the index. */
+static void sort_aliases(void)
+{
+    qsort(aliases, naliases, sizeof(*aliases), cmp_alias);
+    if (index_aliases() != 0)
+        nbuckets = 0;
+}
 
 static void build_legal(void)
 {
-    size_t cap = 0;
     for (size_t i = 0; i < sizeof(legal_table) / sizeof(legal_table[0]); i++)
-        for (const char *const *a = legal_table[i].aliases; *a; a++) {
-            char latin[256];
-            if (vigil__to_latin(*a, latin, sizeof(latin)) != 0)
-                continue;
-            if (naliases == cap) {
-                cap = cap ? cap * 2 : 128;
-                legal_alias *na = realloc(aliases, cap * sizeof(*na));
-                if (!na)
-                    return;
-                aliases = na;
-            }
-            legal_alias *la = &aliases[naliases];
-            la->n = tokenize(latin, VIGIL__CLASS_ORG, la->tok, 6);
-            la->entry = (int)i;
-            if (la->n > 0)
-                naliases++;
-        }
-    /* longest first, so "joint stock company" wins over "company" */
-    for (size_t i = 1; i < naliases; i++)
-        for (size_t k = i; k > 0 && aliases[k].n > aliases[k - 1].n; k--) {
-            legal_alias t = aliases[k];
-            aliases[k] = aliases[k - 1];
-            aliases[k - 1] = t;
-        }
+        for (const char *const *a = legal_table[i].aliases; *a; a++)
+            if (add_alias(*a, legal_table[i].canon, legal_table[i].cls) != 0)
+                return;
+    sort_aliases();
     vigil__translit_release();
+}
+
+/* The kind of a legal form named by a table's "generic" tag: the built-in
+ * kinds for the tags that are theirs, new ones from 10 on. */
+static int kind_of_generic(const char *g)
+{
+    static char seen[64][16];
+    static int nseen;
+    if (!*g)
+        return 0;
+    if (vigil__ieq(g, "LLC"))
+        return 1;
+    if (vigil__ieq(g, "JSC"))
+        return 2;
+    if (vigil__ieq(g, "LP") || vigil__ieq(g, "LLP") || vigil__ieq(g, "GP"))
+        return 4;
+    for (int i = 0; i < nseen; i++)
+        if (vigil__ieq(seen[i], g))
+            return 10 + i;
+    if (nseen == 64)
+        return 9;
+    snprintf(seen[nseen], sizeof(seen[0]), "%s", g);
+    return 10 + nseen++;
+}
+
+/* The value of "key: value" (quotes removed) in place, or NULL. */
+static char *yaml_value(char *line, const char *key)
+{
+    char *p = line;
+    while (*p == ' ' || *p == '-')
+        p++;
+    size_t k = strlen(key);
+    if (strncmp(p, key, k) != 0 || p[k] != ':')
+        return NULL;
+    p += k + 1;
+    while (*p == ' ')
+        p++;
+    char *hash_c = strstr(p, " #"); /* a comment */
+    if (hash_c)
+        *hash_c = '\0';
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
+        p[--n] = '\0';
+    if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0]) {
+        p[n - 1] = '\0';
+        p++;
+    }
+    return p;
+}
+
+int vigil_legal_forms_load(const char *path)
+{
+    if (!path)
+        return VIGIL_ERR_ARG;
+    pthread_once(&legal_once, build_legal);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return VIGIL_ERR_IO;
+    /* The layout of org_types.yml: a list of types, each with display,
+     * generic, compare and a list of aliases, two spaces per level. Lines of
+     * any other shape are comments or what vigil does not use. */
+    char line[2048], canon[16] = "", display[256] = "";
+    enum { MAX_PENDING = 512, ALIAS_LEN = 512 };
+    char(*pending)[ALIAS_LEN] = malloc(sizeof(char[MAX_PENDING][ALIAS_LEN]));
+    if (!pending) {
+        fclose(f);
+        return VIGIL_ERR_NOMEM;
+    }
+    int npending = 0, kind = 0, types = 0, rc = 0;
+    int in_aliases = 0;
+    for (;;) {
+        char *ok = fgets(line, sizeof(line), f);
+        int new_type = ok && strncmp(line, "  - display:", 12) == 0;
+        if ((new_type || !ok) && display[0]) {
+            /* the type ends: its canonical form is its "compare" if any,
+             * else its display name, lower-cased and without dots */
+            size_t k = 0;
+            for (const char *c = canon[0] ? canon : display; *c && k + 1 < sizeof(canon); c++)
+                if (*c != '.' && *c != ' ')
+                    canon[k++] = (char)tolower((unsigned char)*c);
+            canon[k] = '\0';
+            rc |= add_alias(display, canon, kind);
+            for (int i = 0; i < npending; i++)
+                rc |= add_alias(pending[i], canon, kind);
+            types++;
+            display[0] = canon[0] = '\0';
+            npending = 0;
+            kind = 0;
+            in_aliases = 0;
+        }
+        if (!ok)
+            break;
+        char *v;
+        if (new_type && (v = yaml_value(line, "display")) != NULL)
+            snprintf(display, sizeof(display), "%s", v);
+        else if ((v = yaml_value(line, "generic")) != NULL)
+            kind = kind_of_generic(v);
+        else if ((v = yaml_value(line, "compare")) != NULL)
+            snprintf(canon, sizeof(canon), "%s", v);
+        else if (strncmp(line, "    aliases:", 12) == 0)
+            in_aliases = 1;
+        else if (in_aliases && strncmp(line, "      - ", 8) == 0 && npending < MAX_PENDING) {
+            char *a = line + 8;
+            char *hash_c = strstr(a, " #"); /* a comment */
+            if (hash_c)
+                *hash_c = '\0';
+            size_t n = strlen(a);
+            while (n && (a[n - 1] == '\n' || a[n - 1] == '\r' || a[n - 1] == ' '))
+                a[--n] = '\0';
+            if (n >= 2 && (a[0] == '"' || a[0] == '\'') && a[n - 1] == a[0]) {
+                a[n - 1] = '\0';
+                a++;
+            }
+            snprintf(pending[npending++], sizeof(pending[0]), "%s", a);
+        }
+    }
+    fclose(f);
+    free(pending);
+    if (types == 0)
+        return VIGIL_ERR_FORMAT;
+    sort_aliases();
+    vigil__translit_release();
+    return rc ? VIGIL_ERR_NOMEM : types;
 }
 
 /* Tokens equal, or one typing error apart for words of 6 letters or more
@@ -451,6 +669,12 @@ static const char *lookup(const char *const (*table)[2], size_t n, const char *s
     return NULL;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
 int vigil__schema_class(const char *schema)
 {
     if (!schema)
@@ -574,8 +798,22 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     int used[VIGIL__MAX_TOKENS * 2] = {0};
     if (cls != VIGIL__CLASS_PERSON) {
         /* legal forms, longest alias first, anywhere in the name */
-        for (size_t a = 0; a < naliases; a++) {
-            const legal_alias *la = &aliases[a];
+        /* the aliases that may start at one of the name's words */
+        uint32_t cand[512];
+        size_t nc = 0;
+        for (int i = 0; i < n; i++) {
+            char sk[VIGIL__TOKLEN];
+            uint8_t sl;
+            skeleton(toks[i], sk, &sl);
+            const alias_bucket *b = bucket_of(sk, 0);
+            for (size_t k = 0; b && k < b->n && nc < 512; k++)
+                cand[nc++] = b->ids[k];
+        }
+        qsort(cand, nc, sizeof(uint32_t), cmp_u32);
+        for (size_t c = 0; c < nc; c++) {
+            if (c > 0 && cand[c] == cand[c - 1])
+                continue;
+            const legal_alias *la = &aliases[cand[c]];
             for (int i = 0; i + la->n <= n; i++) {
                 int ok = 1;
                 for (int k = 0; k < la->n && ok; k++)
@@ -586,13 +824,13 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
                  * Ltd" aside) only when nothing else is there */
                 for (int k = 0; k < la->n; k++)
                     used[i + k] = 1;
-                const char *canon = legal_table[la->entry].canon;
+                const char *canon = la->canon;
                 int dup = 0;
                 for (int k = 0; k < o->nlegal; k++)
                     dup |= strcmp(o->legal[k], canon) == 0;
                 if (!dup && o->nlegal < VIGIL__MAX_LEGAL) {
                     snprintf(o->legal[o->nlegal], sizeof(o->legal[0]), "%s", canon);
-                    o->legal_class[o->nlegal++] = legal_table[la->entry].cls;
+                    o->legal_class[o->nlegal++] = la->cls;
                 }
             }
         }
