@@ -17,8 +17,19 @@ static double metric(const char *file, const uint32_t *a, size_t n, const uint32
 {
     if (!strcmp(file, "levenshtein.csv") || !strcmp(file, "wagner_fischer.csv"))
         return (double)vigil__levenshtein(a, n, b, m);
-    if (!strcmp(file, "damerau_levenshtein.csv"))
-        return (double)vigil__damerau(a, n, b, m);
+    if (!strcmp(file, "damerau_levenshtein.csv")) {
+        /* the matcher's edit distances agree where they should: OSA is never
+         * below Damerau, and the bounded one is OSA or "over the bound" */
+        size_t osa = vigil__osa(a, n, b, m), dl = vigil__damerau(a, n, b, m);
+        if (osa < dl)
+            test_fail(__FILE__, __LINE__, "osa %zu < damerau %zu", osa, dl);
+        for (size_t bound = 0; bound < 6; bound++) {
+            size_t x = vigil__osa_bounded(a, n, b, m, bound);
+            if ((osa <= bound && x != osa) || (osa > bound && x != bound + 1))
+                test_fail(__FILE__, __LINE__, "osa_bounded %zu: %zu, osa %zu", bound, x, osa);
+        }
+        return (double)dl;
+    }
     if (!strcmp(file, "hamming.csv"))
         return (double)vigil__hamming(a, n, b, m);
     if (!strcmp(file, "jaro_distance.csv"))

@@ -16,7 +16,7 @@
 
 /* Below this a token pair counts as no pair at all. The spelling score is
  * (jw + edit) / 2, so it needs jw >= 2 * PAIR_FLOOR - 1 = 0.5, which the
- * integer bound in tok_sim relies on. */
+ * bound in tok_sim relies on. */
 #define PAIR_FLOOR 0.75
 
 typedef struct {
@@ -61,21 +61,18 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
     }
     /* no letter in common: no spelling likeness, only the skeleton could be
      * alike (and it is made of the same letters) */
-    uint32_t both = a->mask & b->mask;
-    if (!both)
-        return r;
-    /* an upper bound of Jaro: at most c characters can match, c counting the
-     * positions whose letter the other token has; under 0.5 the pair cannot
-     * reach the floor by spelling */
-    size_t ca = 0, cb = 0;
-    for (size_t i = 0; i < a->len; i++)
-        ca += (both >> vigil__cbit(a->t[i])) & 1;
-    for (size_t i = 0; i < b->len; i++)
-        cb += (both >> vigil__cbit(b->t[i])) & 1;
-    /* (c/n + c/m + 1) / 3 < 0.5, that is 2c(n + m) < nm */
-    size_t c = ca < cb ? ca : cb;
-    if (2 * c * ((size_t)a->len + b->len) < (size_t)a->len * b->len)
-        goto phonetic;
+    /* Bounds from the characters' counts: with at most c characters in
+     * common the edit distance is at least max(n, m) - c, so the spelling
+     * score is at most (jw bound + c / max) / 2. Under the floor, only the
+     * skeleton can still pair them. (A one-edit typo has c >= max - 1 and
+     * is never cut here.) */
+    {
+        size_t c = vigil__common_bound(a->mask, a->cnt, b->mask, b->cnt);
+        size_t mx = a->len > b->len ? a->len : b->len;
+        double ub = (vigil__jw_bound(c, a->len, b->len) + (double)c / (double)mx) / 2.0;
+        if (ub < PAIR_FLOOR && c + 1 < mx)
+            goto phonetic;
+    }
     double jw = vigil__jaro_winkler_short(a->cp, a->len, b->cp, b->len);
     /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
      * costlier edit distance */
@@ -116,6 +113,7 @@ static void alt_tok(const vigil__tok *x, const char *alt, vigil__tok *out)
     for (size_t i = 0; i < n; i++) {
         out->cp[i] = (unsigned char)alt[i];
         out->mask |= 1u << vigil__cbit(alt[i]);
+        out->cnt[vigil__cbit(alt[i])]++;
     }
     out->kind = x->kind;
     out->w = x->w;
@@ -343,7 +341,12 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     size_t jdiff = a->jlen > b->jlen ? a->jlen - b->jlen : b->jlen - a->jlen;
     /* only where words were run together or split, and the lengths allow an
      * edit similarity of 0.85 */
+    double jub = 0.0;
     if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
+        jub = vigil__jw_bound(vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt),
+                              a->jlen, b->jlen);
+    }
+    if (jub >= 0.93) {
         double jw = vigil__jaro_winkler_short(a->jcp, a->jlen, b->jcp, b->jlen);
         if (jw >= 0.93) {
             double lv = lev_sim(a->jcp, a->jlen, b->jcp, b->jlen);

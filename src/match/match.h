@@ -33,6 +33,7 @@ typedef struct vigil__tok {
     uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */
     uint32_t g[VIGIL__MAX_GROUPS]; /* given-name groups (equiv.c), 0 for none */
     uint8_t nick;                /* the form has nicknames, or is one */
+    uint8_t cnt[32];             /* how often each mask bit's characters occur */
 } vigil__tok;
 
 typedef struct vigil__pname {
@@ -52,6 +53,8 @@ typedef struct vigil__pname {
     uint32_t jcp[128];
     size_t jlen;
     char jskel[VIGIL__TOKLEN * 4];  /* the tokens' skeletons run together */
+    uint32_t jmask;
+    uint8_t jcnt[32];            /* as vigil__tok.cnt, for joined */
 } vigil__pname;
 
 /* The class of a schema name (Person; Organization, Company, LegalEntity;
@@ -69,6 +72,34 @@ int vigil__names_nicknames(const char *a, const char *b);
 
 /* 1 when name, read as an organisation's, holds a legal form. */
 int vigil__has_legal_form(const char *name);
+
+/* How many characters two strings can have in common, at most, from their
+ * character counts by mask bit (bits shared by several characters only
+ * raise it). */
+static inline size_t vigil__common_bound(uint32_t ma, const uint8_t *ca, uint32_t mb,
+                                         const uint8_t *cb)
+{
+    uint32_t both = ma & mb;
+    size_t c = 0;
+    while (both) {
+        unsigned b = (unsigned)__builtin_ctz(both);
+        c += ca[b] < cb[b] ? ca[b] : cb[b];
+        both &= both - 1;
+    }
+    return c;
+}
+
+/* An upper bound of the Jaro-Winkler similarity of strings of n and m
+ * characters with at most c in common. */
+static inline double vigil__jw_bound(size_t c, size_t n, size_t m)
+{
+    if (!n || !m || !c)
+        return 0.0;
+    double j = ((double)c / (double)n + (double)c / (double)m + 1.0) / 3.0;
+    if (j > 1.0)
+        j = 1.0;
+    return j + 0.4 * (1.0 - j); /* the most Winkler's prefix can add */
+}
 
 /* Scores two prepared names of one class in [0, 1]. When why is not NULL it
  * receives the explanation (docs/matching.md) as members of a JSON object. */

@@ -723,6 +723,8 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     for (size_t i = 0; i < n; i++) {
         t->cp[i] = (unsigned char)w[i];
         t->mask |= 1u << vigil__cbit(w[i]);
+        if (t->cnt[vigil__cbit(w[i])] < 255)
+            t->cnt[vigil__cbit(w[i])]++;
     }
     skeleton(t->t, t->skel, &t->slen);
     t->th = hash(t->t);
@@ -916,8 +918,12 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     o->jskel[sk] = '\0';
     o->joined[jl] = '\0';
     o->jlen = jl;
-    for (size_t i = 0; i < jl; i++)
+    for (size_t i = 0; i < jl; i++) {
         o->jcp[i] = (unsigned char)o->joined[i];
+        o->jmask |= 1u << vigil__cbit(o->joined[i]);
+        if (o->jcnt[vigil__cbit(o->joined[i])] < 255)
+            o->jcnt[vigil__cbit(o->joined[i])]++;
+    }
     return o->n > 0 ? 0 : -1;
 }
 
