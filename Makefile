@@ -49,7 +49,7 @@ build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
 	@echo '  LD      $@'
 	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
-build/bench/%: bench/%.c build/libvigil.a
+build/bench/%: bench/%.c bench/bench.h build/libvigil.a
 	@mkdir -p build/bench
 	@echo '  LD      $@'
 	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@

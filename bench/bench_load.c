@@ -15,28 +15,13 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "bench.h"
 #include "vigil.h"
 
 #define RUNS 5
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return v[n / 2];
-}
 
 static long entities;
 static int count_sink(vigil__parse *p, json_t *e)
@@ -77,14 +62,14 @@ int main(void)
             p.nfiles = 1;
             p.sink = count_sink;
             entities = 0;
-            double t0 = now();
+            double t0 = bench_now();
             if (vigil__parse_run(&p, vigil__detect(data, len)) != 0) {
                 fprintf(stderr, "%s\n", p.err);
                 return 1;
             }
-            t[r] = now() - t0;
+            t[r] = bench_now() - t0;
         }
-        printf("  %-55s %6ld entities %8.3f s\n", rel[i], entities, median(t, RUNS));
+        printf("  %-55s %6ld entities %8.3f s\n", rel[i], entities, bench_median(t, RUNS));
         free(data);
     }
 
@@ -105,12 +90,12 @@ int main(void)
         const char *ps[4] = {paths[0], paths[1], paths[2], paths[3]};
         vigil_list_version *vs;
         size_t n;
-        double t0 = now();
+        double t0 = bench_now();
         if (vigil_load(db, ps, 4, NULL, &vs, &n) != VIGIL_OK) {
             fprintf(stderr, "%s\n", vigil_errmsg(db));
             return 1;
         }
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         total = 0;
         for (size_t i = 0; i < n; i++)
             total += vs[i].entities;
@@ -127,6 +112,6 @@ int main(void)
     getrusage(RUSAGE_SELF, &ru);
     printf("load all four lists into a new database: %ld entities\n", total);
     printf("  median %.3f s (target < 3 s), peak memory %.1f MB (target < 300 MB)\n",
-           median(t, RUNS), (double)ru.ru_maxrss / 1024.0);
+           bench_median(t, RUNS), (double)ru.ru_maxrss / 1024.0);
     return 0;
 }

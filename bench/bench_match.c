@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "match/match.h"
+#include "bench.h"
 #include "vigil.h"
 
 typedef struct {
@@ -111,18 +112,7 @@ static void read_file(const char *path, ctx *c)
     fclose(fp);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -135,14 +125,14 @@ int main(int argc, char **argv)
                                        "eval/names/nicknames-groups.csv"};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s/%s", shared, data[i]);
-        double t0 = now();
+        double t0 = bench_now();
         int g = vigil_names_load(path);
-        printf("loaded %s: %d groups in all, %.2f s\n", data[i], g, now() - t0);
+        printf("loaded %s: %d groups in all, %.2f s\n", data[i], g, bench_now() - t0);
     }
     snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
-    double tl = now();
+    double tl = bench_now();
     int types = vigil_legal_forms_load(path);
-    printf("loaded eval/legal-forms/org_types.yml: %d types, %.2f s\n", types, now() - tl);
+    printf("loaded eval/legal-forms/org_types.yml: %d types, %.2f s\n", types, bench_now() - tl);
     snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
     read_file(path, &c);
     double acc = (double)(c.tp + c.tn) / c.rows;
@@ -191,19 +181,18 @@ int main(int argc, char **argv)
     volatile double sink = 0;
     for (int r = 0; r < 5; r++) {
         pairs = 0;
-        double t0 = now();
+        double t0 = bench_now();
         for (int i = 0; i < kc; i++)
             for (int j = 0; j < k; j++) {
                 sink += vigil__name_score(&cu[i], &pn[j], NULL);
                 pairs++;
             }
-        runs[r] = (double)pairs / (now() - t0);
+        runs[r] = (double)pairs / (bench_now() - t0);
     }
-    qsort(runs, 5, sizeof(double), cmp_double);
-    printf("speed: %d synthetic customers x %d judged-pair names, Latin persons prepared once, "
+        printf("speed: %d synthetic customers x %d judged-pair names, Latin persons prepared once, "
            "%lld comparisons per run: median %.0f comparisons/s on one core (target >= "
            "1,000,000)\n",
-           kc, k, pairs, runs[2]);
+           kc, k, pairs, bench_median(runs, 5));
     free(cu);
     free(pn);
     (void)sink;

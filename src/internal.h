@@ -59,6 +59,8 @@ char *vigil__nfc(const char *s);
 /* The ICU script name ("Latin", "Cyrillic", ...) of the first letter of s
  * whose script is not Common/Inherited; "" when s has none. Static string. */
 const char *vigil__script_of(const char *s);
+/* FNV-1a hash of the NUL-terminated s. */
+uint64_t vigil__hash64(const char *s);
 /* Line number (1-based) of byte offset off in data. */
 size_t vigil__line_at(const char *data, size_t len, size_t off);
 

@@ -38,13 +38,6 @@ static uint32_t ngroups;
  * NICK_PAIR. */
 #define NICK_PAIR UINT32_MAX
 
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static int grow(void)
 {
@@ -54,7 +47,7 @@ static int grow(void)
         return -1;
     for (size_t i = 0; i < cap; i++)
         if (table[i].key) {
-            size_t k = hash(table[i].key) & (ncap - 1);
+            size_t k = vigil__hash64(table[i].key) & (ncap - 1);
             while (nt[k].key)
                 k = (k + 1) & (ncap - 1);
             nt[k] = table[i];
@@ -70,7 +63,7 @@ static int add(const char *form, uint32_t group)
     int as_nick = group == NICK_PAIR - 1;
     if ((count + 1) * 2 > cap && grow() != 0)
         return -1;
-    size_t k = hash(form) & (cap - 1);
+    size_t k = vigil__hash64(form) & (cap - 1);
     while (table[k].key && strcmp(table[k].key, form) != 0)
         k = (k + 1) & (cap - 1);
     slot *s = &table[k];
@@ -179,7 +172,7 @@ int vigil__names_groups(const char *form, uint32_t *groups)
     memset(groups, 0, sizeof(uint32_t) * VIGIL__MAX_GROUPS);
     if (!cap || strlen(form) < 3)
         return 0;
-    size_t k = hash(form) & (cap - 1);
+    size_t k = vigil__hash64(form) & (cap - 1);
     while (table[k].key) {
         if (strcmp(table[k].key, form) == 0) {
             memcpy(groups, table[k].groups, sizeof(uint32_t) * VIGIL__MAX_GROUPS);
@@ -194,7 +187,7 @@ static int has(const char *key)
 {
     if (!cap)
         return 0;
-    size_t k = hash(key) & (cap - 1);
+    size_t k = vigil__hash64(key) & (cap - 1);
     while (table[k].key) {
         if (strcmp(table[k].key, key) == 0)
             return 1;

@@ -128,19 +128,12 @@ typedef struct {
 static alias_bucket *buckets;
 static size_t nbuckets; /* a power of two, or 0 */
 
-static uint64_t skel_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static alias_bucket *bucket_of(const char *skel, int create)
 {
     if (!nbuckets)
         return NULL;
-    size_t k = skel_hash(skel) & (nbuckets - 1);
+    size_t k = vigil__hash64(skel) & (nbuckets - 1);
     while (buckets[k].ids || buckets[k].cap) {
         if (strcmp(buckets[k].skel, skel) == 0)
             return &buckets[k];
@@ -701,13 +694,6 @@ static void uncomma(const char *in, char *out, size_t cap)
     snprintf(out, cap, "%s %.*s", rest, (int)(c - in), in);
 }
 
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
 {
@@ -727,8 +713,8 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
             t->cnt[vigil__cbit(w[i])]++;
     }
     skeleton(t->t, t->skel, &t->slen);
-    t->th = hash(t->t);
-    t->sh = hash(t->skel);
+    t->th = vigil__hash64(t->t);
+    t->sh = vigil__hash64(t->skel);
     if (o->cls == VIGIL__CLASS_PERSON && kind == VIGIL__TK_WORD) {
         t->nick = (uint8_t)vigil__names_groups(t->t, t->g);
     }

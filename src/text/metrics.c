@@ -133,49 +133,24 @@ size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return r;
 }
 
-size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
-{
-    if (n == 0)
-        return m;
-    if (m == 0)
-        return n;
-    if (m > STACK_MAX || n > STACK_MAX)
-        return vigil__damerau(a, n, b, m);
-    /* three rows: two back for the transposition */
-    size_t r0[STACK_MAX + 1], r1[STACK_MAX + 1], r2[STACK_MAX + 1];
-    size_t *pp = r0, *p = r1, *c = r2;
-    for (size_t j = 0; j <= m; j++)
-        p[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        c[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-        }
-        size_t *t = pp;
-        pp = p;
-        p = c;
-        c = t;
-    }
-    return p[m];
-}
-
-size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd)
+/* Optimal string alignment with three rows (two back for the
+ * transposition): the distance, or maxd + 1 as soon as it must exceed maxd.
+ * Rows on the stack up to STACK_MAX code points, on the heap beyond. */
+static size_t osa_rows(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd)
 {
     size_t diff = n > m ? n - m : m - n;
     if (diff > maxd)
         return maxd + 1;
-    if (n == 0 || m == 0 || m > STACK_MAX || n > STACK_MAX) {
-        size_t d = vigil__osa(a, n, b, m);
-        return d > maxd ? maxd + 1 : d;
-    }
-    size_t r0[STACK_MAX + 1], r1[STACK_MAX + 1], r2[STACK_MAX + 1];
-    size_t *pp = r0, *p = r1, *c = r2;
+    if (n == 0 || m == 0)
+        return n + m;
+    size_t stack[3 * (STACK_MAX + 1)];
+    size_t *rows = m <= STACK_MAX ? stack : malloc(3 * (m + 1) * sizeof(size_t));
+    if (!rows)
+        return n > m ? n : m; /* defensive: out of memory reads as "all different" */
+    size_t *pp = rows, *p = rows + m + 1, *c = rows + 2 * (m + 1);
     for (size_t j = 0; j <= m; j++)
         p[j] = j;
+    size_t result = 0;
     for (size_t i = 1; i <= n; i++) {
         c[0] = i;
         size_t rowmin = c[0];
@@ -188,21 +163,37 @@ size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t
             if (v < rowmin)
                 rowmin = v;
         }
-        /* every later cell is at least the row's minimum (a transposition
-         * reaches back one row more, so check two rows) */
+        /* every later cell is at least the smaller of this row's and the
+         * previous row's minimum (a transposition reaches back one row) */
         if (rowmin > maxd && i > 1) {
             size_t prevmin = p[0];
             for (size_t j = 1; j <= m; j++)
                 prevmin = p[j] < prevmin ? p[j] : prevmin;
-            if (prevmin > maxd)
-                return maxd + 1;
+            if (prevmin > maxd) {
+                result = maxd + 1;
+                goto done;
+            }
         }
         size_t *t = pp;
         pp = p;
         p = c;
         c = t;
     }
-    return p[m] > maxd ? maxd + 1 : p[m];
+    result = p[m] > maxd ? maxd + 1 : p[m];
+done:
+    if (rows != stack)
+        free(rows);
+    return result;
+}
+
+size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    return osa_rows(a, n, b, m, n + m);
+}
+
+size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd)
+{
+    return osa_rows(a, n, b, m, maxd);
 }
 
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m)

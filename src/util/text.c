@@ -203,3 +203,11 @@ size_t vigil__line_at(const char *data, size_t len, size_t off)
         line++;
     return line;
 }
+
+uint64_t vigil__hash64(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
