@@ -43,6 +43,13 @@ static const char *usage_text =
     "                        from $VIGIL_NAMES, a colon-separated list of files\n"
     "          --legal-forms FILE  more legal forms, in the layout of org_types.yml;\n"
     "                        also taken from $VIGIL_LEGAL_FORMS\n"
+    "  screen [--db PATH] [--schema S] [--dob DATE] [--country C] [--gender G]\n"
+    "         [--id ID] [--source LIST,...] [--threshold T] [--limit N] [--json]\n"
+    "         [--names FILE]... [--legal-forms FILE] NAME\n"
+    "        The listed entities NAME may be, best first, against the current version\n"
+    "        of every list loaded: score, match at T (default 0.85), the entity, the\n"
+    "        name that matched; with --json every result's explanation and the list\n"
+    "        versions screened.\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
@@ -86,7 +93,13 @@ enum {
     OPT_THRESHOLD,
     OPT_EXPLAIN,
     OPT_NAMES,
-    OPT_LEGAL
+    OPT_LEGAL,
+    OPT_DOB,
+    OPT_COUNTRY,
+    OPT_GENDER,
+    OPT_ID,
+    OPT_SOURCE,
+    OPT_LIMIT
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -99,6 +112,12 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"explain", no_argument, NULL, OPT_EXPLAIN},
                                           {"names", required_argument, NULL, OPT_NAMES},
                                           {"legal-forms", required_argument, NULL, OPT_LEGAL},
+                                          {"dob", required_argument, NULL, OPT_DOB},
+                                          {"country", required_argument, NULL, OPT_COUNTRY},
+                                          {"gender", required_argument, NULL, OPT_GENDER},
+                                          {"id", required_argument, NULL, OPT_ID},
+                                          {"source", required_argument, NULL, OPT_SOURCE},
+                                          {"limit", required_argument, NULL, OPT_LIMIT},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -113,6 +132,8 @@ typedef struct {
     const char *names[8];
     int nnames;
     const char *legal_forms;
+    const char *dob, *country, *gender, *id, *source;
+    long limit;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -182,6 +203,30 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
         case OPT_LEGAL:
             o->legal_forms = optarg;
             break;
+        case OPT_DOB:
+            o->dob = optarg;
+            break;
+        case OPT_COUNTRY:
+            o->country = optarg;
+            break;
+        case OPT_GENDER:
+            o->gender = optarg;
+            break;
+        case OPT_ID:
+            o->id = optarg;
+            break;
+        case OPT_SOURCE:
+            o->source = optarg;
+            break;
+        case OPT_LIMIT: {
+            char *end;
+            o->limit = strtol(optarg, &end, 10);
+            if (*end || o->limit <= 0 || o->limit > 1000) {
+                fprintf(stderr, "vigil %s: --limit takes a number from 1 to 1000\n", cmd);
+                return -1;
+            }
+            break;
+        }
         default:
             return -1;
         }
@@ -487,6 +532,90 @@ static int cmd_compare(int argc, char **argv)
     return 0;
 }
 
+static int cmd_screen(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB,     OPT_SCHEMA, OPT_DOB,   OPT_COUNTRY,
+                                  OPT_GENDER, OPT_ID,     OPT_SOURCE, OPT_THRESHOLD,
+                                  OPT_LIMIT,  OPT_JSON,   OPT_NAMES, OPT_LEGAL,
+                                  0};
+    int first = parse_opts(argc, argv, &o, "screen", allowed);
+    if (first < 0 || first != argc - 1) {
+        if (first >= 0)
+            fprintf(stderr, "vigil screen: give one name\n");
+        return 2;
+    }
+    if (load_names(&o) != 0)
+        return 1;
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
+        vigil_names_unload();
+        return 1;
+    }
+    vigil_engine *e = NULL;
+    int rc = vigil_engine_open(db, &e);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        vigil_names_unload();
+        return 1;
+    }
+    vigil_db_close(db);
+    vigil_query q = {argv[first], o.schema, o.dob,     o.country, o.gender,
+                     o.id,        o.source, o.threshold, (size_t)o.limit};
+    vigil_hits hits;
+    rc = vigil_screen(e, &q, &hits);
+    if (rc != VIGIL_OK) {
+        fprintf(stderr, "vigil screen: %s\n",
+                rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, Company, Vessel, "
+                                      "Airplane)"
+                                    : vigil_strerror(rc));
+        vigil_engine_close(e);
+        vigil_names_unload();
+        return rc == VIGIL_ERR_ARG ? 2 : 1;
+    }
+    if (o.json) {
+        json_t *res = json_array();
+        for (size_t i = 0; i < hits.n; i++) {
+            const vigil_hit *h = &hits.hits[i];
+            json_t *why = json_loads(h->explanation, 0, NULL);
+            json_array_append_new(
+                res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source,
+                               "source_id", h->source_id, "schema", h->schema, "name", h->name,
+                               "matched_name", h->matched_name, "score", h->score, "match",
+                               h->match, "explanation", why ? why : json_object()));
+        }
+        json_t *vers = json_loads(vigil_engine_versions(e), 0, NULL);
+        json_t *doc = json_pack("{s:s,s:o,s:o}", "query", q.name, "versions",
+                                vers ? vers : json_array(), "results", res);
+        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+        printf("%s\n", s ? s : "{}");
+        free(s);
+        json_decref(doc);
+    } else if (hits.n == 0) {
+        printf("no listed entity is alike \"%s\" (%zu entities screened)\n", q.name,
+               vigil_engine_entities(e));
+    } else {
+        printf("%6s  %-5s  %-22s %-12s %s\n", "score", "match", "entity", "schema",
+               "name (matched name)");
+        for (size_t i = 0; i < hits.n; i++) {
+            const vigil_hit *h = &hits.hits[i];
+            char id[96];
+            snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
+            printf("%6.3f  %-5s  %-22s %-12s %s", h->score, h->match ? "MATCH" : "-", id,
+                   h->schema, h->name);
+            if (strcmp(h->name, h->matched_name) != 0)
+                printf("  (%s)", h->matched_name);
+            printf("\n");
+        }
+        printf("screened against %s\n", vigil_engine_versions(e));
+    }
+    vigil_hits_free(&hits);
+    vigil_engine_close(e);
+    vigil_names_unload();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -510,6 +639,8 @@ int main(int argc, char **argv)
         return cmd_show(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare"))
         return cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "screen"))
+        return cmd_screen(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

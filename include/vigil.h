@@ -168,6 +168,68 @@ int vigil_legal_forms_load(const char *path);
 /* Frees what vigil_compare put in c (not c itself). NULL is a no-op. */
 void vigil_comparison_free(vigil_comparison *c);
 
+/* ---------------------------------------------------------------- screening */
+
+typedef struct vigil_engine vigil_engine;
+
+/*
+ * Builds a screening engine from the current (latest) version of every list in
+ * db: every name prepared and indexed. The engine keeps what it needs and does
+ * not use db afterwards. It is read-only: one engine may serve many threads.
+ * Load given-name data and legal forms (vigil_names_load,
+ * vigil_legal_forms_load) first. On failure vigil_errmsg(db) says why.
+ * The caller frees *out with vigil_engine_close.
+ */
+int vigil_engine_open(vigil_db *db, vigil_engine **out);
+void vigil_engine_close(vigil_engine *e);
+/* The list versions the engine screens against, as a JSON array; owned by
+ * the engine. */
+const char *vigil_engine_versions(const vigil_engine *e);
+/* How many entities and names the engine holds. */
+size_t vigil_engine_entities(const vigil_engine *e);
+size_t vigil_engine_names(const vigil_engine *e);
+
+/* One customer or counterparty to screen. Unset members are NULL or 0. */
+typedef struct vigil_query {
+    const char *name;        /* required */
+    const char *schema;      /* Person, Organization, Company, Vessel, Airplane */
+    const char *birth_date;  /* "1953-08-27", "1953", "27/08/1953", ... */
+    const char *country;     /* nationality or country: a code or a name */
+    const char *gender;      /* "male", "female" */
+    const char *id_number;   /* passport, registration, IMO number, ... */
+    const char *sources;     /* comma-separated lists to screen ("eu,un"); NULL: all */
+    double threshold;        /* <= 0: VIGIL_DEFAULT_THRESHOLD */
+    size_t limit;            /* 0: 10 */
+} vigil_query;
+
+/* One listed entity the query may be. */
+typedef struct vigil_hit {
+    char source[16];
+    char source_id[64];
+    char schema[16];
+    char name[256];          /* the entity's primary name */
+    char matched_name[256];  /* the entity's name that matched best */
+    double score;            /* name score adjusted by the other evidence */
+    int match;               /* score >= threshold */
+    char *explanation;       /* JSON: the name comparison and each piece of
+                                evidence with its effect */
+} vigil_hit;
+
+/* The hits of one query, best first. */
+typedef struct vigil_hits {
+    vigil_hit *hits;
+    size_t n;
+} vigil_hits;
+
+/*
+ * Screens q: every entity with a name alike enough (a floor well under the
+ * threshold), scored and explained, at most q->limit, best first. Thread-safe.
+ * Returns VIGIL_OK, VIGIL_ERR_ARG (no name, an unknown schema), VIGIL_ERR_NOMEM.
+ * Free out with vigil_hits_free.
+ */
+int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
+void vigil_hits_free(vigil_hits *h);
+
 /* Frees memory returned by the library. NULL is a no-op. */
 void vigil_free(void *p);
 

@@ -96,5 +96,17 @@ check "compare: an unknown schema exits 2" eval 'rc_is 2 && err_has "unknown sch
 run "$VIGIL" compare "only one name"
 check "compare: one name exits 2" eval 'rc_is 2'
 
+SDB="$T/screen.db"
+"$VIGIL" load --db "$SDB" "$L/un/un-consolidated-2026-02-27.xml" "$L/eu/eu-fsf-rebuilt-2026-08-14.xml" \
+  "$L/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" "$L/ofac/sdn-csv-2022-01" >/dev/null 2>&1
+run "$VIGIL" screen --db "$SDB" "Александр Бастрыкин"
+check "screen finds the EU and UK entries across scripts" eval 'rc_is 0 && out_has "eu:14980080" && out_has "uk:GHR0011" && out_has "MATCH"'
+run "$VIGIL" screen --db "$SDB" --json --dob 1953-08-27 --country RU --source eu "BASTRYKIN, Aleksandr"
+check "screen --json: results with explanations and the versions screened" eval 'rc_is 0 && out_has "\"source_id\": \"14980080\"" && out_has "same date of birth" && out_has "\"versions\""'
+run "$VIGIL" screen --db "$SDB" --schema Planet "x"
+check "screen: an unknown schema exits 2" eval 'rc_is 2'
+run "$VIGIL" screen --db "$SDB" "Zxqwv Plonkety"
+check "screen: nothing alike, no match" eval 'rc_is 0 && ! out_has "MATCH"'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         }
         fflush(stdout);
     }
+    test_screen_release();
     vigil_names_unload();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

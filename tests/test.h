@@ -67,6 +67,9 @@ int read_csv(const char *path, void (*row)(char **f, int n, void *ud), void *ud)
 /* Number of versions and of version_entity rows, to see a database unchanged. */
 void db_counts(vigil_db *db, long long *versions, long long *rows);
 
+/* Frees the engine test_screen.c builds once. */
+void test_screen_release(void);
+
 /* Every test, once. X(name) */
 #define TEST_LIST(X)                                                                           \
     X(test_squeeze)                                                                            \
@@ -107,7 +110,10 @@ void db_counts(vigil_db *db, long long *versions, long long *rows);
     X(test_compare_cross_script)                                                               \
     X(test_compare_legal_forms)                                                                \
     X(test_legal_form_table_honoured)                                                          \
-    X(test_compare_explanation)
+    X(test_compare_explanation)                                                                \
+    X(test_screen_real_entities)                                                               \
+    X(test_screen_evidence)                                                                    \
+    X(test_screen_filters_and_errors)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

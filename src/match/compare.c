@@ -311,8 +311,12 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     for (int k = 0; k < np; k++) {
         if (a->tok[pairs[k].i].kind == VIGIL__TK_NUMBER && a->cls != VIGIL__CLASS_PERSON)
             continue;
-        fa += a->tok[pairs[k].i].w * pairs[k].t.s;
-        fb += b->tok[pairs[k].j].w * pairs[k].t.s;
+        /* a pair proves as much as its lighter word: a word found only as an
+         * initial ("BASTRYKIN" and "B.") is found by half */
+        double w = a->tok[pairs[k].i].w < b->tok[pairs[k].j].w ? a->tok[pairs[k].i].w
+                                                               : b->tok[pairs[k].j].w;
+        fa += w * pairs[k].t.s;
+        fb += w * pairs[k].t.s;
     }
     double score, order = 0.0, extra = 0.0;
     const char *method = "tokens";

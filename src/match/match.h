@@ -39,7 +39,6 @@ typedef struct vigil__tok {
 typedef struct vigil__pname {
     int cls;                     /* VIGIL__CLASS_* */
     int n;
-    vigil__tok tok[VIGIL__MAX_TOKENS];
     /* another reading of token i, or "": 金 read in Korean (kim) besides
      * Mandarin (jin); Greek "alexandros" as "alexandr". Kept apart from the
      * tokens, which the hot loop reads, since few names have one. */
@@ -55,7 +54,14 @@ typedef struct vigil__pname {
     char jskel[VIGIL__TOKLEN * 4];  /* the tokens' skeletons run together */
     uint32_t jmask;
     uint8_t jcnt[32];            /* as vigil__tok.cnt, for joined */
+    /* last, so that a copy can keep only the n tokens in use
+     * (vigil__pname_copy) */
+    vigil__tok tok[VIGIL__MAX_TOKENS];
 } vigil__pname;
+
+/* A malloc'd copy of p holding only its p->n tokens, for keeping many
+ * prepared names. The caller frees it. */
+vigil__pname *vigil__pname_copy(const vigil__pname *p);
 
 /* The class of a schema name (Person; Organization, Company, LegalEntity;
  * Vessel, Airplane). Unknown or NULL is a person. */

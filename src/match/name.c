@@ -6,6 +6,7 @@
  * token. Design: docs/matching.md.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -922,4 +923,13 @@ int vigil__has_legal_form(const char *name)
     int has = p->nlegal > 0;
     free(p);
     return has;
+}
+
+vigil__pname *vigil__pname_copy(const vigil__pname *p)
+{
+    size_t size = offsetof(vigil__pname, tok) + (size_t)p->n * sizeof(vigil__tok);
+    vigil__pname *c = malloc(size);
+    if (c)
+        memcpy(c, p, size);
+    return c;
 }

@@ -1,0 +1,229 @@
+/*
+ * bench_screen.c - screening quality and speed against the four official
+ * lists (a first measure for issue 4).
+ *
+ * Loads UN, EU, UK and OFAC 2022 into a new database, builds the engine, then:
+ * - false alerts: the 2,000 synthetic persons of ../shared/eval/screening
+ *   screened with name, date of birth, nationality and gender: the share
+ *   with any match at the default threshold;
+ * - recall: positives built from the lists' own persons (every 7th): the
+ *   name as listed, with a typing error, with its words reordered, without a
+ *   middle name, and each original-script alias; found = the entity is a
+ *   match, and at rank 1;
+ * - latency: single-query p50 and p99 on one core, over all queries.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "internal.h"
+#include "vigil.h"
+
+static double lat[200000];
+static size_t nlat;
+
+static int screen(vigil_engine *e, vigil_query *q, const char *want_src, const char *want_id,
+                  int *rank1)
+{
+    vigil_hits h;
+    double t0 = bench_now();
+    if (vigil_screen(e, q, &h) != VIGIL_OK)
+        return -1;
+    if (nlat < sizeof(lat) / sizeof(lat[0]))
+        lat[nlat++] = bench_now() - t0;
+    int found = 0, any = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        any |= h.hits[i].match;
+        if (want_id && h.hits[i].match && !strcmp(h.hits[i].source, want_src) &&
+            !strcmp(h.hits[i].source_id, want_id)) {
+            found = 1;
+            if (rank1)
+                *rank1 = i == 0 || h.hits[i].score >= h.hits[0].score;
+        }
+    }
+    vigil_hits_free(&h);
+    return want_id ? found : any;
+}
+
+int main(void)
+{
+    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    char p[4][1024], path[1024];
+    static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
+                                      "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
+                                      "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml",
+                                      "lists/ofac/sdn-csv-2022-01"};
+    for (int i = 0; i < 4; i++)
+        snprintf(p[i], sizeof(p[i]), "%s/%s", shared, rel[i]);
+    char db_path[] = "/tmp/vigil-bench-screen-XXXXXX";
+    int fd = mkstemp(db_path);
+    close(fd);
+    unlink(db_path);
+    vigil_db *db;
+    const char *ps[4] = {p[0], p[1], p[2], p[3]};
+    if (vigil_db_open(db_path, 0, &db) != VIGIL_OK || vigil_load(db, ps, 4, NULL, NULL, NULL)) {
+        fprintf(stderr, "%s\n", vigil_errmsg(db));
+        return 1;
+    }
+    snprintf(path, sizeof(path), "%s/eval/names/given-name-equivalents.txt.gz", shared);
+    vigil_names_load(path);
+    snprintf(path, sizeof(path), "%s/eval/names/nicknames-groups.csv", shared);
+    vigil_names_load(path);
+    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
+    vigil_legal_forms_load(path);
+    double t0 = bench_now();
+    vigil_engine *e;
+    if (vigil_engine_open(db, &e) != VIGIL_OK) {
+        fprintf(stderr, "%s\n", vigil_errmsg(db));
+        return 1;
+    }
+    printf("engine: %zu entities, %zu names, built in %.2f s\n", vigil_engine_entities(e),
+           vigil_engine_names(e), bench_now() - t0);
+
+    /* false alerts */
+    int neg = 0, alerts = 0;
+    for (int f = 0; f < 2; f++) {
+        snprintf(path, sizeof(path), "%s/eval/screening/negatives-dev-%s.csv", shared,
+                 f ? "us" : "global");
+        FILE *fp = fopen(path, "r");
+        char line[1024];
+        while (fp && fgets(line, sizeof(line), fp)) {
+            char *fld[8] = {0};
+            int n = 0;
+            line[strcspn(line, "\r\n")] = '\0';
+            for (char *s = line, *c; n < 8; s = c + 1) {
+                fld[n++] = s;
+                if (!(c = strchr(s, ',')))
+                    break;
+                *c = '\0';
+            }
+            if (n < 8 || !strcmp(fld[0], "full_name"))
+                continue;
+            vigil_query q = {fld[0], "Person", fld[5], fld[7], fld[4], NULL, NULL, 0, 5};
+            neg++;
+            alerts += screen(e, &q, NULL, NULL, NULL) > 0;
+        }
+        if (fp)
+            fclose(fp);
+    }
+    printf("false alerts: %d of %d synthetic persons (%.2f%%, target <= 1%%)\n", alerts, neg,
+           100.0 * alerts / (neg ? neg : 1));
+
+    /* positives from the lists' persons */
+    sqlite3 *sql;
+    sqlite3_open_v2(db_path, &sql, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(sql,
+                       "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
+                       "ve.doc_id WHERE d.schema = 'Person' ORDER BY ve.version_id, "
+                       "ve.source_id",
+                       -1, &st, NULL);
+    static const char *const kinds[] = {"as listed", "typing error", "reordered",
+                                        "middle name dropped", "original script"};
+    int tried[5] = {0}, found[5] = {0}, first[5] = {0}, row = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (row++ % 7)
+            continue;
+        json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+        const char *src = json_string_value(json_object_get(doc, "source"));
+        const char *id = json_string_value(json_object_get(doc, "source_id"));
+        json_t *names = json_object_get(doc, "names");
+        const char *primary = json_string_value(json_object_get(json_array_get(names, 0), "name"));
+        char v[5][512];
+        int have[5] = {0};
+        if (primary && strlen(primary) < 200) {
+            char words[16][128];
+            int nw = 0;
+            char tmp[512];
+            snprintf(tmp, sizeof(tmp), "%s", primary);
+            for (char *s = NULL, *w = strtok_r(tmp, " ,", &s); w && nw < 16; w = strtok_r(NULL, " ,", &s))
+                snprintf(words[nw++], sizeof(words[0]), "%s", w);
+            snprintf(v[0], sizeof(v[0]), "%s", primary);
+            have[0] = 1;
+            /* a typing error: two letters swapped in the longest word */
+            int lw = 0;
+            for (int i = 1; i < nw; i++)
+                if (strlen(words[i]) > strlen(words[lw]))
+                    lw = i;
+            if (nw && strlen(words[lw]) >= 5) {
+                size_t k = 0, mid = strlen(words[lw]) / 2;
+                v[1][0] = 0;
+                for (int i = 0; i < nw; i++) {
+                    char w[128];
+                    snprintf(w, sizeof(w), "%s", words[i]);
+                    if (i == lw) {
+                        char c = w[mid];
+                        w[mid] = w[mid + 1];
+                        w[mid + 1] = c;
+                    }
+                    k += (size_t)snprintf(v[1] + k, sizeof(v[1]) - k, "%s%s", i ? " " : "", w);
+                }
+                have[1] = (unsigned char)words[lw][mid] < 0x80 && (unsigned char)words[lw][mid + 1] < 0x80;
+            }
+            if (nw >= 2) {
+                size_t k = (size_t)snprintf(v[2], sizeof(v[2]), "%s", words[nw - 1]);
+                for (int i = 0; i < nw - 1; i++)
+                    k += (size_t)snprintf(v[2] + k, sizeof(v[2]) - k, " %s", words[i]);
+                have[2] = 1;
+            }
+            if (nw >= 3) {
+                size_t k = 0;
+                for (int i = 0; i < nw; i++)
+                    if (i != 1)
+                        k += (size_t)snprintf(v[3] + k, sizeof(v[3]) - k, "%s%s", k ? " " : "",
+                                              words[i]);
+                have[3] = 1;
+            }
+        }
+        size_t i;
+        json_t *nm;
+        json_array_foreach(names, i, nm)
+        {
+            const char *script = json_string_value(json_object_get(nm, "script"));
+            if (script && strcmp(script, "Latin") && !have[4]) {
+                snprintf(v[4], sizeof(v[4]), "%s", json_string_value(json_object_get(nm, "name")));
+                have[4] = 1;
+            }
+        }
+        for (int k = 0; k < 5; k++) {
+            if (!have[k])
+                continue;
+            vigil_query q = {v[k], "Person", NULL, NULL, NULL, NULL, NULL, 0, 10};
+            int r1 = 0;
+            tried[k]++;
+            if (screen(e, &q, src, id, &r1) > 0) {
+                found[k]++;
+                first[k] += r1;
+            }
+        }
+        json_decref(doc);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(sql);
+    int T = 0, F = 0, R = 0;
+    for (int k = 0; k < 5; k++) {
+        printf("recall, %-20s %5d of %5d (%.4f), at rank 1 %.4f\n", kinds[k], found[k], tried[k],
+               tried[k] ? (double)found[k] / tried[k] : 0, tried[k] ? (double)first[k] / tried[k] : 0);
+        T += tried[k];
+        F += found[k];
+        R += first[k];
+    }
+    printf("recall, all: %d of %d (%.4f, target >= 0.99), at rank 1 %.4f\n", F, T,
+           (double)F / (T ? T : 1), (double)R / (T ? T : 1));
+    qsort(lat, nlat, sizeof(double), bench_cmp_double);
+    printf("latency, one query on one core: p50 %.0f us, p99 %.0f us over %zu queries "
+           "(targets 50 us, 500 us)\n",
+           lat[nlat / 2] * 1e6, lat[nlat * 99 / 100] * 1e6, nlat);
+    vigil_engine_close(e);
+    vigil_db_close(db);
+    char side[1100];
+    unlink(db_path);
+    snprintf(side, sizeof(side), "%s-wal", db_path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", db_path);
+    unlink(side);
+    return 0;
+}

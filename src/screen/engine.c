@@ -1,0 +1,628 @@
+/*
+ * engine.c - the screening engine: every name of the current list versions
+ * prepared once and indexed, candidates found through the index, scored by
+ * the name matcher and adjusted by dates of birth, countries, gender and
+ * identifiers. Design: docs/screening.md.
+ *
+ * The index maps keys of a name's words to the names holding them: the word
+ * itself, its consonant skeleton (other romanisations), and its first and
+ * last four letters (typing errors in the middle, words run together). A query
+ * looks up its own words' keys and scores only the names found, never the
+ * whole list. Keys held by very many names ("mohammed") are skipped when the
+ * query has rarer ones.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../match/match.h"
+#include "../store/store.h"
+
+#define MAX_DATES 8
+#define MAX_COUNTRIES 8
+#define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
+#define FLOOR 0.6       /* names scoring under this are not hits */
+
+typedef struct {
+    char source[16];
+    char *source_id;
+    char schema[16];
+    int cls;
+    char *caption;
+    int ndates;
+    vigil__date dates[MAX_DATES];
+    int ncountries;
+    char countries[MAX_COUNTRIES][3];
+    int gender; /* 0 unknown, 1 male, 2 female */
+    int nids;
+    char **ids; /* identifier numbers, letters and digits only, upper case */
+} entity;
+
+typedef struct {
+    vigil__pname *p;
+    char *text;
+    uint32_t ent;
+    int weak;
+} name;
+
+typedef struct {
+    uint64_t key; /* 0: empty slot */
+    uint32_t *ids;
+    uint32_t n, cap;
+} posting;
+
+struct vigil_engine {
+    entity *ents;
+    size_t nents;
+    name *names;
+    size_t nnames;
+    posting *index;
+    size_t index_cap;
+    char *versions;
+};
+
+/* ----------------------------------------------------------------- keys */
+
+static uint64_t key_of(char kind, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    h = (h ^ (unsigned char)kind) * 1099511628211ull;
+    for (size_t i = 0; i < n && s[i]; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* The index keys of one word (and of its other reading). Returns how many. */
+static int word_keys(const char *t, const char *skel, uint64_t *out, int max)
+{
+    int k = 0;
+    size_t n = strlen(t);
+    if (n < 2 || k + 4 > max)
+        return 0;
+    out[k++] = key_of('t', t, n);
+    if (strlen(skel) >= 2)
+        out[k++] = key_of('s', skel, strlen(skel));
+    if (n >= 5) {
+        out[k++] = key_of('p', t, 4);
+        out[k++] = key_of('x', t + n - 4, 4);
+    }
+    return k;
+}
+
+static int name_keys(const vigil__pname *p, uint64_t *out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < p->n && k < max; i++) {
+        const vigil__tok *t = &p->tok[i];
+        if (t->kind == VIGIL__TK_INITIAL || t->kind == VIGIL__TK_PARTICLE)
+            continue;
+        k += word_keys(t->t, t->skel, out + k, max - k);
+        if (p->has_alt >> i & 1) /* the other reading: 金 as kim */
+            k += word_keys(p->alt[i], "", out + k, max - k);
+    }
+    return k;
+}
+
+static posting *slot_of(const vigil_engine *e, uint64_t key)
+{
+    if (!e->index_cap)
+        return NULL;
+    size_t i = key & (e->index_cap - 1);
+    while (e->index[i].key && e->index[i].key != key)
+        i = (i + 1) & (e->index_cap - 1);
+    return &e->index[i];
+}
+
+static int index_add(vigil_engine *e, uint64_t key, uint32_t id)
+{
+    posting *p = slot_of(e, key);
+    if (!p->key)
+        p->key = key;
+    if (p->n && p->ids[p->n - 1] == id)
+        return 0; /* one name, one entry per key */
+    if (p->n == p->cap) {
+        uint32_t nc = p->cap ? p->cap * 2 : 4;
+        uint32_t *ni = realloc(p->ids, nc * sizeof(uint32_t));
+        if (!ni)
+            return -1;
+        p->ids = ni;
+        p->cap = nc;
+    }
+    p->ids[p->n++] = id;
+    return 0;
+}
+
+/* ------------------------------------------------------------ building */
+
+static void norm_id(const char *s, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < cap; s++)
+        if (isalnum((unsigned char)*s))
+            out[k++] = (char)toupper((unsigned char)*s);
+    out[k] = '\0';
+}
+
+static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *ents_cap)
+{
+    if (e->nents == *ents_cap) {
+        size_t nc = *ents_cap ? *ents_cap * 2 : 4096;
+        entity *ne = realloc(e->ents, nc * sizeof(entity));
+        if (!ne)
+            return -1;
+        e->ents = ne;
+        *ents_cap = nc;
+    }
+    entity *en = &e->ents[e->nents];
+    memset(en, 0, sizeof(*en));
+    snprintf(en->source, sizeof(en->source), "%s",
+             json_string_value(json_object_get(doc, "source")));
+    snprintf(en->schema, sizeof(en->schema), "%s",
+             json_string_value(json_object_get(doc, "schema")));
+    en->source_id = strdup(json_string_value(json_object_get(doc, "source_id")));
+    en->cls = vigil__schema_class(en->schema);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(doc, "birth_dates"), i, v)
+    {
+        const char *d = json_string_value(json_object_get(v, "date"));
+        vigil__date dt;
+        if (d && en->ndates < MAX_DATES && vigil__date_parse(d, &dt)) {
+            const char *to = json_string_value(json_object_get(v, "to"));
+            if (to)
+                dt.year_to = atoi(to);
+            dt.circa = json_is_true(json_object_get(v, "circa"));
+            en->dates[en->ndates++] = dt;
+        }
+    }
+    const char *keys[] = {"nationalities", "countries"};
+    for (int k = 0; k < 2; k++)
+        json_array_foreach(json_object_get(doc, keys[k]), i, v)
+        {
+            const char *c = json_string_value(v);
+            int dup = 0;
+            for (int x = 0; c && x < en->ncountries; x++)
+                dup |= strcmp(en->countries[x], c) == 0;
+            if (c && !dup && en->ncountries < MAX_COUNTRIES)
+                snprintf(en->countries[en->ncountries++], 3, "%s", c);
+        }
+    const char *g = json_string_value(json_object_get(doc, "gender"));
+    en->gender = g ? (strcmp(g, "male") == 0 ? 1 : 2) : 0;
+    json_t *ids = json_object_get(doc, "identifiers");
+    if (json_array_size(ids)) {
+        en->ids = calloc(json_array_size(ids), sizeof(char *));
+        json_array_foreach(ids, i, v)
+        {
+            char n[64];
+            const char *num = json_string_value(json_object_get(v, "number"));
+            if (!num || !en->ids)
+                continue;
+            norm_id(num, n, sizeof(n));
+            if (strlen(n) >= 4)
+                en->ids[en->nids++] = strdup(n);
+        }
+    }
+    uint32_t eid = (uint32_t)e->nents;
+    json_array_foreach(json_object_get(doc, "names"), i, v)
+    {
+        const char *text = json_string_value(json_object_get(v, "name"));
+        const char *kind = json_string_value(json_object_get(v, "kind"));
+        if (!text)
+            continue;
+        if (!en->caption)
+            en->caption = strdup(text);
+        vigil__pname p;
+        if (vigil__name_prepare(text, en->cls, &p) != 0)
+            continue;
+        if (e->nnames == *names_cap) {
+            size_t nc = *names_cap ? *names_cap * 2 : 16384;
+            name *nn = realloc(e->names, nc * sizeof(name));
+            if (!nn)
+                return -1;
+            e->names = nn;
+            *names_cap = nc;
+        }
+        name *nm = &e->names[e->nnames];
+        nm->p = vigil__pname_copy(&p);
+        nm->text = strdup(text);
+        nm->ent = eid;
+        nm->weak = kind && strcmp(kind, "weak_alias") == 0;
+        if (!nm->p || !nm->text)
+            return -1;
+        e->nnames++;
+    }
+    e->nents++;
+    return 0;
+}
+
+static int build_index(vigil_engine *e)
+{
+    size_t cap = 1;
+    while (cap < e->nnames * 8)
+        cap *= 2;
+    e->index = calloc(cap, sizeof(posting));
+    if (!e->index)
+        return -1;
+    e->index_cap = cap;
+    for (size_t i = 0; i < e->nnames; i++) {
+        uint64_t keys[128];
+        int nk = name_keys(e->names[i].p, keys, 128);
+        for (int k = 0; k < nk; k++)
+            if (index_add(e, keys[k], (uint32_t)i) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+int vigil_engine_open(vigil_db *db, vigil_engine **out)
+{
+    *out = NULL;
+    if (!db)
+        return VIGIL_ERR_ARG;
+    vigil_engine *e = calloc(1, sizeof(*e));
+    if (!e)
+        return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
+                      "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
+                      "ORDER BY ve.version_id, ve.source_id";
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
+        vigil_engine_close(e);
+        return vigil__db_sqlfail(db, "reading the lists");
+    }
+    size_t names_cap = 0, ents_cap = 0;
+    int rc = VIGIL_OK, step;
+    while (rc == VIGIL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+        if (!doc)
+            rc = vigil__db_fail(db, VIGIL_ERR_DB, "a stored entity is corrupt");
+        else if (add_entity(e, doc, &names_cap, &ents_cap) != 0)
+            rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+        json_decref(doc);
+    }
+    sqlite3_finalize(st);
+    vigil__translit_release();
+    if (rc == VIGIL_OK && build_index(e) != 0)
+        rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory building the index");
+    if (rc == VIGIL_OK) {
+        vigil_list_version *vs = NULL;
+        size_t n = 0;
+        json_t *arr = json_array();
+        if (vigil_versions(db, &vs, &n) == VIGIL_OK) {
+            /* the current version of each source: the last one listed */
+            for (size_t i = 0; i < n; i++) {
+                int later = 0;
+                for (size_t k = i + 1; k < n; k++)
+                    later |= strcmp(vs[k].source, vs[i].source) == 0;
+                if (!later)
+                    json_array_append_new(
+                        arr, json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source, "version",
+                                       (json_int_t)vs[i].id, "published", vs[i].published,
+                                       "sha256", vs[i].sha256));
+            }
+        }
+        vigil_free(vs);
+        e->versions = json_dumps(arr, JSON_COMPACT);
+        json_decref(arr);
+    }
+    if (rc != VIGIL_OK) {
+        vigil_engine_close(e);
+        return rc;
+    }
+    *out = e;
+    return VIGIL_OK;
+}
+
+void vigil_engine_close(vigil_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->nents; i++) {
+        free(e->ents[i].source_id);
+        free(e->ents[i].caption);
+        for (int k = 0; k < e->ents[i].nids; k++)
+            free(e->ents[i].ids[k]);
+        free(e->ents[i].ids);
+    }
+    free(e->ents);
+    for (size_t i = 0; i < e->nnames; i++) {
+        free(e->names[i].p);
+        free(e->names[i].text);
+    }
+    free(e->names);
+    for (size_t i = 0; i < e->index_cap; i++)
+        free(e->index[i].ids);
+    free(e->index);
+    free(e->versions);
+    free(e);
+}
+
+const char *vigil_engine_versions(const vigil_engine *e)
+{
+    return e && e->versions ? e->versions : "[]";
+}
+
+size_t vigil_engine_entities(const vigil_engine *e)
+{
+    return e ? e->nents : 0;
+}
+
+size_t vigil_engine_names(const vigil_engine *e)
+{
+    return e ? e->nnames : 0;
+}
+
+/* ------------------------------------------------------------- screening */
+
+/* Date of birth evidence: returns the effect on the score, and a word. */
+static double date_effect(const entity *en, const vigil__date *q, const char **why)
+{
+    *why = NULL;
+    if (!q->year || !en->ndates)
+        return 0.0;
+    int near = 0;
+    for (int i = 0; i < en->ndates; i++) {
+        const vigil__date *d = &en->dates[i];
+        int lo = d->year, hi = d->year_to ? d->year_to : d->year;
+        int slack = d->circa || q->circa ? 2 : 0;
+        if (q->year < lo - slack || q->year > hi + slack) {
+            if (q->year >= lo - 1 && q->year <= hi + 1)
+                near = 1;
+            continue;
+        }
+        if (q->month && q->day && d->month && d->day) {
+            if (q->month == d->month && q->day == d->day && q->year == d->year) {
+                *why = "same date of birth";
+                return 0.06;
+            }
+            if (q->month == d->day && q->day == d->month && q->year == d->year) {
+                *why = "same date of birth, day and month swapped";
+                return 0.04;
+            }
+            continue; /* the year agrees, the day does not */
+        }
+        *why = "same year of birth";
+        return 0.03;
+    }
+    if (near) {
+        *why = "year of birth one year apart";
+        return -0.03;
+    }
+    *why = "different date of birth";
+    return -0.15;
+}
+
+static double country_effect(const entity *en, const char *code, const char **why)
+{
+    *why = NULL;
+    if (!code || !en->ncountries)
+        return 0.0;
+    for (int i = 0; i < en->ncountries; i++)
+        if (strcmp(en->countries[i], code) == 0) {
+            *why = "same country";
+            return 0.03;
+        }
+    *why = "different country";
+    return -0.05;
+}
+
+static int source_wanted(const char *sources, const char *source)
+{
+    if (!sources || !*sources)
+        return 1;
+    size_t n = strlen(source);
+    for (const char *p = sources; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == n && strncmp(p, source, n) == 0)
+            return 1;
+        p += l;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+typedef struct {
+    uint32_t ent;
+    uint32_t name;
+    double name_score;
+    double score;
+} cand;
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return (a->ent > b->ent) - (a->ent < b->ent);
+}
+
+static int cmp_posting_len(const void *x, const void *y)
+{
+    const posting *a = *(const posting *const *)x, *b = *(const posting *const *)y;
+    return (a->n > b->n) - (a->n < b->n);
+}
+
+int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!e || !q || !q->name || !*q->name)
+        return VIGIL_ERR_ARG;
+    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
+        return VIGIL_ERR_ARG;
+    double threshold = q->threshold > 0 ? q->threshold : VIGIL_DEFAULT_THRESHOLD;
+    size_t limit = q->limit ? q->limit : 10;
+    /* the query prepared for each class it may meet */
+    int want_cls = q->schema ? vigil__schema_class(q->schema) : -1;
+    vigil__pname *qp[3] = {NULL, NULL, NULL};
+    for (int c = 0; c < 3; c++) {
+        if (want_cls >= 0 && c != want_cls)
+            continue;
+        qp[c] = malloc(sizeof(vigil__pname));
+        if (!qp[c] || vigil__name_prepare(q->name, c, qp[c]) != 0) {
+            free(qp[c]);
+            qp[c] = NULL;
+        }
+    }
+    vigil__date qd;
+    memset(&qd, 0, sizeof(qd));
+    if (q->birth_date)
+        vigil__date_parse(q->birth_date, &qd);
+    const char *qcountry = q->country ? vigil__country_code(q->country) : NULL;
+    int qgender = q->gender ? (vigil__ieq(q->gender, "male") || vigil__ieq(q->gender, "m") ? 1
+                               : vigil__ieq(q->gender, "female") || vigil__ieq(q->gender, "f")
+                                   ? 2
+                                   : 0)
+                            : 0;
+    char qid[64] = "";
+    if (q->id_number)
+        norm_id(q->id_number, qid, sizeof(qid));
+
+    /* candidates: the names under the query's keys, rarest keys first */
+    uint64_t keys[256];
+    int nk = 0;
+    for (int c = 0; c < 3; c++)
+        if (qp[c])
+            nk += name_keys(qp[c], keys + nk, 256 - nk);
+    const posting *lists[256];
+    int nl = 0;
+    for (int k = 0; k < nk; k++) {
+        const posting *p = slot_of(e, keys[k]);
+        int dup = 0;
+        for (int x = 0; p && x < nl; x++)
+            dup |= lists[x] == p;
+        if (p && p->key && !dup)
+            lists[nl++] = p;
+    }
+    if (nl)
+        qsort(lists, (size_t)nl, sizeof(lists[0]), cmp_posting_len);
+    unsigned char *seen = calloc(e->nnames ? e->nnames : 1, 1);
+    cand *cands = NULL;
+    size_t ncand = 0, capcand = 0;
+    int rc = seen ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    for (int l = 0; l < nl && rc == VIGIL_OK; l++) {
+        if (lists[l]->n > COMMON_KEY && l > 0)
+            break; /* the rest are common words: the rarer keys found the names */
+        for (uint32_t k = 0; k < lists[l]->n; k++) {
+            uint32_t id = lists[l]->ids[k];
+            if (seen[id])
+                continue;
+            seen[id] = 1;
+            const name *nm = &e->names[id];
+            const entity *en = &e->ents[nm->ent];
+            const vigil__pname *qq = qp[en->cls];
+            if (!qq || !source_wanted(q->sources, en->source))
+                continue;
+            double s = vigil__name_score(qq, nm->p, NULL);
+            if (nm->weak)
+                s *= 0.95; /* a weak alias proves less */
+            if (s < FLOOR)
+                continue;
+            /* one candidate per entity: its best name */
+            size_t x = 0;
+            while (x < ncand && cands[x].ent != nm->ent)
+                x++;
+            if (x < ncand) {
+                if (s > cands[x].name_score) {
+                    cands[x].name_score = s;
+                    cands[x].name = id;
+                }
+                continue;
+            }
+            if (ncand == capcand) {
+                size_t nc = capcand ? capcand * 2 : 32;
+                cand *n2 = realloc(cands, nc * sizeof(cand));
+                if (!n2) {
+                    rc = VIGIL_ERR_NOMEM;
+                    break;
+                }
+                cands = n2;
+                capcand = nc;
+            }
+            cands[ncand++] = (cand){nm->ent, id, s, s};
+        }
+    }
+    /* the other evidence */
+    for (size_t i = 0; i < ncand; i++) {
+        const entity *en = &e->ents[cands[i].ent];
+        const char *why;
+        double sc = cands[i].name_score;
+        sc += date_effect(en, &qd, &why);
+        sc += country_effect(en, qcountry, &why);
+        if (qgender && en->gender && qgender != en->gender)
+            sc -= 0.1;
+        for (int k = 0; qid[0] && k < en->nids; k++)
+            if (strcmp(en->ids[k], qid) == 0 && sc < 0.99)
+                sc = 0.99;
+        cands[i].score = sc > 1.0 ? 1.0 : sc < 0.0 ? 0.0 : sc;
+    }
+    if (ncand)
+        qsort(cands, ncand, sizeof(cand), cmp_cand);
+    size_t n = ncand < limit ? ncand : limit;
+    if (rc == VIGIL_OK && n) {
+        out->hits = calloc(n, sizeof(vigil_hit));
+        if (!out->hits)
+            rc = VIGIL_ERR_NOMEM;
+    }
+    for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
+        const entity *en = &e->ents[cands[i].ent];
+        const name *nm = &e->names[cands[i].name];
+        vigil_hit *h = &out->hits[i];
+        snprintf(h->source, sizeof(h->source), "%s", en->source);
+        snprintf(h->source_id, sizeof(h->source_id), "%s", en->source_id);
+        snprintf(h->schema, sizeof(h->schema), "%s", en->schema);
+        snprintf(h->name, sizeof(h->name), "%s", en->caption ? en->caption : "");
+        snprintf(h->matched_name, sizeof(h->matched_name), "%s", nm->text);
+        h->score = cands[i].score;
+        h->match = h->score >= threshold;
+        /* the explanation: the name comparison again, with its reasons, and
+         * each piece of evidence with its effect */
+        json_t *why = json_object();
+        json_t *nwhy = json_object();
+        double ns = vigil__name_score(qp[en->cls], nm->p, nwhy);
+        json_object_set_new(nwhy, "score", json_real(ns));
+        if (nm->weak)
+            json_object_set_new(nwhy, "weak_alias", json_true());
+        json_object_set_new(why, "name", nwhy);
+        json_t *ev = json_array();
+        const char *w;
+        double d = date_effect(en, &qd, &w);
+        if (w)
+            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "birth_date", "judged",
+                                                w, "effect", d));
+        d = country_effect(en, qcountry, &w);
+        if (w)
+            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "country", "judged", w,
+                                                "effect", d));
+        if (qgender && en->gender && qgender != en->gender)
+            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "gender", "judged",
+                                                "different gender", "effect", -0.1));
+        for (int k = 0; qid[0] && k < en->nids; k++)
+            if (strcmp(en->ids[k], qid) == 0)
+                json_array_append_new(ev, json_pack("{s:s,s:s,s:s}", "kind", "identifier",
+                                                    "judged", "same identifier", "effect",
+                                                    "decisive"));
+        json_object_set_new(why, "evidence", ev);
+        h->explanation = json_dumps(why, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+        json_decref(why);
+        out->n++;
+    }
+    free(cands);
+    free(seen);
+    for (int c = 0; c < 3; c++)
+        free(qp[c]);
+    if (rc != VIGIL_OK)
+        vigil_hits_free(out);
+    return rc;
+}
+
+void vigil_hits_free(vigil_hits *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        free(h->hits[i].explanation);
+    free(h->hits);
+    h->hits = NULL;
+    h->n = 0;
+}

@@ -1,0 +1,157 @@
+/*
+ * test_screen.c - screening against the four official lists, loaded once for
+ * these tests: real entities found under other spellings, scripts and word
+ * orders; dates of birth, countries and identifiers as evidence; filters.
+ */
+#include <stdlib.h>
+
+#include "test.h"
+
+static vigil_engine *engine;
+static char *engine_db;
+
+static vigil_engine *get_engine(void)
+{
+    if (engine)
+        return engine;
+    const char *files[] = {shared_path("lists/un/un-consolidated-2026-02-27.xml"),
+                           shared_path("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"),
+                           shared_path("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"),
+                           shared_path("lists/ofac/sdn-csv-2022-01")};
+    vigil_db *db = load_fresh(&engine_db, files, 4, 0);
+    if (!db)
+        return NULL;
+    if (vigil_engine_open(db, &engine) != VIGIL_OK)
+        test_fail(__FILE__, __LINE__, "engine: %s", vigil_errmsg(db));
+    vigil_db_close(db);
+    return engine;
+}
+
+void test_screen_release(void)
+{
+    vigil_engine_close(engine);
+    engine = NULL;
+    remove_db(engine_db);
+    engine_db = NULL;
+}
+
+/* The rank (1-based) of source:id among the matches of q, 0 if absent. */
+static int rank_of(const vigil_query *q, const char *source, const char *id, double *score)
+{
+    vigil_hits h;
+    if (vigil_screen(get_engine(), q, &h) != VIGIL_OK) {
+        test_fail(__FILE__, __LINE__, "vigil_screen(%s) failed", q->name);
+        return 0;
+    }
+    int rank = 0;
+    for (size_t i = 0; i < h.n && !rank; i++)
+        if (h.hits[i].match && !strcmp(h.hits[i].source, source) &&
+            !strcmp(h.hits[i].source_id, id)) {
+            rank = (int)i + 1;
+            if (score)
+                *score = h.hits[i].score;
+        }
+    vigil_hits_free(&h);
+    return rank;
+}
+
+#define FINDS(qname, source, id)                                                               \
+    do {                                                                                       \
+        vigil_query q_ = {qname, NULL, NULL, NULL, NULL, NULL, NULL, 0, 10};                   \
+        if (!rank_of(&q_, source, id, NULL))                                                   \
+            test_fail(__FILE__, __LINE__, "\"%s\" does not find %s:%s", qname, source, id);    \
+    } while (0)
+
+void test_screen_real_entities(void)
+{
+    if (!get_engine())
+        return;
+    CHECK(vigil_engine_entities(engine) == 24042);
+    CHECK(vigil_engine_names(engine) > 60000);
+    CHECK_CONTAINS(vigil_engine_versions(engine), "\"source\":\"ofac\"");
+    /* the EU Global Human Rights regime entry and the UK's GHR0011 */
+    FINDS("Александр Бастрыкин", "eu", "14980080");
+    FINDS("Александр Бастрыкин", "uk", "GHR0011");
+    FINDS("BASTRYKIN, Aleksandr Ivanovich", "eu", "14980080");
+    FINDS("Alexander Bastrykin", "ofac", "21186");
+    /* the EU's Putin entry, whose fragment is logicalId 135909 */
+    vigil_query q = {"Vladimir Putin", "Person", NULL, NULL, NULL, NULL, "eu", 0, 10};
+    vigil_hits h;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    CHECK(h.n >= 1 && h.hits[0].match);
+    if (h.n)
+        CHECK_CONTAINS(h.hits[0].name, "PUTIN");
+    vigil_hits_free(&h);
+    /* UN names with typing errors and in another order */
+    FINDS("AKRAM TURKY HISHAN AL MAZIDI", "un", "QDi.276");
+    FINDS("AL-MAZIDIH, Akram Turki Hishan", "un", "QDi.276");
+    FINDS("Hishan Al-Mazidih Akram Turki", "un", "QDi.276");
+    FINDS("أكرم تركي هاشم المزيده", "un", "QDi.276");
+    /* an organisation and a vessel */
+    vigil_query org = {"Al Rasheed Trust", "Organization", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK(rank_of(&org, "un", "QDe.005", NULL) > 0);
+    vigil_query ship = {"PETREL 8", "Vessel", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(rank_of(&ship, "uk", "DPR0075", NULL), 1);
+    vigil_query ship9 = {"PETREL 9", "Vessel", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(rank_of(&ship9, "uk", "DPR0075", NULL), 0); /* numbers must agree */
+}
+
+void test_screen_evidence(void)
+{
+    if (!get_engine())
+        return;
+    double plain = 0, same = 0, other = 0;
+    vigil_query q = {"Alexander Bastrykin", "Person", NULL, NULL, NULL, NULL, "eu", 0, 10};
+    rank_of(&q, "eu", "14980080", &plain);
+    q.birth_date = "1953-08-27";
+    q.country = "Russia";
+    rank_of(&q, "eu", "14980080", &same);
+    CHECK(same > plain);
+    q.birth_date = "27/08/1953"; /* day first */
+    double dayfirst = 0;
+    rank_of(&q, "eu", "14980080", &dayfirst);
+    CHECK(dayfirst == same);
+    q.birth_date = "1990-01-01";
+    q.country = "France";
+    vigil_hits h;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    for (size_t i = 0; i < h.n; i++)
+        if (!strcmp(h.hits[i].source_id, "14980080")) {
+            other = h.hits[i].score;
+            CHECK_CONTAINS(h.hits[i].explanation, "different date of birth");
+            CHECK_CONTAINS(h.hits[i].explanation, "different country");
+        }
+    vigil_hits_free(&h);
+    CHECK(other < plain);
+    /* an identical identifier is decisive: Bastrykin's EU id number */
+    vigil_query idq = {"A. Bastrikin", "Person", NULL, NULL, NULL, "782618375392", "eu", 0, 10};
+    double byid = 0;
+    CHECK(rank_of(&idq, "eu", "14980080", &byid) == 1);
+    CHECK(byid >= 0.99);
+}
+
+void test_screen_filters_and_errors(void)
+{
+    if (!get_engine())
+        return;
+    vigil_query q = {"Александр Бастрыкин", NULL, NULL, NULL, NULL, NULL, "uk", 0, 10};
+    vigil_hits h;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    for (size_t i = 0; i < h.n; i++)
+        CHECK_STR(h.hits[i].source, "uk");
+    vigil_hits_free(&h);
+    q.limit = 1;
+    q.sources = NULL;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    CHECK(h.n <= 1);
+    vigil_hits_free(&h);
+    vigil_query none = {"Zxqwv Plonkety", NULL, NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(vigil_screen(engine, &none, &h), VIGIL_OK);
+    CHECK(h.n == 0 || !h.hits[0].match);
+    vigil_hits_free(&h);
+    vigil_query bad = {"x", "Planet", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(vigil_screen(engine, &bad, &h), VIGIL_ERR_ARG);
+    vigil_query empty = {"", NULL, NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(vigil_screen(engine, &empty, &h), VIGIL_ERR_ARG);
+    vigil_hits_free(NULL);
+}
