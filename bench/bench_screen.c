@@ -25,6 +25,8 @@
 static double lat[200000];
 static size_t nlat;
 
+static int verbose;
+
 static int screen(vigil_engine *e, vigil_query *q, const char *want_src, const char *want_id,
                   int *rank1)
 {
@@ -36,6 +38,11 @@ static int screen(vigil_engine *e, vigil_query *q, const char *want_src, const c
         lat[nlat++] = bench_now() - t0;
     int found = 0, any = 0;
     for (size_t i = 0; i < h.n; i++) {
+        if (verbose && !want_id && h.hits[i].match)
+            printf("  FALSE ALERT %s (%s %s) ~ %s:%s %s %.3f\n    %s\n", q->name,
+                   q->birth_date ? q->birth_date : "", q->country ? q->country : "",
+                   h.hits[i].source, h.hits[i].source_id, h.hits[i].matched_name,
+                   h.hits[i].score, h.hits[i].explanation);
         any |= h.hits[i].match;
         if (want_id && h.hits[i].match && !strcmp(h.hits[i].source, want_src) &&
             !strcmp(h.hits[i].source_id, want_id)) {
@@ -48,8 +55,9 @@ static int screen(vigil_engine *e, vigil_query *q, const char *want_src, const c
     return want_id ? found : any;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
     char p[4][1024], path[1024];
     static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
@@ -191,13 +199,16 @@ int main(void)
         for (int k = 0; k < 5; k++) {
             if (!have[k])
                 continue;
+            if (verbose > 1)
+                printf("  %s: %s\n", kinds[k], v[k]);
             vigil_query q = {v[k], "Person", NULL, NULL, NULL, NULL, NULL, 0, 10};
             int r1 = 0;
             tried[k]++;
             if (screen(e, &q, src, id, &r1) > 0) {
                 found[k]++;
                 first[k] += r1;
-            }
+            } else if (verbose)
+                printf("  MISSED %s (%s) for %s:%s\n", v[k], kinds[k], src, id);
         }
         json_decref(doc);
     }

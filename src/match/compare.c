@@ -50,10 +50,16 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
                     return (tsim){0.95, "equivalent name"};
     if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON && vigil__names_nicknames(a->t, b->t))
         return (tsim){0.9, "nickname"};
-    /* a patronymic pairs only with a patronymic: "Oleksandr" is not
-     * "Oleksandrovych" */
-    if ((a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC))
+    /* a patronymic pairs with a given name only when they are spelt nearly
+     * alike (a misspelt patronymic): "Oleksandr" is not "Oleksandrovych" */
+    if ((a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC)) {
+        vigil__tok x = *a, y = *b;
+        x.kind = y.kind = VIGIL__TK_WORD;
+        r = tok_sim(&x, &y, cls);
+        if (r.s < 0.88)
+            r = (tsim){0.0, "different"};
         return r;
+    }
     if (a->kind == VIGIL__TK_INITIAL || b->kind == VIGIL__TK_INITIAL) {
         if (a->t[0] == b->t[0])
             r = (tsim){1.0, "initial"};
@@ -87,14 +93,18 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
         r.s = d > maxd ? 0.0 : (jw + 1.0 - (double)d / (double)mx) / 2.0;
         r.how = "spelling";
         /* one typing error in a word long enough to be sure of the rest */
-        if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 4u : 3u) && r.s < 0.9) {
+        if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 5u : 3u) && r.s < 0.9) {
             r.s = 0.9;
             r.how = "typo";
         }
     }
 phonetic:
     if (a->slen && a->slen == b->slen && a->sh == b->sh && strcmp(a->skel, b->skel) == 0) {
-        double ph = a->slen >= 3 ? 0.93 : a->slen == 2 ? 0.9 : 0.86;
+        /* one consonant in common says little ("rivera", "yuriy") */
+        double ph = a->slen >= 3   ? 0.93
+                    : a->slen == 2 ? 0.9
+                    : (a->len <= 5 && b->len <= 5) ? 0.86
+                                                    : 0.8;
         if (ph > r.s) {
             r.s = ph;
             r.how = "phonetic";
@@ -331,10 +341,13 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
                 extra += l->tok[i].w;
         order = disorder(a, pairs, np);
         /* one word against a full name, found only approximately ("Michaela",
-         * "Michelle Obama"): one more doubt */
+         * "Michelle Obama"): one more doubt; a lone given name ("John",
+         * "Adam") found in a full name proves little */
         const vigil__pname *sh = a_short ? a : b;
         if (sh->n == 1 && l->n > 1 && np == 1 && pairs[0].t.s < 1.0)
             cov *= 0.95;
+        if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f))
+            cov *= 0.85;
         score = cov * (1.0 - 0.06 * extra) * (1.0 - 0.5 * order);
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;

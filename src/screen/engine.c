@@ -77,14 +77,25 @@ static int word_keys(const char *t, const char *skel, uint64_t *out, int max)
 {
     int k = 0;
     size_t n = strlen(t);
-    if (n < 2 || k + 4 > max)
+    if (n < 2 || k + 5 > max)
         return 0;
     out[k++] = key_of('t', t, n);
     if (strlen(skel) >= 2)
         out[k++] = key_of('s', skel, strlen(skel));
-    if (n >= 5) {
+    if (n >= 5 && k + 3 <= max) {
         out[k++] = key_of('p', t, 4);
         out[k++] = key_of('x', t + n - 4, 4);
+        /* the letters in order: two letters swapped keep it */
+        char sorted[VIGIL__TOKLEN];
+        size_t m = n < sizeof(sorted) - 1 ? n : sizeof(sorted) - 1;
+        memcpy(sorted, t, m);
+        for (size_t i = 1; i < m; i++)
+            for (size_t j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+                char c = sorted[j];
+                sorted[j] = sorted[j - 1];
+                sorted[j - 1] = c;
+            }
+        out[k++] = key_of('a', sorted, m);
     }
     return k;
 }
