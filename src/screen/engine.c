@@ -12,6 +12,7 @@
  * query has rarer ones.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #define MAX_COUNTRIES 8
 #define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
 #define FLOOR 0.6       /* names scoring under this are not hits */
+#define MAX_SCORED 100  /* names scored per query: the best supported by the index */
 
 typedef struct {
     char source[16];
@@ -506,53 +508,123 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
             lists[nl++] = p;
     }
     if (nl)
+        if (nl)
         qsort(lists, (size_t)nl, sizeof(lists[0]), cmp_posting_len);
-    unsigned char *seen = calloc(e->nnames ? e->nnames : 1, 1);
+    /* Each name under the keys gathers the keys' weights, rarer keys weighing
+     * more (log N/n); only the best-supported names are scored. */
+    size_t hcap = 1024;
+    size_t budget = 0;
+    for (int l = 0; l < nl; l++) {
+        if (lists[l]->n > COMMON_KEY && l > 0)
+            break;
+        budget += lists[l]->n;
+    }
+    while (hcap < budget * 2)
+        hcap *= 2;
+    uint32_t *hid = malloc(hcap * sizeof(uint32_t));
+    float *hw = malloc(hcap * sizeof(float));
     cand *cands = NULL;
     size_t ncand = 0, capcand = 0;
-    int rc = seen ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    int rc = hid && hw ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    if (rc == VIGIL_OK)
+        memset(hid, 0xFF, hcap * sizeof(uint32_t));
+    size_t nheld = 0;
     for (int l = 0; l < nl && rc == VIGIL_OK; l++) {
         if (lists[l]->n > COMMON_KEY && l > 0)
             break; /* the rest are common words: the rarer keys found the names */
+        float w = (float)log((double)(e->nnames + 1) / (double)(lists[l]->n + 1)) + 0.1f;
         for (uint32_t k = 0; k < lists[l]->n; k++) {
             uint32_t id = lists[l]->ids[k];
-            if (seen[id])
-                continue;
-            seen[id] = 1;
-            const name *nm = &e->names[id];
-            const entity *en = &e->ents[nm->ent];
-            const vigil__pname *qq = qp[en->cls];
-            if (!qq || !source_wanted(q->sources, en->source))
-                continue;
-            double s = vigil__name_score(qq, nm->p, NULL);
-            if (nm->weak)
-                s *= 0.95; /* a weak alias proves less */
-            if (s < FLOOR)
-                continue;
-            /* one candidate per entity: its best name */
-            size_t x = 0;
-            while (x < ncand && cands[x].ent != nm->ent)
-                x++;
-            if (x < ncand) {
-                if (s > cands[x].name_score) {
-                    cands[x].name_score = s;
-                    cands[x].name = id;
-                }
-                continue;
+            size_t slot = (id * 2654435761u) & (hcap - 1);
+            while (hid[slot] != UINT32_MAX && hid[slot] != id)
+                slot = (slot + 1) & (hcap - 1);
+            if (hid[slot] == UINT32_MAX) {
+                hid[slot] = id;
+                hw[slot] = 0;
+                nheld++;
             }
-            if (ncand == capcand) {
-                size_t nc = capcand ? capcand * 2 : 32;
-                cand *n2 = realloc(cands, nc * sizeof(cand));
-                if (!n2) {
-                    rc = VIGIL_ERR_NOMEM;
-                    break;
-                }
-                cands = n2;
-                capcand = nc;
-            }
-            cands[ncand++] = (cand){nm->ent, id, s, s};
+            hw[slot] += w;
         }
     }
+    /* the MAX_SCORED names with the most support */
+    typedef struct {
+        uint32_t id;
+        float w;
+    } support;
+    support *sup = rc == VIGIL_OK ? malloc((nheld ? nheld : 1) * sizeof(support)) : NULL;
+    size_t nsup = 0;
+    if (rc == VIGIL_OK && !sup)
+        rc = VIGIL_ERR_NOMEM;
+    for (size_t i = 0; rc == VIGIL_OK && i < hcap; i++)
+        if (hid[i] != UINT32_MAX)
+            sup[nsup++] = (support){hid[i], hw[i]};
+    if (nsup > MAX_SCORED) {
+        /* quickselect: the MAX_SCORED heaviest to the front, in no order */
+        size_t lo = 0, hi = nsup - 1, k = MAX_SCORED - 1;
+        while (lo < hi) {
+            float pivot = sup[(lo + hi) / 2].w;
+            size_t i = lo, j = hi;
+            while (i <= j) {
+                while (sup[i].w > pivot)
+                    i++;
+                while (sup[j].w < pivot)
+                    j--;
+                if (i <= j) {
+                    support t = sup[i];
+                    sup[i] = sup[j];
+                    sup[j] = t;
+                    i++;
+                    if (j == 0)
+                        break;
+                    j--;
+                }
+            }
+            if (k <= j)
+                hi = j;
+            else if (k >= i)
+                lo = i;
+            else
+                break;
+        }
+    }
+    for (size_t c = 0; c < nsup && c < MAX_SCORED && rc == VIGIL_OK; c++) {
+        uint32_t id = sup[c].id;
+        const name *nm = &e->names[id];
+        const entity *en = &e->ents[nm->ent];
+        const vigil__pname *qq = qp[en->cls];
+        if (!qq || !source_wanted(q->sources, en->source))
+            continue;
+        double s = vigil__name_score(qq, nm->p, NULL);
+        if (nm->weak)
+            s *= 0.95; /* a weak alias proves less */
+        if (s < FLOOR)
+            continue;
+        /* one candidate per entity: its best name */
+        size_t x = 0;
+        while (x < ncand && cands[x].ent != nm->ent)
+            x++;
+        if (x < ncand) {
+            if (s > cands[x].name_score) {
+                cands[x].name_score = s;
+                cands[x].name = id;
+            }
+            continue;
+        }
+        if (ncand == capcand) {
+            size_t nc = capcand ? capcand * 2 : 32;
+            cand *n2 = realloc(cands, nc * sizeof(cand));
+            if (!n2) {
+                rc = VIGIL_ERR_NOMEM;
+                break;
+            }
+            cands = n2;
+            capcand = nc;
+        }
+        cands[ncand++] = (cand){nm->ent, id, s, s};
+    }
+    free(sup);
+    free(hid);
+    free(hw);
     /* the other evidence */
     for (size_t i = 0; i < ncand; i++) {
         const entity *en = &e->ents[cands[i].ent];
@@ -619,7 +691,6 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         out->n++;
     }
     free(cands);
-    free(seen);
     for (int c = 0; c < 3; c++)
         free(qp[c]);
     if (rc != VIGIL_OK)
