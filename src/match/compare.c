@@ -100,11 +100,16 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
     }
 phonetic:
     if (a->slen && a->slen == b->slen && a->sh == b->sh && strcmp(a->skel, b->skel) == 0) {
-        /* one consonant in common says little ("rivera", "yuriy") */
+        /* one consonant in common says little ("rivera", "yuriy"); and two
+         * words written with their vowels that are spelt unlike each other
+         * share a skeleton by chance ("caleb", "gleb"): the skeleton speaks
+         * for words from scripts that write few vowels (mhmd, hsyn) */
         double ph = a->slen >= 3   ? 0.93
                     : a->slen == 2 ? 0.9
                     : (a->len <= 5 && b->len <= 5) ? 0.86
                                                     : 0.8;
+        if (!a->vowel_poor && !b->vowel_poor && r.s < 0.7 && ph > 0.8)
+            ph = 0.8;
         if (ph > r.s) {
             r.s = ph;
             r.how = "phonetic";

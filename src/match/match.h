@@ -34,6 +34,8 @@ typedef struct vigil__tok {
     uint32_t g[VIGIL__MAX_GROUPS]; /* given-name groups (equiv.c), 0 for none */
     uint8_t nick;                /* the form has nicknames, or is one */
     uint8_t cnt[32];             /* how often each mask bit's characters occur */
+    uint8_t vowel_poor;          /* fewer vowels than a third of the letters: a word
+                                    from a script that writes few (mhmd, hsyn) */
 } vigil__tok;
 
 typedef struct vigil__pname {
