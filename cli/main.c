@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "batch.h"
 #include "vigil.h"
 
 static const char *usage_text =
@@ -50,6 +52,17 @@ static const char *usage_text =
     "        of every list loaded: score, match at T (default 0.85), the entity, the\n"
     "        name that matched; with --json every result's explanation and the list\n"
     "        versions screened.\n"
+    "  batch [--db PATH] [--threshold T] [--limit N] [--threads N]\n"
+    "        [--format jsonl|csv] [--names FILE]... [--legal-forms FILE] [FILE|-]\n"
+    "        Screens every record of FILE (or standard input): CSV with a header\n"
+    "        (id, name or full_name, schema or type, dob or date_of_birth or\n"
+    "        birth_date, country or nationality, gender, id_number; any order,\n"
+    "        other columns ignored) or JSON lines with the same keys; --format\n"
+    "        names the input's format (detected otherwise). Writes one JSON line per\n"
+    "        record, in input order: {\"row\", \"id\", \"status\": \"ok\", \"results\"}\n"
+    "        or {\"row\", \"status\": \"error\", \"error\"}; results as screen --json,\n"
+    "        at most N (default 5). A progress line on standard error when it is a\n"
+    "        terminal. Exit status 1 when any record failed.\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
@@ -99,7 +112,9 @@ enum {
     OPT_GENDER,
     OPT_ID,
     OPT_SOURCE,
-    OPT_LIMIT
+    OPT_LIMIT,
+    OPT_THREADS,
+    OPT_FORMAT
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -118,6 +133,8 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"id", required_argument, NULL, OPT_ID},
                                           {"source", required_argument, NULL, OPT_SOURCE},
                                           {"limit", required_argument, NULL, OPT_LIMIT},
+                                          {"threads", required_argument, NULL, OPT_THREADS},
+                                          {"format", required_argument, NULL, OPT_FORMAT},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -134,6 +151,8 @@ typedef struct {
     const char *legal_forms;
     const char *dob, *country, *gender, *id, *source;
     long limit;
+    long threads;
+    const char *format;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -217,6 +236,22 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
             break;
         case OPT_SOURCE:
             o->source = optarg;
+            break;
+        case OPT_THREADS: {
+            char *end;
+            o->threads = strtol(optarg, &end, 10);
+            if (*end || o->threads < 1 || o->threads > 64) {
+                fprintf(stderr, "vigil %s: --threads takes a number from 1 to 64\n", cmd);
+                return -1;
+            }
+            break;
+        }
+        case OPT_FORMAT:
+            if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "csv") != 0) {
+                fprintf(stderr, "vigil %s: --format is jsonl or csv\n", cmd);
+                return -1;
+            }
+            o->format = optarg;
             break;
         case OPT_LIMIT: {
             char *end;
@@ -616,6 +651,49 @@ static int cmd_screen(int argc, char **argv)
     return 0;
 }
 
+static int cmd_batch(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB,     OPT_THRESHOLD, OPT_LIMIT, OPT_THREADS,
+                                  OPT_FORMAT, OPT_NAMES,     OPT_LEGAL, 0};
+    int first = parse_opts(argc, argv, &o, "batch", allowed);
+    if (first < 0 || first < argc - 1) {
+        if (first >= 0)
+            fprintf(stderr, "vigil batch: give at most one input file (or - for standard input)\n");
+        return 2;
+    }
+    if (load_names(&o) != 0)
+        return 1;
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
+        vigil_names_unload();
+        return 1;
+    }
+    vigil_engine *e = NULL;
+    int rc = vigil_engine_open(db, &e);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        vigil_names_unload();
+        return 1;
+    }
+    vigil_db_close(db);
+    long long failed = 0;
+    long threads = o.threads;
+    if (!threads) {
+        threads = sysconf(_SC_NPROCESSORS_ONLN);
+        if (threads < 1)
+            threads = 1;
+        if (threads > 64)
+            threads = 64;
+    }
+    rc = vigil_cli_batch(e, first < argc ? argv[first] : NULL, o.format, o.threshold,
+                         (size_t)o.limit, (int)threads, &failed);
+    vigil_engine_close(e);
+    vigil_names_unload();
+    return rc != 0 || failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -641,6 +719,8 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "screen"))
         return cmd_screen(argc - 1, argv + 1);
+    if (!strcmp(cmd, "batch"))
+        return cmd_batch(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -108,5 +108,21 @@ check "screen: an unknown schema exits 2" eval 'rc_is 2'
 run "$VIGIL" screen --db "$SDB" "Zxqwv Plonkety"
 check "screen: nothing alike, no match" eval 'rc_is 0 && ! out_has "MATCH"'
 
+printf 'id,full_name,dob,nationality,extra\nc1,Александр Бастрыкин,1953-08-27,RU,x\nc2,,1990,FR,y\nc3,PUTIN Vladimir,,,z\nc4,"cut,row\n' > "$T/in.csv"
+run "$VIGIL" batch --db "$SDB" --threads 2 "$T/in.csv"
+check "batch: one line per record, in order, errors as lines" eval '[ "$(wc -l < "$T/out")" = 4 ] && [ "$(sed -n 1p "$T/out" | grep -c "\"row\":1,\"id\":\"c1\",\"status\":\"ok\"")" = 1 ] && sed -n 2p "$T/out" | grep -q "\"status\":\"error\",\"error\":\"no name\"" && sed -n 4p "$T/out" | grep -q "\"row\":4"'
+check "batch: finds the listed people" eval 'sed -n 1p "$T/out" | grep -q "14980080" && sed -n 3p "$T/out" | grep -q "PUTIN"'
+check "batch: exit status 1 when a record failed, and a summary naming the versions" eval 'rc_is 1 && err_has "4 records screened, 2 failed" && err_has "\"source\":\"eu\""'
+"$VIGIL" batch --db "$SDB" --threads 1 "$T/in.csv" > "$T/one" 2>/dev/null
+check "batch: the same output with one thread or two" eval 'cmp -s "$T/out" "$T/one"'
+printf '{"id":"j1","name":"Vladimir Putin","schema":"Person"}\nnot json\n{"id":7,"name":"PETREL 8","type":"Vessel"}\n' > "$T/in.jsonl"
+run "$VIGIL" batch --db "$SDB" --limit 1 - < "$T/in.jsonl"
+check "batch: JSON lines from standard input" eval '[ "$(wc -l < "$T/out")" = 3 ] && sed -n 2p "$T/out" | grep -q "not a JSON object" && sed -n 3p "$T/out" | grep -q "DPR0075"'
+printf 'id,full_name\nk1,Hamed Abdollahi\n' > "$T/ok.csv"
+run "$VIGIL" batch --db "$SDB" --format csv "$T/ok.csv"
+check "batch: exit 0 when every record is screened" eval 'rc_is 0 && out_has "\"status\":\"ok\""'
+run "$VIGIL" batch --db "$SDB" --format xml "$T/ok.csv"
+check "batch: a bad --format exits 2" eval 'rc_is 2'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,383 @@
+/*
+ * batch.c - vigil batch: screening a file of customers, in order, in
+ * parallel. Built only on the public API.
+ *
+ * Input: CSV with a header (columns by name, any order: id, name or
+ * full_name, schema or type, dob or date_of_birth or birth_date, country or
+ * nationality, gender, id_number; others ignored) or JSON lines with the same
+ * keys. Output: one JSON line per input record, in input order. Records are
+ * read and screened in blocks, so memory stays bounded however long the file.
+ */
+#include <csv.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+
+#define BLOCK 4096
+#define MAX_LINE (1 << 20)
+
+enum { F_ID, F_NAME, F_SCHEMA, F_DOB, F_COUNTRY, F_GENDER, F_IDNUM, NFIELDS };
+
+static const char *const aliases[NFIELDS][4] = {
+    {"id", NULL},
+    {"name", "full_name", NULL},
+    {"schema", "type", NULL},
+    {"dob", "date_of_birth", "birth_date", NULL},
+    {"country", "nationality", NULL},
+    {"gender", NULL},
+    {"id_number", NULL},
+};
+
+typedef struct {
+    char *f[NFIELDS];
+    char *error; /* set: the record is bad, this says why */
+} record;
+
+typedef struct {
+    const vigil_engine *e;
+    double threshold;
+    size_t limit;
+    int threads;
+    record recs[BLOCK];
+    char *out[BLOCK];
+    size_t n;
+    _Atomic size_t next;
+    long long row;     /* rows written so far */
+    long long failed;
+    long long input_size, input_read;
+    double started, last_progress;
+    int progress;
+    /* CSV state */
+    int header_done;
+    int col[64]; /* column -> field, or -1 */
+    int ncols;
+    record cur;
+    int cur_col;
+} batch;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static int field_of(const char *name)
+{
+    for (int f = 0; f < NFIELDS; f++)
+        for (int k = 0; aliases[f][k]; k++)
+            if (strcmp(name, aliases[f][k]) == 0)
+                return f;
+    return -1;
+}
+
+static char *screen_one(batch *b, const record *r, long long row)
+{
+    json_t *line = json_object();
+    json_object_set_new(line, "row", json_integer(row));
+    if (r->f[F_ID])
+        json_object_set_new(line, "id", json_string(r->f[F_ID]));
+    const char *err = r->error;
+    vigil_hits hits = {NULL, 0};
+    if (!err && (!r->f[F_NAME] || !*r->f[F_NAME]))
+        err = "no name";
+    if (!err) {
+        vigil_query q = {r->f[F_NAME], r->f[F_SCHEMA], r->f[F_DOB],     r->f[F_COUNTRY],
+                         r->f[F_GENDER], r->f[F_IDNUM], NULL,          b->threshold,
+                         b->limit};
+        if (q.schema && !*q.schema)
+            q.schema = NULL;
+        int rc = vigil_screen(b->e, &q, &hits);
+        if (rc == VIGIL_ERR_ARG)
+            err = "unknown schema (Person, Organization, Company, Vessel, Airplane)";
+        else if (rc != VIGIL_OK)
+            err = vigil_strerror(rc);
+    }
+    if (err) {
+        json_object_set_new(line, "status", json_string("error"));
+        json_object_set_new(line, "error", json_string(err));
+    } else {
+        json_t *res = json_array();
+        for (size_t i = 0; i < hits.n; i++) {
+            const vigil_hit *h = &hits.hits[i];
+            json_t *why = json_loads(h->explanation, 0, NULL);
+            json_array_append_new(
+                res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source,
+                               "source_id", h->source_id, "schema", h->schema, "name", h->name,
+                               "matched_name", h->matched_name, "score", h->score, "match",
+                               h->match, "explanation", why ? why : json_object()));
+        }
+        json_object_set_new(line, "status", json_string("ok"));
+        json_object_set_new(line, "results", res);
+    }
+    vigil_hits_free(&hits);
+    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+    json_decref(line);
+    return s;
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    size_t i;
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
+        b->out[i] = screen_one(b, &b->recs[i], b->row + (long long)i + 1);
+    return NULL;
+}
+
+static void progress(batch *b, int final)
+{
+    if (!b->progress)
+        return;
+    double t = now();
+    if (!final && t - b->last_progress < 0.25)
+        return;
+    b->last_progress = t;
+    double rate = (double)b->row / (t - b->started > 1e-9 ? t - b->started : 1e-9);
+    if (b->input_size > 0) {
+        double part = (double)b->input_read / (double)b->input_size;
+        double eta = part > 0 ? (t - b->started) * (1.0 - part) / part : 0;
+        fprintf(stderr, "\r%lld records, %.0f/s, %3.0f%%, about %.0f s left   ", b->row, rate,
+                part * 100, eta);
+    } else {
+        fprintf(stderr, "\r%lld records, %.0f/s   ", b->row, rate);
+    }
+    if (final)
+        fprintf(stderr, "\n");
+}
+
+/* Screens the records held, in parallel, and writes their lines in order. */
+static void flush_block(batch *b)
+{
+    atomic_store(&b->next, 0);
+    int nt = b->threads > 1 ? b->threads : 1;
+    pthread_t th[64];
+    int started = 0;
+    for (int i = 1; i < nt && i < 64; i++)
+        if (pthread_create(&th[started], NULL, worker, b) == 0)
+            started++;
+    worker(b);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->out[i]) {
+            fputs(b->out[i], stdout);
+            fputc('\n', stdout);
+            if (strstr(b->out[i], "\"status\":\"error\""))
+                b->failed++;
+        } else {
+            printf("{\"row\":%lld,\"status\":\"error\",\"error\":\"out of memory\"}\n",
+                   b->row + (long long)i + 1);
+            b->failed++;
+        }
+        free(b->out[i]);
+        b->out[i] = NULL;
+        for (int f = 0; f < NFIELDS; f++)
+            free(b->recs[i].f[f]);
+        free(b->recs[i].error);
+        memset(&b->recs[i], 0, sizeof(record));
+    }
+    b->row += (long long)b->n;
+    b->n = 0;
+    fflush(stdout);
+    progress(b, 0);
+}
+
+static void push(batch *b, record *r)
+{
+    b->recs[b->n++] = *r;
+    memset(r, 0, sizeof(*r));
+    if (b->n == BLOCK)
+        flush_block(b);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(void *s, size_t len, void *data)
+{
+    batch *b = data;
+    int c = b->cur_col++;
+    if (!b->header_done) {
+        if (c < 64) {
+            char *name = dupn(s ? s : "", s ? len : 0);
+            b->col[c] = name ? field_of(name) : -1;
+            b->ncols = c + 1;
+            free(name);
+        }
+        return;
+    }
+    if (c < b->ncols && b->col[c] >= 0 && s && len) {
+        int f = b->col[c];
+        free(b->cur.f[f]);
+        b->cur.f[f] = dupn(s, len);
+    }
+}
+
+static void csv_row(int term, void *data)
+{
+    (void)term;
+    batch *b = data;
+    if (!b->header_done) {
+        b->header_done = 1;
+        int has_name = 0;
+        for (int c = 0; c < b->ncols; c++)
+            has_name |= b->col[c] == F_NAME;
+        if (!has_name)
+            fprintf(stderr, "vigil batch: the CSV header has no name or full_name column\n");
+    } else {
+        if (b->cur_col != b->ncols && !b->cur.error) {
+            char msg[96];
+            snprintf(msg, sizeof(msg), "%d fields, the header has %d", b->cur_col, b->ncols);
+            b->cur.error = strdup(msg);
+        }
+        push(b, &b->cur);
+    }
+    b->cur_col = 0;
+}
+
+static int read_csv(batch *b, FILE *in)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0)
+        return -1;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+        b->input_read += (long long)n;
+        if (csv_parse(&p, buf, n, csv_field, csv_row, b) != n) {
+            fprintf(stderr, "vigil batch: malformed CSV after record %lld: %s\n",
+                    b->row + (long long)b->n, csv_strerror(csv_error(&p)));
+            break;
+        }
+    }
+    csv_fini(&p, csv_field, csv_row, b);
+    csv_free(&p);
+    return 0;
+}
+
+/* ---- JSON lines ---- */
+
+static void json_record(batch *b, const char *line, size_t len)
+{
+    record r;
+    memset(&r, 0, sizeof(r));
+    json_error_t err;
+    json_t *o = len > MAX_LINE ? NULL : json_loadb(line, len, 0, &err);
+    if (!o || !json_is_object(o)) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "not a JSON object: %s",
+                 len > MAX_LINE ? "line too long" : o ? "another JSON value" : err.text);
+        r.error = strdup(msg);
+    } else {
+        const char *k;
+        json_t *v;
+        json_object_foreach(o, k, v)
+        {
+            int f = field_of(k);
+            if (f < 0)
+                continue;
+            char num[64];
+            const char *s = json_string_value(v);
+            if (!s && json_is_integer(v)) {
+                snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+                s = num;
+            }
+            if (s) {
+                free(r.f[f]);
+                r.f[f] = strdup(s);
+            }
+        }
+    }
+    json_decref(o);
+    push(b, &r);
+}
+
+static int read_jsonl(batch *b, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, in)) > 0) {
+        b->input_read += n;
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        size_t k = 0;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
+        if (k == len)
+            continue;
+        json_record(b, line, len);
+    }
+    free(line);
+    return 0;
+}
+
+int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
+                    double threshold, size_t limit, int threads, long long *failed)
+{
+    FILE *in = stdin;
+    if (path && strcmp(path, "-") != 0) {
+        in = fopen(path, "rb");
+        if (!in) {
+            fprintf(stderr, "vigil batch: cannot open %s\n", path);
+            return -1;
+        }
+    }
+    batch *b = calloc(1, sizeof(*b));
+    if (!b) {
+        if (in != stdin)
+            fclose(in);
+        return -1;
+    }
+    b->e = e;
+    b->threshold = threshold;
+    b->limit = limit ? limit : 5;
+    b->threads = threads;
+    b->started = now();
+    b->progress = isatty(2);
+    struct stat st;
+    if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
+        b->input_size = st.st_size;
+    int jsonl;
+    if (format)
+        jsonl = strcmp(format, "jsonl") == 0;
+    else {
+        int c;
+        do
+            c = fgetc(in);
+        while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+        jsonl = c == '{';
+        if (c != EOF)
+            ungetc(c, in);
+    }
+    int rc = jsonl ? read_jsonl(b, in) : read_csv(b, in);
+    flush_block(b);
+    progress(b, 1);
+    if (in != stdin)
+        fclose(in);
+    *failed = b->failed;
+    long long rows = b->row;
+    free(b);
+    fprintf(stderr, "vigil batch: %lld records screened, %lld failed, against %s\n", rows,
+            *failed, vigil_engine_versions(e));
+    return rc;
+}
