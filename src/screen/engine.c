@@ -24,6 +24,7 @@
 #define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
 #define FLOOR 0.6       /* names scoring under this are not hits */
 #define MAX_SCORED 100  /* names scored per query: the best supported by the index */
+#define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
 
 typedef struct {
     char source[16];
@@ -514,10 +515,11 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
      * more (log N/n); only the best-supported names are scored. */
     size_t hcap = 1024;
     size_t budget = 0;
-    for (int l = 0; l < nl; l++) {
-        if (lists[l]->n > COMMON_KEY && l > 0)
+    int use = 0; /* the rarest lists, up to MAX_POSTINGS names (always one) */
+    for (; use < nl; use++) {
+        if (use > 0 && (lists[use]->n > COMMON_KEY || budget + lists[use]->n > MAX_POSTINGS))
             break;
-        budget += lists[l]->n;
+        budget += lists[use]->n;
     }
     while (hcap < budget * 2)
         hcap *= 2;
@@ -529,9 +531,7 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
     if (rc == VIGIL_OK)
         memset(hid, 0xFF, hcap * sizeof(uint32_t));
     size_t nheld = 0;
-    for (int l = 0; l < nl && rc == VIGIL_OK; l++) {
-        if (lists[l]->n > COMMON_KEY && l > 0)
-            break; /* the rest are common words: the rarer keys found the names */
+    for (int l = 0; l < use && rc == VIGIL_OK; l++) {
         float w = (float)log((double)(e->nnames + 1) / (double)(lists[l]->n + 1)) + 0.1f;
         for (uint32_t k = 0; k < lists[l]->n; k++) {
             uint32_t id = lists[l]->ids[k];
