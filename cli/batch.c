@@ -89,6 +89,21 @@ static int field_of(const char *name)
     return -1;
 }
 
+json_t *vigil_cli_hits_json(const vigil_hits *hits)
+{
+    json_t *res = json_array();
+    for (size_t i = 0; i < hits->n; i++) {
+        const vigil_hit *h = &hits->hits[i];
+        json_t *why = json_loads(h->explanation, 0, NULL);
+        json_array_append_new(
+            res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source, "source_id",
+                           h->source_id, "schema", h->schema, "name", h->name, "matched_name",
+                           h->matched_name, "score", h->score, "match", h->match, "explanation",
+                           why ? why : json_object()));
+    }
+    return res;
+}
+
 static char *screen_one(batch *b, const record *r, long long row)
 {
     json_t *line = json_object();
@@ -115,18 +130,8 @@ static char *screen_one(batch *b, const record *r, long long row)
         json_object_set_new(line, "status", json_string("error"));
         json_object_set_new(line, "error", json_string(err));
     } else {
-        json_t *res = json_array();
-        for (size_t i = 0; i < hits.n; i++) {
-            const vigil_hit *h = &hits.hits[i];
-            json_t *why = json_loads(h->explanation, 0, NULL);
-            json_array_append_new(
-                res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source,
-                               "source_id", h->source_id, "schema", h->schema, "name", h->name,
-                               "matched_name", h->matched_name, "score", h->score, "match",
-                               h->match, "explanation", why ? why : json_object()));
-        }
         json_object_set_new(line, "status", json_string("ok"));
-        json_object_set_new(line, "results", res);
+        json_object_set_new(line, "results", vigil_cli_hits_json(&hits));
     }
     vigil_hits_free(&hits);
     char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));

@@ -4,6 +4,7 @@
 #ifndef VIGIL_CLI_BATCH_H
 #define VIGIL_CLI_BATCH_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "vigil.h"
@@ -14,5 +15,10 @@
  * Returns 0, or -1 when the input could not be read at all. */
 int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
                     double threshold, size_t limit, int threads, long long *failed);
+
+/* The hits as the JSON array screen --json and batch print: source,
+ * source_id, schema, name, matched_name, score, match, explanation. The
+ * caller owns the reference. */
+json_t *vigil_cli_hits_json(const vigil_hits *hits);
 
 #endif

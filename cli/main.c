@@ -567,6 +567,28 @@ static int cmd_compare(int argc, char **argv)
     return 0;
 }
 
+/* Loads the name data of o, opens the database read-only and builds the
+ * engine. NULL after a message (the name data then unloaded). */
+static vigil_engine *open_engine(const opts *o)
+{
+    if (load_names(o) != 0)
+        return NULL;
+    vigil_db *db;
+    if (open_db(o->db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
+        vigil_names_unload();
+        return NULL;
+    }
+    vigil_engine *e = NULL;
+    int rc = vigil_engine_open(db, &e);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        e = NULL;
+        vigil_names_unload();
+    }
+    vigil_db_close(db);
+    return e;
+}
+
 static int cmd_screen(int argc, char **argv)
 {
     opts o;
@@ -580,22 +602,10 @@ static int cmd_screen(int argc, char **argv)
             fprintf(stderr, "vigil screen: give one name\n");
         return 2;
     }
-    if (load_names(&o) != 0)
+    vigil_engine *e = open_engine(&o);
+    if (!e)
         return 1;
-    vigil_db *db;
-    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
-        vigil_names_unload();
-        return 1;
-    }
-    vigil_engine *e = NULL;
-    int rc = vigil_engine_open(db, &e);
-    if (rc != VIGIL_OK) {
-        fail_db(db, rc);
-        vigil_db_close(db);
-        vigil_names_unload();
-        return 1;
-    }
-    vigil_db_close(db);
+    int rc;
     vigil_query q = {argv[first], o.schema, o.dob,     o.country, o.gender,
                      o.id,        o.source, o.threshold, (size_t)o.limit};
     vigil_hits hits;
@@ -610,16 +620,7 @@ static int cmd_screen(int argc, char **argv)
         return rc == VIGIL_ERR_ARG ? 2 : 1;
     }
     if (o.json) {
-        json_t *res = json_array();
-        for (size_t i = 0; i < hits.n; i++) {
-            const vigil_hit *h = &hits.hits[i];
-            json_t *why = json_loads(h->explanation, 0, NULL);
-            json_array_append_new(
-                res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source,
-                               "source_id", h->source_id, "schema", h->schema, "name", h->name,
-                               "matched_name", h->matched_name, "score", h->score, "match",
-                               h->match, "explanation", why ? why : json_object()));
-        }
+        json_t *res = vigil_cli_hits_json(&hits);
         json_t *vers = json_loads(vigil_engine_versions(e), 0, NULL);
         json_t *doc = json_pack("{s:s,s:o,s:o}", "query", q.name, "versions",
                                 vers ? vers : json_array(), "results", res);
@@ -662,22 +663,10 @@ static int cmd_batch(int argc, char **argv)
             fprintf(stderr, "vigil batch: give at most one input file (or - for standard input)\n");
         return 2;
     }
-    if (load_names(&o) != 0)
+    vigil_engine *e = open_engine(&o);
+    if (!e)
         return 1;
-    vigil_db *db;
-    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
-        vigil_names_unload();
-        return 1;
-    }
-    vigil_engine *e = NULL;
-    int rc = vigil_engine_open(db, &e);
-    if (rc != VIGIL_OK) {
-        fail_db(db, rc);
-        vigil_db_close(db);
-        vigil_names_unload();
-        return 1;
-    }
-    vigil_db_close(db);
+    int rc;
     long long failed = 0;
     long threads = o.threads;
     if (!threads) {
