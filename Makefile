@@ -82,12 +82,21 @@ LISTS = $(SHARED)/lists/un/un-consolidated-2026-02-27.xml \
         $(SHARED)/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml \
         $(SHARED)/lists/ofac/sdn-csv-2022-01
 
+NAMEDATA = --names $(SHARED)/eval/names/given-name-equivalents.txt.gz \
+           --names $(SHARED)/eval/names/nicknames-groups.csv \
+           --legal-forms $(SHARED)/eval/legal-forms/org_types.yml
+
+# The main job: load the official lists, then screen: one name across scripts,
+# and a batch of 2,000 synthetic customers (results in build/run-batch.jsonl).
 run: deps build/vigil
 	build/vigil load --db $(DB) $(LISTS)
 	build/vigil lists --db $(DB)
 	build/vigil show --db $(DB) un:QDi.276
-	build/vigil compare --names $(SHARED)/eval/names/given-name-equivalents.txt.gz \
-	    "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich" 
+	build/vigil compare $(NAMEDATA) "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"
+	build/vigil screen --db $(DB) $(NAMEDATA) "Александр Бастрыкин"
+	build/vigil batch --db $(DB) $(NAMEDATA) $(SHARED)/eval/screening/negatives-dev-global.csv \
+	    > build/run-batch.jsonl
+	@echo "batch results: build/run-batch.jsonl ($$(grep -c '"match":true' build/run-batch.jsonl) lines with an alert)"
 
 test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay
 	@SHARED=$(abspath $(SHARED)) scripts/run-tests
