@@ -12,6 +12,8 @@
  * query has rarer ones.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,9 +227,6 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
             continue;
         if (!en->caption)
             en->caption = strdup(text);
-        vigil__pname p;
-        if (vigil__name_prepare(text, en->cls, &p) != 0)
-            continue;
         if (e->nnames == *names_cap) {
             size_t nc = *names_cap ? *names_cap * 2 : 16384;
             name *nn = realloc(e->names, nc * sizeof(name));
@@ -236,16 +235,80 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
             e->names = nn;
             *names_cap = nc;
         }
+        /* prepared later, in parallel (prepare_names) */
         name *nm = &e->names[e->nnames];
-        nm->p = vigil__pname_copy(&p);
+        nm->p = NULL;
         nm->text = strdup(text);
         nm->ent = eid;
         nm->weak = kind && strcmp(kind, "weak_alias") == 0;
-        if (!nm->p || !nm->text)
+        if (!nm->text)
             return -1;
         e->nnames++;
     }
     e->nents++;
+    return 0;
+}
+
+typedef struct {
+    vigil_engine *e;
+    size_t from, step;
+    int failed;
+} prep_job;
+
+static void *prepare_part(void *arg)
+{
+    prep_job *j = arg;
+    vigil__pname *p = malloc(sizeof(*p));
+    if (!p) {
+        j->failed = 1;
+        return NULL;
+    }
+    for (size_t i = j->from; i < j->e->nnames; i += j->step) {
+        name *nm = &j->e->names[i];
+        if (vigil__name_prepare(nm->text, j->e->ents[nm->ent].cls, p) == 0) {
+            nm->p = vigil__pname_copy(p);
+            if (!nm->p)
+                j->failed = 1;
+        }
+    }
+    free(p);
+    vigil__translit_release();
+    return NULL;
+}
+
+/* Prepares every name, on as many threads as there are cores (at most 8),
+ * then drops the names that had nothing to prepare. 0, or -1 (memory). */
+static int prepare_names(vigil_engine *e)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
+    prep_job jobs[8];
+    pthread_t th[8];
+    size_t started = 0;
+    for (size_t t = 0; t < nt; t++)
+        jobs[t] = (prep_job){e, t, nt, 0};
+    for (size_t t = 1; t < nt; t++)
+        if (pthread_create(&th[started], NULL, prepare_part, &jobs[t]) == 0)
+            started++;
+    /* a thread that did not start leaves its share to this one */
+    if (started < nt - 1)
+        jobs[0] = (prep_job){e, 0, 1, 0};
+    prepare_part(&jobs[0]);
+    int failed = jobs[0].failed;
+    for (size_t t = 0; t < started; t++) {
+        pthread_join(th[t], NULL);
+        failed |= jobs[t + 1].failed;
+    }
+    if (failed)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < e->nnames; i++) {
+        if (e->names[i].p)
+            e->names[k++] = e->names[i];
+        else
+            free(e->names[i].text);
+    }
+    e->nnames = k;
     return 0;
 }
 
@@ -295,7 +358,8 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
         json_decref(doc);
     }
     sqlite3_finalize(st);
-    vigil__translit_release();
+    if (rc == VIGIL_OK && prepare_names(e) != 0)
+        rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory preparing the names");
     if (rc == VIGIL_OK && build_index(e) != 0)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory building the index");
     if (rc == VIGIL_OK) {
