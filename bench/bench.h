@@ -4,8 +4,10 @@
 #ifndef VIGIL_BENCH_H
 #define VIGIL_BENCH_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double bench_now(void)
 {
@@ -25,6 +27,28 @@ static inline double bench_median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof(double), bench_cmp_double);
     return v[n / 2];
+}
+
+/* Fills path (a char[] of at least 32) with a fresh temporary database path. */
+static inline void bench_temp_db(char *path, size_t size)
+{
+    snprintf(path, size, "/tmp/vigil-bench-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+}
+
+/* Removes a database and its WAL files. */
+static inline void bench_remove_db(const char *path)
+{
+    char side[1100];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
 }
 
 #endif

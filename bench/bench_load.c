@@ -76,12 +76,8 @@ int main(void)
     double t[RUNS];
     long total = 0;
     for (int r = 0; r < RUNS; r++) {
-        char db_path[] = "/tmp/vigil-bench-XXXXXX";
-        int fd = mkstemp(db_path);
-        if (fd < 0)
-            return 1;
-        close(fd);
-        unlink(db_path);
+        char db_path[64];
+        bench_temp_db(db_path, sizeof(db_path));
         vigil_db *db;
         if (vigil_db_open(db_path, 0, &db) != VIGIL_OK) {
             fprintf(stderr, "%s\n", vigil_errmsg(db));
@@ -101,12 +97,7 @@ int main(void)
             total += vs[i].entities;
         vigil_free(vs);
         vigil_db_close(db);
-        char side[1100];
-        unlink(db_path);
-        snprintf(side, sizeof(side), "%s-wal", db_path);
-        unlink(side);
-        snprintf(side, sizeof(side), "%s-shm", db_path);
-        unlink(side);
+        bench_remove_db(db_path);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -66,10 +66,8 @@ int main(int argc, char **argv)
                                       "lists/ofac/sdn-csv-2022-01"};
     for (int i = 0; i < 4; i++)
         snprintf(p[i], sizeof(p[i]), "%s/%s", shared, rel[i]);
-    char db_path[] = "/tmp/vigil-bench-screen-XXXXXX";
-    int fd = mkstemp(db_path);
-    close(fd);
-    unlink(db_path);
+    char db_path[64];
+    bench_temp_db(db_path, sizeof(db_path));
     vigil_db *db;
     const char *ps[4] = {p[0], p[1], p[2], p[3]};
     if (vigil_db_open(db_path, 0, &db) != VIGIL_OK || vigil_load(db, ps, 4, NULL, NULL, NULL)) {
@@ -230,11 +228,6 @@ int main(int argc, char **argv)
            lat[nlat / 2] * 1e6, lat[nlat * 99 / 100] * 1e6, nlat);
     vigil_engine_close(e);
     vigil_db_close(db);
-    char side[1100];
-    unlink(db_path);
-    snprintf(side, sizeof(side), "%s-wal", db_path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", db_path);
-    unlink(side);
+    bench_remove_db(db_path);
     return 0;
 }
