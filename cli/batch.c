@@ -145,6 +145,7 @@ static void *worker(void *arg)
     size_t i;
     while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
         b->out[i] = screen_one(b, &b->recs[i], b->row + (long long)i + 1);
+    vigil_thread_done();
     return NULL;
 }
 
@@ -347,12 +348,18 @@ int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
             return -1;
         }
     }
+    int rc = vigil_cli_batch_file(e, in, format, threshold, limit, threads, failed);
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
+int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, double threshold,
+                         size_t limit, int threads, long long *failed)
+{
     batch *b = calloc(1, sizeof(*b));
-    if (!b) {
-        if (in != stdin)
-            fclose(in);
+    if (!b)
         return -1;
-    }
     b->e = e;
     b->threshold = threshold;
     b->limit = limit ? limit : 5;
@@ -377,8 +384,6 @@ int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
     int rc = jsonl ? read_jsonl(b, in) : read_csv(b, in);
     flush_block(b);
     progress(b, 1);
-    if (in != stdin)
-        fclose(in);
     *failed = b->failed;
     long long rows = b->row;
     free(b);

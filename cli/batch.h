@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vigil.h"
 
@@ -15,6 +16,10 @@
  * Returns 0, or -1 when the input could not be read at all. */
 int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
                     double threshold, size_t limit, int threads, long long *failed);
+
+/* The same, reading an open stream (not closed). */
+int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, double threshold,
+                         size_t limit, int threads, long long *failed);
 
 /* The hits as the JSON array screen --json and batch print: source,
  * source_id, schema, name, matched_name, score, match, explanation. The

@@ -230,6 +230,11 @@ typedef struct vigil_hits {
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
 void vigil_hits_free(vigil_hits *h);
 
+/* Frees what the library keeps for the calling thread (its transliterator).
+ * Call it before a thread that compared or screened ends; the library opens
+ * it again if the thread goes on. */
+void vigil_thread_done(void);
+
 /* Frees memory returned by the library. NULL is a no-op. */
 void vigil_free(void *p);
 

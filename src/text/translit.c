@@ -63,6 +63,11 @@ void vigil__translit_release(void)
     tls_trans = NULL;
 }
 
+void vigil_thread_done(void)
+{
+    vigil__translit_release();
+}
+
 static int is_hangul(UChar c)
 {
     return c >= 0xAC00 && c <= 0xD7A3;
