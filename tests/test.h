@@ -113,7 +113,8 @@ void test_screen_release(void);
     X(test_compare_explanation)                                                                \
     X(test_screen_real_entities)                                                               \
     X(test_screen_evidence)                                                                    \
-    X(test_screen_filters_and_errors)
+    X(test_screen_filters_and_errors)                                                          \
+    X(test_screen_small_list)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

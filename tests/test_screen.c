@@ -155,3 +155,27 @@ void test_screen_filters_and_errors(void)
     CHECK_INT(vigil_screen(engine, &empty, &h), VIGIL_ERR_ARG);
     vigil_hits_free(NULL);
 }
+
+/* A list of a few entities with long names: the index is sized by its keys,
+ * not by its names (a table sized by names filled up and never answered). */
+void test_screen_small_list(void)
+{
+    char *path;
+    const char *files[] = {"fuzz/corpus/un/list.xml"};
+    vigil_db *db = load_fresh(&path, files, 1, 0);
+    if (!db)
+        return;
+    vigil_engine *e = NULL;
+    CHECK_INT(vigil_engine_open(db, &e), VIGIL_OK);
+    vigil_db_close(db);
+    remove_db(path);
+    if (!e)
+        return;
+    CHECK_INT(vigil_engine_entities(e), 2);
+    vigil_query q = {"Eric Doe X", "Person", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    vigil_hits h;
+    CHECK_INT(vigil_screen(e, &q, &h), VIGIL_OK);
+    CHECK(h.n >= 1 && !strcmp(h.hits[0].source_id, "CDi.001") && h.hits[0].match);
+    vigil_hits_free(&h);
+    vigil_engine_close(e);
+}

@@ -314,8 +314,16 @@ static int prepare_names(vigil_engine *e)
 
 static int build_index(vigil_engine *e)
 {
-    size_t cap = 1;
-    while (cap < e->nnames * 8)
+    /* at most half full: sized by the keys themselves, not by the names
+     * (a name has up to 128 keys; a small list with long names would fill a
+     * table sized by names, and a full table never ends a probe) */
+    size_t nkeys = 0;
+    for (size_t i = 0; i < e->nnames; i++) {
+        uint64_t keys[128];
+        nkeys += (size_t)name_keys(e->names[i].p, keys, 128);
+    }
+    size_t cap = 1024;
+    while (cap < nkeys * 2)
         cap *= 2;
     e->index = calloc(cap, sizeof(posting));
     if (!e->index)
