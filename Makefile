@@ -71,9 +71,10 @@ build/asan/vigil: $(CLI_SRC) $(ASAN_OBJ)
 	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 # Replays every fuzz corpus through the parsers without a fuzzer.
-build/asan/replay: fuzz/replay.c fuzz/targets.h $(ASAN_OBJ)
+build/asan/replay: fuzz/replay.c fuzz/targets.h fuzz/batch_target.h cli/batch.c cli/batch.h $(ASAN_OBJ)
 	@echo '  LD      $@'
-	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c cli/batch.c $(ASAN_OBJ) \
+	    $(PKG_LIBS) $(LIBS) -o $@
 
 # --- the two promised commands ------------------------------------------------
 DB ?= vigil.db
@@ -106,9 +107,10 @@ bench: deps $(BENCH)
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h $(LIB_SRC) build/flags.mk
+build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c build/flags.mk
 	@mkdir -p build/fuzz
 	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
+	    $(if $(filter batch,$*),cli/batch.c) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
 	@mkdir -p fuzz/crashes

@@ -4,8 +4,11 @@
  * A crash, leak or sanitizer report fails the run. Prints one line per target.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
+#include "batch_target.h"
 #include "targets.h"
 
 static int replay_dir(const char *root, const char *name, vigil__format fmt, size_t *count)
@@ -28,6 +31,8 @@ static int replay_dir(const char *root, const char *name, vigil__format fmt, siz
             if (vigil__read_file(path, &data, &len, msg, sizeof(msg)) == VIGIL_OK) {
                 if (strcmp(name, "compare") == 0) {
                     fuzz_compare((const uint8_t *)data, len);
+                } else if (strcmp(name, "batch") == 0) {
+                    fuzz_batch((const uint8_t *)data, len);
                 } else {
                     fuzz_one(fmt, (const uint8_t *)data, len, 0);
                     fuzz_one(fmt, (const uint8_t *)data, len, 1);
@@ -58,5 +63,26 @@ int main(int argc, char **argv)
     printf("replayed %zu corpus files through compare\n", count);
     if (count == 0)
         bad = 1;
+    /* batch writes result lines to standard output and a summary to standard
+     * error: both to /dev/null while it runs */
+    fflush(stdout);
+    int out = dup(1), err = dup(2);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    count = 0;
+    bad |= replay_dir(root, "batch", VIGIL__FMT_UNKNOWN, &count);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(out, 1);
+    dup2(err, 2);
+    close(null);
+    close(out);
+    close(err);
+    printf("replayed %zu corpus files through batch\n", count);
+    if (count == 0)
+        bad = 1;
+    batch_done();
+    vigil_thread_done();
     return bad;
 }
