@@ -40,15 +40,4 @@ static inline void bench_temp_db(char *path, size_t size)
     }
 }
 
-/* Removes a database and its WAL files. */
-static inline void bench_remove_db(const char *path)
-{
-    char side[1100];
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
-}
-
 #endif

@@ -97,7 +97,7 @@ int main(void)
             total += vs[i].entities;
         vigil_free(vs);
         vigil_db_close(db);
-        bench_remove_db(db_path);
+        vigil__remove_db_files(db_path);
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -228,6 +228,6 @@ int main(int argc, char **argv)
            lat[nlat / 2] * 1e6, lat[nlat * 99 / 100] * 1e6, nlat);
     vigil_engine_close(e);
     vigil_db_close(db);
-    bench_remove_db(db_path);
+    vigil__remove_db_files(db_path);
     return 0;
 }

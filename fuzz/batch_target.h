@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../cli/batch.h"
+#include "internal.h"
 #include "vigil.h"
 
 static vigil_engine *batch_engine;
@@ -34,7 +35,7 @@ static int batch_init(void)
     char dir[] = "/tmp/vigil-fuzz-XXXXXX";
     if (!mkdtemp(dir))
         return -1;
-    char list[64], db_path[64], side[96];
+    char list[64], db_path[64];
     snprintf(list, sizeof(list), "%s/un.xml", dir);
     snprintf(db_path, sizeof(db_path), "%s/v.db", dir);
     FILE *f = fopen(list, "w");
@@ -51,11 +52,7 @@ static int batch_init(void)
         rc = vigil_engine_open(db, &batch_engine);
     vigil_db_close(db);
     unlink(list);
-    unlink(db_path);
-    snprintf(side, sizeof(side), "%s-wal", db_path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", db_path);
-    unlink(side);
+    vigil__remove_db_files(db_path);
     rmdir(dir);
     return rc == VIGIL_OK ? 0 : -1;
 }

@@ -239,6 +239,10 @@ int vigil__parse_run(vigil__parse *p, vigil__format f);
  * (NUL-terminated, *len without it). Returns 0 or a vigil_rc with msg set. */
 int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size_t msgsize);
 
+/* Removes a database file and its WAL and shared-memory files, ignoring any
+ * that are not there. For tests, benchmarks and fuzz targets. */
+void vigil__remove_db_files(const char *path);
+
 /* Hex SHA-256 of the files, in order, into hex[65]. */
 int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65]);
 

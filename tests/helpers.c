@@ -32,12 +32,7 @@ void remove_db(char *path)
 {
     if (!path)
         return;
-    char side[1100];
-    unlink(path);
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
+    vigil__remove_db_files(path);
     free(path);
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../internal.h"
 
@@ -91,4 +92,14 @@ int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65])
     }
     hex[64] = '\0';
     return VIGIL_OK;
+}
+
+void vigil__remove_db_files(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[4096];
+        snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
+        unlink(p);
+    }
 }
