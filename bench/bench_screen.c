@@ -10,8 +10,12 @@
  *   name as listed, with a typing error, with its words reordered, without a
  *   middle name, and each original-script alias; found = the entity is a
  *   match, and at rank 1;
- * - latency: single-query p50 and p99 on one core, over all queries.
+ * - latency: single-query p50 and p99 on one thread over all the queries
+ *   above, in three passes; the median pass is printed with the other two;
+ * - throughput: the same queries screened by 2 threads sharing the engine,
+ *   records per second, median of three passes.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +26,87 @@
 #include "internal.h"
 #include "vigil.h"
 
-static double lat[200000];
-static size_t nlat;
+/* Every query of the quality measures, kept for the speed measures. */
+typedef struct {
+    char *name, *schema, *dob, *country, *gender;
+    size_t limit;
+} stored_query;
+static stored_query queries[20000];
+static size_t nqueries;
 
 static int verbose;
+
+static void keep(const vigil_query *q)
+{
+    if (nqueries == sizeof(queries) / sizeof(queries[0]))
+        return;
+    stored_query *s = &queries[nqueries++];
+    s->name = strdup(q->name);
+    s->schema = q->schema ? strdup(q->schema) : NULL;
+    s->dob = q->birth_date ? strdup(q->birth_date) : NULL;
+    s->country = q->country ? strdup(q->country) : NULL;
+    s->gender = q->gender ? strdup(q->gender) : NULL;
+    s->limit = q->limit;
+}
+
+static vigil_query query_of(const stored_query *s)
+{
+    return (vigil_query){s->name, s->schema, s->dob, s->country, s->gender, NULL, NULL, 0, s->limit};
+}
+
+/* One pass over all queries on this thread; fills lat[] (seconds). */
+static void latency_pass(vigil_engine *e, double *lat)
+{
+    for (size_t i = 0; i < nqueries; i++) {
+        vigil_query q = query_of(&queries[i]);
+        vigil_hits h;
+        double t0 = bench_now();
+        vigil_screen(e, &q, &h);
+        lat[i] = bench_now() - t0;
+        vigil_hits_free(&h);
+    }
+}
+
+typedef struct {
+    vigil_engine *e;
+    size_t from, step;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (size_t i = w->from; i < nqueries; i += w->step) {
+        vigil_query q = query_of(&queries[i]);
+        vigil_hits h;
+        vigil_screen(w->e, &q, &h);
+        vigil_hits_free(&h);
+    }
+    vigil_thread_done();
+    return NULL;
+}
+
+/* Records per second with n threads sharing e. */
+static double throughput(vigil_engine *e, int n)
+{
+    pthread_t th[8];
+    worker w[8];
+    double t0 = bench_now();
+    for (int i = 0; i < n; i++) {
+        w[i] = (worker){e, (size_t)i, (size_t)n};
+        pthread_create(&th[i], NULL, work, &w[i]);
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+    return (double)nqueries / (bench_now() - t0);
+}
 
 static int screen(vigil_engine *e, vigil_query *q, const char *want_src, const char *want_id,
                   int *rank1)
 {
     vigil_hits h;
-    double t0 = bench_now();
+    keep(q);
     if (vigil_screen(e, q, &h) != VIGIL_OK)
         return -1;
-    if (nlat < sizeof(lat) / sizeof(lat[0]))
-        lat[nlat++] = bench_now() - t0;
     int found = 0, any = 0;
     for (size_t i = 0; i < h.n; i++) {
         if (verbose && !want_id && h.hits[i].match)
@@ -222,10 +293,45 @@ int main(int argc, char **argv)
     }
     printf("recall, all: %d of %d (%.4f, target >= 0.99), at rank 1 %.4f\n", F, T,
            (double)F / (T ? T : 1), (double)R / (T ? T : 1));
-    qsort(lat, nlat, sizeof(double), bench_cmp_double);
-    printf("latency, one query on one core: p50 %.0f us, p99 %.0f us over %zu queries "
-           "(targets 50 us, 500 us)\n",
-           lat[nlat / 2] * 1e6, lat[nlat * 99 / 100] * 1e6, nlat);
+    /* speed: three passes each, the median pass; and each query's fastest
+     * of the three (what it costs when the shared machine lets it run) */
+    double *lat = malloc(nqueries * sizeof(double)), *best = malloc(nqueries * sizeof(double));
+    double p50[3] = {0}, p99[3] = {0}, order[3] = {0}, tput[3];
+    for (int pass = 0; pass < 3 && lat && best; pass++) {
+        latency_pass(e, lat);
+        for (size_t i = 0; i < nqueries; i++)
+            best[i] = pass == 0 || lat[i] < best[i] ? lat[i] : best[i];
+        qsort(lat, nqueries, sizeof(double), bench_cmp_double);
+        p50[pass] = lat[nqueries / 2] * 1e6;
+        p99[pass] = lat[nqueries * 99 / 100] * 1e6;
+        order[pass] = p50[pass];
+    }
+    int mid = 0;
+    bench_median(order, 3);
+    while (mid < 2 && p50[mid] != order[1])
+        mid++;
+    printf("latency, one query on one thread: p50 %.0f us, p99 %.0f us over %zu queries "
+           "(targets 50 us, 500 us; passes p50 %.0f/%.0f/%.0f, p99 %.0f/%.0f/%.0f)\n",
+           p50[mid], p99[mid], nqueries, p50[0], p50[1], p50[2], p99[0], p99[1], p99[2]);
+    if (best) {
+        qsort(best, nqueries, sizeof(double), bench_cmp_double);
+        printf("latency, each query's fastest of the three passes: p50 %.0f us, p99 %.0f us\n",
+               best[nqueries / 2] * 1e6, best[nqueries * 99 / 100] * 1e6);
+    }
+    free(lat);
+    free(best);
+    for (int pass = 0; pass < 3; pass++)
+        tput[pass] = throughput(e, 2);
+    printf("throughput, 2 threads sharing the engine: %.0f records/s (median of %.0f/%.0f/%.0f; "
+           "target 20,000)\n",
+           bench_median(tput, 3), tput[0], tput[1], tput[2]);
+    for (size_t i = 0; i < nqueries; i++) {
+        free(queries[i].name);
+        free(queries[i].schema);
+        free(queries[i].dob);
+        free(queries[i].country);
+        free(queries[i].gender);
+    }
     vigil_engine_close(e);
     vigil_db_close(db);
     vigil__remove_db_files(db_path);

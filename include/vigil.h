@@ -230,7 +230,8 @@ typedef struct vigil_hits {
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
 void vigil_hits_free(vigil_hits *h);
 
-/* Frees what the library keeps for the calling thread (its transliterator).
+/* Frees what the library keeps for the calling thread (its transliterator and
+ * its screening memory; both are also freed when the thread ends).
  * Call it before a thread that compared or screened ends; the library opens
  * it again if the thread goes on. */
 void vigil_thread_done(void);

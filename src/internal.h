@@ -64,6 +64,38 @@ uint64_t vigil__hash64(const char *s);
 /* Line number (1-based) of byte offset off in data. */
 size_t vigil__line_at(const char *data, size_t len, size_t off);
 
+/* ------------------------------------------------------------ JSON writer */
+
+/* JSON text written directly (util/jw.c), for explanations on the hot path.
+ * Start from a zeroed vigil__jw; write values, keys and containers in order;
+ * commas are placed for you. */
+#define VIGIL__JW_DEPTH 16
+typedef struct vigil__jw {
+    char *s;
+    size_t n, cap;
+    int depth, after_key, err;
+    unsigned char has[VIGIL__JW_DEPTH];
+} vigil__jw;
+
+void vigil__jw_obj(vigil__jw *w);
+void vigil__jw_obj_end(vigil__jw *w);
+void vigil__jw_arr(vigil__jw *w);
+void vigil__jw_arr_end(vigil__jw *w);
+/* A member's key; the next value written is its value. */
+void vigil__jw_key(vigil__jw *w, const char *key);
+/* A string (NULL is written as ""), escaped. */
+void vigil__jw_str(vigil__jw *w, const char *s);
+/* A number with four significant digits (not finite: 0). */
+void vigil__jw_num(vigil__jw *w, double v);
+void vigil__jw_bool(vigil__jw *w, int v);
+/* Text that is already one JSON value. */
+void vigil__jw_raw(vigil__jw *w, const char *json);
+/* The text, malloc'd for the caller to free, or NULL when it failed (out of
+ * memory, containers left open, too deep). The writer is zeroed again. */
+char *vigil__jw_finish(vigil__jw *w);
+/* Drops what was written. */
+void vigil__jw_reset(vigil__jw *w);
+
 /* ------------------------------------------------------------------ dates */
 
 /* A date as lists give it: any of year, month and day may be unknown (0).
@@ -155,6 +187,8 @@ int vigil__soundex(const char *s, char *out, size_t size);
 int vigil__to_latin(const char *in, char *out, size_t cap);
 /* Frees this thread's transliterator (it is opened again when needed). */
 void vigil__translit_release(void);
+/* Frees this thread's screening scratch memory (screen/engine.c). */
+void vigil__screen_thread_done(void);
 
 /* ----------------------------------------------------------------- parsing */
 

@@ -79,6 +79,7 @@ void test_screen_release(void);
     X(test_countries_golden)                                                                   \
     X(test_id_types)                                                                           \
     X(test_detect_real_files)                                                                  \
+    X(test_json_writer)                                                                        \
     X(test_un_counts_and_qdi276)                                                               \
     X(test_eu_full_counts_and_bastrykin)                                                       \
     X(test_eu_fragment_putin)                                                                  \

@@ -164,3 +164,42 @@ void test_detect_real_files(void)
     CHECK_INT(vigil__detect("", 0), VIGIL__FMT_UNKNOWN);
     CHECK_INT(vigil__detect("hello, world\n", 13), VIGIL__FMT_UNKNOWN);
 }
+
+/* The explanation writer's text is JSON that jansson reads back as written. */
+void test_json_writer(void)
+{
+    vigil__jw w = {0};
+    vigil__jw_obj(&w);
+    vigil__jw_key(&w, "s");
+    vigil__jw_str(&w, "a\"b\\c\n\t\x01 \xc3\xa9");
+    vigil__jw_key(&w, "list");
+    vigil__jw_arr(&w);
+    vigil__jw_num(&w, 0.93456);
+    vigil__jw_num(&w, -0.15);
+    vigil__jw_num(&w, 1.0 / 0.0);
+    vigil__jw_bool(&w, 1);
+    vigil__jw_str(&w, NULL);
+    vigil__jw_obj(&w);
+    vigil__jw_obj_end(&w);
+    vigil__jw_arr_end(&w);
+    vigil__jw_key(&w, "raw");
+    vigil__jw_raw(&w, "[1,2]");
+    vigil__jw_obj_end(&w);
+    char *text = vigil__jw_finish(&w);
+    CHECK_STR(text, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001 \xc3\xa9\",\"list\":[0.9346,-0.15,0,true,\"\",{}],"
+                    "\"raw\":[1,2]}");
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK(v != NULL);
+    CHECK_STR(json_string_value(json_object_get(v, "s")), "a\"b\\c\n\t\x01 \xc3\xa9");
+    CHECK_INT(json_array_size(json_object_get(v, "list")), 6);
+    json_decref(v);
+    free(text);
+    /* a container left open, or too deep: no text */
+    vigil__jw_obj(&w);
+    CHECK(vigil__jw_finish(&w) == NULL);
+    for (int i = 0; i < VIGIL__JW_DEPTH + 1; i++)
+        vigil__jw_arr(&w);
+    for (int i = 0; i < VIGIL__JW_DEPTH + 1; i++)
+        vigil__jw_arr_end(&w);
+    CHECK(vigil__jw_finish(&w) == NULL);
+}

@@ -32,15 +32,19 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     }
     int ra = vigil__name_prepare(name1, cls, a);
     int rb = vigil__name_prepare(name2, cls, b);
-    json_t *why = explain ? json_object() : NULL;
+    vigil__jw w = {0}, *why = explain ? &w : NULL;
+    if (why)
+        vigil__jw_obj(why);
     double score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
-    if (why && (ra != 0 || rb != 0))
-        json_object_set_new(why, "method", json_string("empty name"));
+    if (why && (ra != 0 || rb != 0)) {
+        vigil__jw_key(why, "method");
+        vigil__jw_str(why, "empty name");
+    }
     out->score = score;
     out->match = score >= threshold;
     if (why) {
-        out->explanation = json_dumps(why, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(why);
+        vigil__jw_obj_end(why);
+        out->explanation = vigil__jw_finish(why);
     }
     free(a);
     free(b);

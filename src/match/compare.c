@@ -32,7 +32,9 @@ static double lev_sim(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return 1.0 - (double)vigil__osa(a, n, b, m) / (double)mx;
 }
 
-static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
+/* How alike tokens a and b are. as_words: a patronymic is read as any other
+ * word (the second look at a patronymic against a given name). */
+static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as_words)
 {
     tsim r = {0.0, "different"};
     if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
@@ -52,10 +54,8 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
         return (tsim){0.9, "nickname"};
     /* a patronymic pairs with a given name only when they are spelt nearly
      * alike (a misspelt patronymic): "Oleksandr" is not "Oleksandrovych" */
-    if ((a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC)) {
-        vigil__tok x = *a, y = *b;
-        x.kind = y.kind = VIGIL__TK_WORD;
-        r = tok_sim(&x, &y, cls);
+    if (!as_words && (a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC)) {
+        r = tok_sim_as(a, b, cls, 1);
         if (r.s < 0.88)
             r = (tsim){0.0, "different"};
         return r;
@@ -79,7 +79,13 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
         if (ub < PAIR_FLOOR && c + 1 < mx)
             goto phonetic;
     }
-    double jw = vigil__jaro_winkler_short(a->cp, a->len, b->cp, b->len);
+    /* the metrics read code points */
+    uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
+    for (size_t i = 0; i < a->len; i++)
+        ca[i] = (unsigned char)a->t[i];
+    for (size_t i = 0; i < b->len; i++)
+        cb[i] = (unsigned char)b->t[i];
+    double jw = vigil__jaro_winkler_short(ca, a->len, cb, b->len);
     /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
      * costlier edit distance */
     if (jw >= 2 * PAIR_FLOOR - 1.0) {
@@ -89,7 +95,7 @@ static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
          * one-edit typo) */
         double lim = (jw - (2 * PAIR_FLOOR - 1.0)) * (double)mx;
         size_t maxd = lim > 1.0 ? (size_t)lim : 1;
-        size_t d = vigil__osa_bounded(a->cp, a->len, b->cp, b->len, maxd);
+        size_t d = vigil__osa_bounded(ca, a->len, cb, b->len, maxd);
         r.s = d > maxd ? 0.0 : (jw + 1.0 - (double)d / (double)mx) / 2.0;
         r.how = "spelling";
         /* one typing error in a word long enough to be sure of the rest */
@@ -118,6 +124,11 @@ phonetic:
     return r;
 }
 
+static tsim tok_sim(const vigil__tok *a, const vigil__tok *b, int cls)
+{
+    return tok_sim_as(a, b, cls, 0);
+}
+
 /* A token holding the other reading alt of x. */
 static void alt_tok(const vigil__tok *x, const char *alt, vigil__tok *out)
 {
@@ -126,7 +137,6 @@ static void alt_tok(const vigil__tok *x, const char *alt, vigil__tok *out)
     memcpy(out->t, alt, n);
     out->len = (uint8_t)n;
     for (size_t i = 0; i < n; i++) {
-        out->cp[i] = (unsigned char)alt[i];
         out->mask |= 1u << vigil__cbit(alt[i]);
         out->cnt[vigil__cbit(alt[i])]++;
     }
@@ -173,7 +183,8 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++) {
             tsim t = ((a->has_alt >> i | b->has_alt >> j) & 1)
-                         ? tok_sim_alt(&a->tok[i], a->alt[i], &b->tok[j], b->alt[j], a->cls)
+                         ? tok_sim_alt(&a->tok[i], vigil__pname_str(a, a->alt_at[i]), &b->tok[j],
+                                       vigil__pname_str(b, b->alt_at[j]), a->cls)
                          : tok_sim(&a->tok[i], &b->tok[j], a->cls);
             if (t.s >= PAIR_FLOOR)
                 cand[nc++] = (pair){i, j, t};
@@ -247,13 +258,23 @@ static double disorder(const vigil__pname *a, const pair *p, int np)
     return (double)cross / all;
 }
 
-static json_t *tok_array(const vigil__pname *x, const int *m)
+/* The tokens of x left unpaired, as a JSON array. */
+static void tok_array(vigil__jw *w, const vigil__pname *x, const int *m)
 {
-    json_t *arr = json_array();
+    vigil__jw_arr(w);
     for (int i = 0; i < x->n; i++)
         if (m[i] < 0)
-            json_array_append_new(arr, json_string(x->tok[i].t));
-    return arr;
+            vigil__jw_str(w, x->tok[i].t);
+    vigil__jw_arr_end(w);
+}
+
+/* The legal forms of x, as a JSON array. */
+static void legal_array(vigil__jw *w, const vigil__pname *x)
+{
+    vigil__jw_arr(w);
+    for (int i = 0; i < x->nlegal; i++)
+        vigil__jw_str(w, x->legal[i]);
+    vigil__jw_arr_end(w);
 }
 
 /* Legal forms: the same, the same kind, different, or not on both sides. */
@@ -316,7 +337,7 @@ static int acronym(const vigil__pname *s, const vigil__pname *l)
     return 1;
 }
 
-double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *why)
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw *why)
 {
     pair pairs[VIGIL__MAX_TOKENS];
     int ma[VIGIL__MAX_TOKENS], mb[VIGIL__MAX_TOKENS];
@@ -369,16 +390,23 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
                               a->jlen, b->jlen);
     }
     if (jub >= 0.93) {
-        double jw = vigil__jaro_winkler_short(a->jcp, a->jlen, b->jcp, b->jlen);
+        uint32_t ca[128], cb[128];
+        const char *ja = vigil__pname_str(a, a->joined_at), *jb = vigil__pname_str(b, b->joined_at);
+        for (size_t i = 0; i < a->jlen; i++)
+            ca[i] = (unsigned char)ja[i];
+        for (size_t i = 0; i < b->jlen; i++)
+            cb[i] = (unsigned char)jb[i];
+        double jw = vigil__jaro_winkler_short(ca, a->jlen, cb, b->jlen);
         if (jw >= 0.93) {
-            double lv = lev_sim(a->jcp, a->jlen, b->jcp, b->jlen);
+            double lv = lev_sim(ca, a->jlen, cb, b->jlen);
             if (lv >= 0.85)
                 joined = (jw + lv) / 2.0;
         }
     }
     if (a->n != b->n && score < 0.9) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants */
-        if (strlen(a->jskel) >= 3 && strcmp(a->jskel, b->jskel) == 0 && joined < 0.9)
+        const char *sa = vigil__pname_str(a, a->jskel_at), *sb = vigil__pname_str(b, b->jskel_at);
+        if (strlen(sa) >= 3 && strcmp(sa, sb) == 0 && joined < 0.9)
             joined = 0.9;
     }
     if (joined > score) {
@@ -401,30 +429,58 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *w
     if (score < 0.0)
         score = 0.0;
     if (why) {
-        json_object_set_new(why, "method", json_string(method));
-        json_object_set_new(why, "latin", json_pack("[s,s]", a->latin, b->latin));
-        json_t *jp = json_array();
-        for (int k = 0; k < np; k++)
-            json_array_append_new(
-                jp, json_pack("{s:s,s:s,s:f,s:s}", "a", a->tok[pairs[k].i].t, "b",
-                              b->tok[pairs[k].j].t, "score", round(pairs[k].t.s * 1000) / 1000,
-                              "how", pairs[k].t.how));
-        json_object_set_new(why, "pairs", jp);
-        json_object_set_new(why, "unpaired", json_pack("[o,o]", tok_array(a, ma), tok_array(b, mb)));
+        vigil__jw_key(why, "method");
+        vigil__jw_str(why, method);
+        vigil__jw_key(why, "latin");
+        vigil__jw_arr(why);
+        vigil__jw_str(why, vigil__pname_str(a, a->latin_at));
+        vigil__jw_str(why, vigil__pname_str(b, b->latin_at));
+        vigil__jw_arr_end(why);
+        vigil__jw_key(why, "pairs");
+        vigil__jw_arr(why);
+        for (int k = 0; k < np; k++) {
+            vigil__jw_obj(why);
+            vigil__jw_key(why, "a");
+            vigil__jw_str(why, a->tok[pairs[k].i].t);
+            vigil__jw_key(why, "b");
+            vigil__jw_str(why, b->tok[pairs[k].j].t);
+            vigil__jw_key(why, "score");
+            vigil__jw_num(why, round(pairs[k].t.s * 1000) / 1000);
+            vigil__jw_key(why, "how");
+            vigil__jw_str(why, pairs[k].t.how);
+            vigil__jw_obj_end(why);
+        }
+        vigil__jw_arr_end(why);
+        vigil__jw_key(why, "unpaired");
+        vigil__jw_arr(why);
+        tok_array(why, a, ma);
+        tok_array(why, b, mb);
+        vigil__jw_arr_end(why);
         if (a->cls == VIGIL__CLASS_PERSON) {
-            json_object_set_new(why, "extra_words_weight", json_real(round(extra * 100) / 100));
-            json_object_set_new(why, "order_changes", json_real(round(order * 100) / 100));
+            vigil__jw_key(why, "extra_words_weight");
+            vigil__jw_num(why, round(extra * 100) / 100);
+            vigil__jw_key(why, "order_changes");
+            vigil__jw_num(why, round(order * 100) / 100);
         } else {
-            json_t *la = json_array(), *lb = json_array();
-            for (int i = 0; i < a->nlegal; i++)
-                json_array_append_new(la, json_string(a->legal[i]));
-            for (int i = 0; i < b->nlegal; i++)
-                json_array_append_new(lb, json_string(b->legal[i]));
-            json_object_set_new(why, "legal_forms",
-                                json_pack("{s:[o,o],s:s,s:f}", "forms", la, lb, "judged",
-                                          legal_how, "factor", lf));
-            json_object_set_new(why, "numbers", json_pack("{s:s,s:f}", "judged", num_how,
-                                                          "factor", nf));
+            vigil__jw_key(why, "legal_forms");
+            vigil__jw_obj(why);
+            vigil__jw_key(why, "forms");
+            vigil__jw_arr(why);
+            legal_array(why, a);
+            legal_array(why, b);
+            vigil__jw_arr_end(why);
+            vigil__jw_key(why, "judged");
+            vigil__jw_str(why, legal_how);
+            vigil__jw_key(why, "factor");
+            vigil__jw_num(why, lf);
+            vigil__jw_obj_end(why);
+            vigil__jw_key(why, "numbers");
+            vigil__jw_obj(why);
+            vigil__jw_key(why, "judged");
+            vigil__jw_str(why, num_how);
+            vigil__jw_key(why, "factor");
+            vigil__jw_num(why, nf);
+            vigil__jw_obj_end(why);
         }
     }
     return score;

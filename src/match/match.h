@@ -23,46 +23,62 @@ static inline unsigned vigil__cbit(char c)
     return (unsigned char)c & 31u;
 }
 
+/* Field order follows use: what tok_sim reads for every pair comes first, in
+ * the first cache lines; the spelling (read only for likely pairs) after.
+ * Kept small (144 bytes): an engine holds one per word of every listed name. */
 typedef struct vigil__tok {
-    char t[VIGIL__TOKLEN];       /* lower-case ASCII */
-    uint32_t cp[VIGIL__TOKLEN];  /* the same as code points, for the metrics */
-    char skel[VIGIL__TOKLEN];    /* consonant skeleton (name.c) */
-    uint8_t len, slen, kind;
+    uint8_t kind, len, slen;
+    uint8_t nick;                /* the form has nicknames, or is one */
+    uint8_t vowel_poor;          /* fewer vowels than a third of the letters: a word
+                                    from a script that writes few (mhmd, hsyn) */
     float w;                     /* weight in the score */
     uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
     uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */
     uint32_t g[VIGIL__MAX_GROUPS]; /* given-name groups (equiv.c), 0 for none */
-    uint8_t nick;                /* the form has nicknames, or is one */
     uint8_t cnt[32];             /* how often each mask bit's characters occur */
-    uint8_t vowel_poor;          /* fewer vowels than a third of the letters: a word
-                                    from a script that writes few (mhmd, hsyn) */
+    char t[VIGIL__TOKLEN];       /* lower-case ASCII */
+    char skel[VIGIL__TOKLEN];    /* consonant skeleton (name.c) */
 } vigil__tok;
 
+#define VIGIL__PNAME_TEXT 2048   /* room for a prepared name's texts: they fit */
+
+/*
+ * A prepared name. Its texts (the Latin form, the tokens run together, their
+ * skeletons run together, other readings) are stored after its tokens and
+ * found by byte offsets from the start of the struct (0: none), read with
+ * vigil__pname_str. A name being prepared keeps them in text[]; a copy
+ * (vigil__pname_copy) keeps only its n tokens and the texts' bytes right
+ * after them, so that an engine holding every listed name stays small.
+ */
 typedef struct vigil__pname {
     int cls;                     /* VIGIL__CLASS_* */
     int n;
-    /* another reading of token i, or "": 金 read in Korean (kim) besides
-     * Mandarin (jin); Greek "alexandros" as "alexandr". Kept apart from the
-     * tokens, which the hot loop reads, since few names have one. */
-    char alt[VIGIL__MAX_TOKENS][VIGIL__TOKLEN];
-    uint32_t has_alt;            /* bit i: alt[i] is set */
+    uint32_t has_alt;            /* bit i: token i has another reading */
     int nlegal;
+    uint32_t jlen;               /* length of the tokens run together */
+    uint32_t jmask;
+    uint8_t jcnt[32];            /* as vigil__tok.cnt, for the joined text */
+    uint16_t latin_at;           /* the name in lower-case Latin, for explanations */
+    uint16_t joined_at;          /* all tokens and legal forms run together */
+    uint16_t jskel_at;           /* the tokens' skeletons run together */
+    uint16_t text_len;           /* bytes of text in use */
+    /* another reading of token i: 金 read in Korean (kim) besides Mandarin
+     * (jin); Greek "alexandros" as "alexandr" */
+    uint16_t alt_at[VIGIL__MAX_TOKENS];
     char legal[VIGIL__MAX_LEGAL][16];   /* canonical legal forms, e.g. "llc" */
     int legal_class[VIGIL__MAX_LEGAL];
-    char latin[512];             /* the name in lower-case Latin, for explanations */
-    char joined[128];            /* all tokens and legal forms run together */
-    uint32_t jcp[128];
-    size_t jlen;
-    char jskel[VIGIL__TOKLEN * 4];  /* the tokens' skeletons run together */
-    uint32_t jmask;
-    uint8_t jcnt[32];            /* as vigil__tok.cnt, for joined */
-    /* last, so that a copy can keep only the n tokens in use
-     * (vigil__pname_copy) */
-    vigil__tok tok[VIGIL__MAX_TOKENS];
+    vigil__tok tok[VIGIL__MAX_TOKENS]; /* a copy keeps only the first n */
+    char text[VIGIL__PNAME_TEXT];      /* while being prepared only */
 } vigil__pname;
 
-/* A malloc'd copy of p holding only its p->n tokens, for keeping many
- * prepared names. The caller frees it. */
+/* The text of p at byte offset at ("" for 0). */
+static inline const char *vigil__pname_str(const vigil__pname *p, uint16_t at)
+{
+    return at ? (const char *)p + at : "";
+}
+
+/* A malloc'd copy of p holding only its p->n tokens and its texts, for
+ * keeping many prepared names. The caller frees it; NULL when out of memory. */
 vigil__pname *vigil__pname_copy(const vigil__pname *p);
 
 /* The class of a schema name (Person; Organization, Company, LegalEntity;
@@ -110,8 +126,9 @@ static inline double vigil__jw_bound(size_t c, size_t n, size_t m)
 }
 
 /* Scores two prepared names of one class in [0, 1]. When why is not NULL it
- * receives the explanation (docs/matching.md) as members of a JSON object. */
-double vigil__name_score(const vigil__pname *a, const vigil__pname *b, json_t *why);
+ * receives the explanation (docs/matching.md) as members of the JSON object
+ * it has open. */
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw *why);
 
 #define VIGIL__DEFAULT_THRESHOLD 0.85
 

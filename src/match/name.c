@@ -43,12 +43,48 @@ static const char *const org_stop[] = {"the", "of", "and", "for", "in", "des", "
                                        "der", "die", "das", "y", "la", "le", "les", "de",
                                        "du", "del", NULL};
 
-static int in_list(const char *w, const char *const *list)
+/* The word lists above, and the number words and Roman numerals below, in
+ * one hash table: a token is looked up once, not compared with each list
+ * entry (those scans were a third of the time spent preparing a name). */
+enum { W_HONORIFIC = 1, W_PARTICLE = 2, W_COMMON = 4, W_ORG_STOP = 8, W_NUMBER = 16, W_ROMAN = 32 };
+typedef struct {
+    const char *w;
+    uint8_t flags;
+    int8_t number, roman; /* the value as a number word / Roman numeral */
+} word_info;
+#define WORDS_CAP 512 /* a power of two, over twice the words */
+static word_info words[WORDS_CAP];
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static word_info *word_slot(const char *w)
 {
-    for (; *list; list++)
-        if (strcmp(w, *list) == 0)
-            return 1;
-    return 0;
+    size_t i = (size_t)vigil__hash64(w) & (WORDS_CAP - 1);
+    while (words[i].w && strcmp(words[i].w, w) != 0)
+        i = (i + 1) & (WORDS_CAP - 1);
+    return &words[i];
+}
+
+static void add_word(const char *w, uint8_t flag, int value)
+{
+    word_info *x = word_slot(w); /* WORDS_CAP leaves free slots: a probe ends */
+    x->w = w;
+    x->flags |= flag;
+    if (flag == W_NUMBER)
+        x->number = (int8_t)value;
+    if (flag == W_ROMAN)
+        x->roman = (int8_t)value;
+}
+
+static void build_words(void);
+
+/* The flags of word w (W_*), 0 for none; its values in *info when not NULL. */
+static unsigned word_flags(const char *w, const word_info **info)
+{
+    pthread_once(&words_once, build_words);
+    const word_info *x = word_slot(w);
+    if (info)
+        *info = x;
+    return x->w ? x->flags : 0;
 }
 
 /* ------------------------------------------------------------ legal forms */
@@ -390,24 +426,37 @@ static const struct {
 
 static int number_value(const char *w)
 {
-    for (size_t i = 0; i < sizeof(number_words) / sizeof(number_words[0]); i++)
-        if (strcmp(w, number_words[i].w) == 0)
-            return number_words[i].v;
-    return -1;
+    const word_info *x;
+    return word_flags(w, &x) & W_NUMBER ? x->number : -1;
 }
 
 /* Roman numerals from II to XX: fund and vessel numbers ("Fund XII").
  * I, V and X alone are too often letters. */
+static const char *const roman_numerals[] = {"ii",  "iii", "iv",   "vi",  "vii", "viii",
+                                             "ix",  "xi",  "xii",  "xiii", "xiv", "xv",
+                                             "xvi", "xvii", "xviii", "xix", "xx"};
+static const int roman_values[] = {2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+_Static_assert(sizeof(roman_numerals) / sizeof(roman_numerals[0]) ==
+                   sizeof(roman_values) / sizeof(roman_values[0]),
+               "one value per numeral");
+
 static int roman_value(const char *w)
 {
-    static const char *const r[] = {"ii",  "iii", "iv",   "vi",  "vii", "viii", "ix",
-                                    "xi",  "xii", "xiii", "xiv", "xv",  "xvi",  "xvii",
-                                    "xviii", "xix", "xx"};
-    static const int v[] = {2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
-    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-        if (strcmp(w, r[i]) == 0)
-            return v[i];
-    return -1;
+    const word_info *x;
+    return word_flags(w, &x) & W_ROMAN ? x->roman : -1;
+}
+
+static void build_words(void)
+{
+    const char *const *lists[] = {honorifics, particles, common, org_stop};
+    const uint8_t flags[] = {W_HONORIFIC, W_PARTICLE, W_COMMON, W_ORG_STOP};
+    for (int l = 0; l < 4; l++)
+        for (const char *const *w = lists[l]; *w; w++)
+            add_word(*w, flags[l], 0);
+    for (size_t i = 0; i < sizeof(number_words) / sizeof(number_words[0]); i++)
+        add_word(number_words[i].w, W_NUMBER, number_words[i].v);
+    for (size_t i = 0; i < sizeof(roman_values) / sizeof(roman_values[0]); i++)
+        add_word(roman_numerals[i], W_ROMAN, roman_values[i]);
 }
 
 /* East Slavic patronymics: "Vladimirovich", "Oleksandrovych", "Ivanovna". */
@@ -708,7 +757,6 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     memcpy(t->t, w, n);
     t->len = (uint8_t)n;
     for (size_t i = 0; i < n; i++) {
-        t->cp[i] = (unsigned char)w[i];
         t->mask |= 1u << vigil__cbit(w[i]);
         if (t->cnt[vigil__cbit(w[i])] < 255)
             t->cnt[vigil__cbit(w[i])]++;
@@ -727,9 +775,23 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     t->w = weight;
 }
 
+/* Puts s into o's texts. Returns its offset (vigil__pname_str), or 0 when
+ * there is no room (never, with the texts' bounds; then it is left out). */
+static uint16_t put_text(vigil__pname *o, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (o->text_len + n > sizeof(o->text))
+        return 0;
+    memcpy(o->text + o->text_len, s, n);
+    uint16_t at = (uint16_t)(offsetof(vigil__pname, text) + o->text_len);
+    o->text_len = (uint16_t)(o->text_len + n);
+    return at;
+}
+
 int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
 {
-    memset(o, 0, sizeof(*o));
+    /* the tokens are cleared as they are added, the texts as they are put */
+    memset(o, 0, offsetof(vigil__pname, tok));
     o->cls = cls;
     if (!name)
         return -1;
@@ -741,7 +803,9 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         snprintf(src, sizeof(src), "%s", name);
     /* a Korean name's first syllable is its surname */
     const char *surname = NULL;
-    for (size_t i = 0; i < sizeof(korean_surnames) / sizeof(korean_surnames[0]); i++) {
+    /* (Hangul syllables, U+AC00 to U+D7A3, start with bytes EA to ED) */
+    int hangul = (unsigned char)src[0] >= 0xEA && (unsigned char)src[0] <= 0xED;
+    for (size_t i = 0; hangul && i < sizeof(korean_surnames) / sizeof(korean_surnames[0]); i++) {
         size_t l = strlen(korean_surnames[i][0]);
         if (strncmp(src, korean_surnames[i][0], l) == 0 && (unsigned char)src[l] >= 0xE0) {
             surname = korean_surnames[i][1];
@@ -779,10 +843,12 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         }
     }
     int greek = strcmp(vigil__script_of(src), "Greek") == 0;
-    if (vigil__to_latin(src, o->latin, sizeof(o->latin)) != 0)
+    char latin[512], joined[128], jskel[VIGIL__TOKLEN * 4];
+    if (vigil__to_latin(src, latin, sizeof(latin)) != 0)
         return -1;
+    o->latin_at = put_text(o, latin);
     char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];
-    int n = tokenize(o->latin, cls, toks, VIGIL__MAX_TOKENS * 2);
+    int n = tokenize(latin, cls, toks, VIGIL__MAX_TOKENS * 2);
     if (surname) {
         memmove(toks[1], toks[0], sizeof(toks[0]) * (size_t)(n < VIGIL__MAX_TOKENS * 2 - 1 ? n : n - 1));
         snprintf(toks[0], sizeof(toks[0]), "%s", surname);
@@ -839,12 +905,12 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     size_t jl = 0;
     for (int i = 0; i < n; i++) {
         const char *w = toks[i];
-        for (size_t k = 0; w[k] && jl < sizeof(o->joined) - 1; k++)
-            o->joined[jl++] = w[k];
+        for (size_t k = 0; w[k] && jl < sizeof(joined) - 1; k++)
+            joined[jl++] = w[k];
         if (used[i])
             continue;
         if (cls == VIGIL__CLASS_PERSON) {
-            if (in_list(w, honorifics) && n > 1)
+            if ((word_flags(w, NULL) & W_HONORIFIC) && n > 1)
                 continue;
             if (strlen(w) == 1)
                 add_tok(o, w, VIGIL__TK_INITIAL, 0.5f);
@@ -854,15 +920,15 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
                 add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
                 one[0] = w[1];
                 add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
-            } else if (in_list(w, particles))
+            } else if ((word_flags(w, NULL) & W_PARTICLE))
                 add_tok(o, w, VIGIL__TK_PARTICLE, 0.3f);
             else if (is_patronymic(w))
                 add_tok(o, w, VIGIL__TK_PATRONYMIC, 0.8f);
             else
-                add_tok(o, w, VIGIL__TK_WORD, in_list(w, common) ? 0.6f : 1.0f);
+                add_tok(o, w, VIGIL__TK_WORD, (word_flags(w, NULL) & W_COMMON) ? 0.6f : 1.0f);
             continue;
         }
-        if (in_list(w, org_stop) && n > 1)
+        if ((word_flags(w, NULL) & W_ORG_STOP) && n > 1)
             continue;
         int v = number_value(w);
         if (v < 0)
@@ -888,33 +954,36 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         add_tok(o, w, VIGIL__TK_WORD, strlen(w) == 1 ? 0.5f : 1.0f);
     }
     if (han_alt && o->n > 0) {
-        snprintf(o->alt[0], sizeof(o->alt[0]), "%s", han_alt);
-        o->has_alt |= 1u;
+        o->alt_at[0] = put_text(o, han_alt);
+        o->has_alt |= o->alt_at[0] ? 1u : 0u;
     }
     /* Greek names end in -os, -is, -as where other languages drop them
      * (Alexandros, Alexander) */
     for (int i = 0; greek && i < o->n; i++) {
         vigil__tok *t = &o->tok[i];
         if (t->len >= 6 && strchr("oia", t->t[t->len - 2]) && t->t[t->len - 1] == 's') {
-            memcpy(o->alt[i], t->t, (size_t)t->len - 2);
-            o->alt[i][t->len - 2] = '\0';
-            o->has_alt |= 1u << i;
+            char alt[VIGIL__TOKLEN];
+            memcpy(alt, t->t, (size_t)t->len - 2);
+            alt[t->len - 2] = '\0';
+            o->alt_at[i] = put_text(o, alt);
+            o->has_alt |= o->alt_at[i] ? 1u << i : 0u;
         }
     }
     size_t sk = 0;
     for (int i = 0; i < o->n; i++)
-        for (const char *q = o->tok[i].skel; *q && sk + 1 < sizeof(o->jskel); q++)
-            if (sk == 0 || o->jskel[sk - 1] != *q)
-                o->jskel[sk++] = *q;
-    o->jskel[sk] = '\0';
-    o->joined[jl] = '\0';
-    o->jlen = jl;
+        for (const char *q = o->tok[i].skel; *q && sk + 1 < sizeof(jskel); q++)
+            if (sk == 0 || jskel[sk - 1] != *q)
+                jskel[sk++] = *q;
+    jskel[sk] = '\0';
+    joined[jl] = '\0';
+    o->jlen = (uint32_t)jl;
     for (size_t i = 0; i < jl; i++) {
-        o->jcp[i] = (unsigned char)o->joined[i];
-        o->jmask |= 1u << vigil__cbit(o->joined[i]);
-        if (o->jcnt[vigil__cbit(o->joined[i])] < 255)
-            o->jcnt[vigil__cbit(o->joined[i])]++;
+        o->jmask |= 1u << vigil__cbit(joined[i]);
+        if (o->jcnt[vigil__cbit(joined[i])] < 255)
+            o->jcnt[vigil__cbit(joined[i])]++;
     }
+    o->joined_at = put_text(o, joined);
+    o->jskel_at = put_text(o, jskel);
     return o->n > 0 ? 0 : -1;
 }
 
@@ -931,9 +1000,21 @@ int vigil__has_legal_form(const char *name)
 
 vigil__pname *vigil__pname_copy(const vigil__pname *p)
 {
-    size_t size = offsetof(vigil__pname, tok) + (size_t)p->n * sizeof(vigil__tok);
-    vigil__pname *c = malloc(size);
-    if (c)
-        memcpy(c, p, size);
+    size_t head = offsetof(vigil__pname, tok) + (size_t)p->n * sizeof(vigil__tok);
+    vigil__pname *c = malloc(head + p->text_len);
+    if (!c)
+        return NULL;
+    memcpy(c, p, head);
+    /* the texts move from text[] to right after the tokens: p's offsets are
+     * all at or past text[] (put_text), and shrink by the distance moved */
+    memcpy((char *)c + head, p->text, p->text_len);
+    uint16_t shift = (uint16_t)(offsetof(vigil__pname, text) - head);
+    uint16_t *at[] = {&c->latin_at, &c->joined_at, &c->jskel_at};
+    for (int i = 0; i < 3; i++)
+        if (*at[i])
+            *at[i] = (uint16_t)(*at[i] - shift);
+    for (int i = 0; i < VIGIL__MAX_TOKENS; i++)
+        if (c->alt_at[i])
+            c->alt_at[i] = (uint16_t)(c->alt_at[i] - shift);
     return c;
 }

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,11 +26,15 @@
 #define MAX_COUNTRIES 8
 #define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
 #define FLOOR 0.6       /* names scoring under this are not hits */
-#define MAX_SCORED 100  /* names scored per query: the best supported by the index */
+#define MAX_SCORED 50  /* names scored per query: the best supported by the index */
 #define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
+#define WEAK 0.95         /* a weak alias's score is multiplied by this */
+#define GENDER_COST 0.1   /* taken off when the genders differ */
+#define MAX_SOURCES 32    /* lists an engine can hold (a bit each in a query's mask,
+                             and 6 bits in vigil_engine.meta) */
 
 typedef struct {
-    char source[16];
+    uint8_t src; /* index into vigil_engine.sources */
     char *source_id;
     char schema[16];
     int cls;
@@ -43,11 +48,13 @@ typedef struct {
     char **ids; /* identifier numbers, letters and digits only, upper case */
 } entity;
 
+/* One name of an entity. The class and list are copied from the entity, so
+ * that the query's filters need not read the entity. */
 typedef struct {
     vigil__pname *p;
     char *text;
     uint32_t ent;
-    int weak;
+    uint8_t weak, cls, src;
 } name;
 
 typedef struct {
@@ -57,10 +64,16 @@ typedef struct {
 } posting;
 
 struct vigil_engine {
+    char sources[MAX_SOURCES][16];
+    int nsources;
     entity *ents;
     size_t nents;
     name *names;
     size_t nnames;
+    /* per name, its class and list (cls | src << 2): what the query's filters
+     * read for every name the index finds, packed apart from the names so
+     * that the filtering stays in cache */
+    uint8_t *meta;
     posting *index;
     size_t index_cap;
     char *versions;
@@ -114,7 +127,7 @@ static int name_keys(const vigil__pname *p, uint64_t *out, int max)
             continue;
         k += word_keys(t->t, t->skel, out + k, max - k);
         if (p->has_alt >> i & 1) /* the other reading: 金 as kim */
-            k += word_keys(p->alt[i], "", out + k, max - k);
+            k += word_keys(vigil__pname_str(p, p->alt_at[i]), "", out + k, max - k);
     }
     return k;
 }
@@ -159,6 +172,8 @@ static void norm_id(const char *s, char *out, size_t cap)
     out[k] = '\0';
 }
 
+/* Adds the stored entity doc and its names (prepared later). Returns 0, -1
+ * (out of memory) or -2 (more lists than MAX_SOURCES). */
 static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *ents_cap)
 {
     if (e->nents == *ents_cap) {
@@ -171,8 +186,16 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
     }
     entity *en = &e->ents[e->nents];
     memset(en, 0, sizeof(*en));
-    snprintf(en->source, sizeof(en->source), "%s",
-             json_string_value(json_object_get(doc, "source")));
+    const char *source = json_string_value(json_object_get(doc, "source"));
+    int src = 0;
+    while (src < e->nsources && strcmp(e->sources[src], source ? source : "") != 0)
+        src++;
+    if (src == e->nsources) {
+        if (src == MAX_SOURCES)
+            return -2;
+        snprintf(e->sources[e->nsources++], sizeof(e->sources[0]), "%s", source ? source : "");
+    }
+    en->src = (uint8_t)src;
     snprintf(en->schema, sizeof(en->schema), "%s",
              json_string_value(json_object_get(doc, "schema")));
     en->source_id = strdup(json_string_value(json_object_get(doc, "source_id")));
@@ -241,6 +264,8 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
         nm->text = strdup(text);
         nm->ent = eid;
         nm->weak = kind && strcmp(kind, "weak_alias") == 0;
+        nm->cls = (uint8_t)en->cls;
+        nm->src = en->src;
         if (!nm->text)
             return -1;
         e->nnames++;
@@ -326,8 +351,11 @@ static int build_index(vigil_engine *e)
     while (cap < nkeys * 2)
         cap *= 2;
     e->index = calloc(cap, sizeof(posting));
-    if (!e->index)
+    e->meta = malloc(e->nnames ? e->nnames : 1);
+    if (!e->index || !e->meta)
         return -1;
+    for (size_t i = 0; i < e->nnames; i++)
+        e->meta[i] = (uint8_t)(e->names[i].cls | e->names[i].src << 2);
     e->index_cap = cap;
     for (size_t i = 0; i < e->nnames; i++) {
         uint64_t keys[128];
@@ -361,8 +389,14 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
         json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
         if (!doc)
             rc = vigil__db_fail(db, VIGIL_ERR_DB, "a stored entity is corrupt");
-        else if (add_entity(e, doc, &names_cap, &ents_cap) != 0)
-            rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+        else {
+            int r = add_entity(e, doc, &names_cap, &ents_cap);
+            if (r == -2)
+                rc = vigil__db_fail(db, VIGIL_ERR_DB, "more than %d lists in one database",
+                                    MAX_SOURCES);
+            else if (r != 0)
+                rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+        }
         json_decref(doc);
     }
     sqlite3_finalize(st);
@@ -416,6 +450,7 @@ void vigil_engine_close(vigil_engine *e)
         free(e->names[i].text);
     }
     free(e->names);
+    free(e->meta);
     for (size_t i = 0; i < e->index_cap; i++)
         free(e->index[i].ids);
     free(e->index);
@@ -513,6 +548,10 @@ typedef struct {
     uint32_t name;
     double name_score;
     double score;
+    /* the evidence, kept for the explanation */
+    double date_fx, country_fx;
+    const char *date_why, *country_why;
+    int gender_differs, same_id;
 } cand;
 
 static int cmp_cand(const void *x, const void *y)
@@ -529,6 +568,173 @@ static int cmp_posting_len(const void *x, const void *y)
     return (a->n > b->n) - (a->n < b->n);
 }
 
+/* A name's support from the index, for choosing the names to score. */
+typedef struct {
+    uint32_t id;
+    float w;
+} support;
+
+/* Each thread's working memory for queries, kept between them: the support
+ * gathered by each name (one float per name, all zero between queries) and
+ * the names touched. Freed when the thread ends (a pthread key destructor),
+ * so threads the caller does not control (an HTTP server's) leak nothing. */
+typedef struct {
+    float *w;
+    uint32_t *touched;
+    support *sup;
+    size_t cap;
+} scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_free(void *p)
+{
+    scratch *s = p;
+    if (!s)
+        return;
+    free(s->w);
+    free(s->touched);
+    free(s->sup);
+    free(s);
+}
+
+static void scratch_init(void)
+{
+    scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
+}
+
+/* This thread's scratch for n names, or NULL (out of memory). */
+static scratch *scratch_get(size_t n)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return NULL;
+    scratch *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof(*s));
+        if (!s || pthread_setspecific(scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (s->cap < n || !s->w) {
+        size_t cap = n < 1024 ? 1024 : n;
+        free(s->w);
+        free(s->touched);
+        free(s->sup);
+        s->w = calloc(cap, sizeof(float));
+        s->touched = malloc(cap * sizeof(uint32_t));
+        s->sup = malloc(cap * sizeof(support));
+        s->cap = s->w && s->touched && s->sup ? cap : 0;
+        if (!s->cap)
+            return NULL;
+    }
+    return s;
+}
+
+void vigil__screen_thread_done(void)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return;
+    scratch_free(pthread_getspecific(scratch_key));
+    pthread_setspecific(scratch_key, NULL);
+}
+
+/* Moves the k heaviest of sup[0..n) to the front, in no order (quickselect). */
+static void heaviest(support *sup, size_t n, size_t k)
+{
+    if (n <= k)
+        return;
+    size_t lo = 0, hi = n - 1;
+    k--;
+    while (lo < hi) {
+        float pivot = sup[(lo + hi) / 2].w;
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (sup[i].w > pivot)
+                i++;
+            while (sup[j].w < pivot)
+                j--;
+            if (i <= j) {
+                support t = sup[i];
+                sup[i] = sup[j];
+                sup[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+}
+
+/* The explanation of hit c: the name comparison again, with its reasons, and
+ * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
+static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
+{
+    vigil__jw w = {0};
+    vigil__jw_obj(&w);
+    vigil__jw_key(&w, "name");
+    vigil__jw_obj(&w);
+    double ns = vigil__name_score(qp, nm->p, &w);
+    vigil__jw_key(&w, "score");
+    vigil__jw_num(&w, ns);
+    if (nm->weak) {
+        vigil__jw_key(&w, "weak_alias");
+        vigil__jw_bool(&w, 1);
+    }
+    vigil__jw_obj_end(&w);
+    vigil__jw_key(&w, "evidence");
+    vigil__jw_arr(&w);
+    const char *kinds[] = {"birth_date", "country"};
+    const char *whys[] = {c->date_why, c->country_why};
+    double fx[] = {c->date_fx, c->country_fx};
+    for (int k = 0; k < 2; k++) {
+        if (!whys[k])
+            continue;
+        vigil__jw_obj(&w);
+        vigil__jw_key(&w, "kind");
+        vigil__jw_str(&w, kinds[k]);
+        vigil__jw_key(&w, "judged");
+        vigil__jw_str(&w, whys[k]);
+        vigil__jw_key(&w, "effect");
+        vigil__jw_num(&w, fx[k]);
+        vigil__jw_obj_end(&w);
+    }
+    if (c->gender_differs) {
+        vigil__jw_obj(&w);
+        vigil__jw_key(&w, "kind");
+        vigil__jw_str(&w, "gender");
+        vigil__jw_key(&w, "judged");
+        vigil__jw_str(&w, "different gender");
+        vigil__jw_key(&w, "effect");
+        vigil__jw_num(&w, -GENDER_COST);
+        vigil__jw_obj_end(&w);
+    }
+    if (c->same_id) {
+        vigil__jw_obj(&w);
+        vigil__jw_key(&w, "kind");
+        vigil__jw_str(&w, "identifier");
+        vigil__jw_key(&w, "judged");
+        vigil__jw_str(&w, "same identifier");
+        vigil__jw_key(&w, "effect");
+        vigil__jw_str(&w, "decisive");
+        vigil__jw_obj_end(&w);
+    }
+    vigil__jw_arr_end(&w);
+    vigil__jw_obj_end(&w);
+    return vigil__jw_finish(&w);
+}
+
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
 {
     memset(out, 0, sizeof(*out));
@@ -538,6 +744,14 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         return VIGIL_ERR_ARG;
     double threshold = q->threshold > 0 ? q->threshold : VIGIL_DEFAULT_THRESHOLD;
     size_t limit = q->limit ? q->limit : 10;
+    scratch *sc = scratch_get(e->nnames);
+    if (!sc)
+        return VIGIL_ERR_NOMEM;
+    /* the lists wanted, as a mask of the engine's sources */
+    uint32_t want_src = 0;
+    for (int i = 0; i < e->nsources; i++)
+        if (source_wanted(q->sources, e->sources[i]))
+            want_src |= 1u << i;
     /* the query prepared for each class it may meet */
     int want_cls = q->schema ? vigil__schema_class(q->schema) : -1;
     vigil__pname *qp[3] = {NULL, NULL, NULL};
@@ -581,94 +795,61 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
             lists[nl++] = p;
     }
     if (nl)
-        if (nl)
         qsort(lists, (size_t)nl, sizeof(lists[0]), cmp_posting_len);
     /* Each name under the keys gathers the keys' weights, rarer keys weighing
-     * more (log N/n); only the best-supported names are scored. */
-    size_t hcap = 1024;
+     * more (log N/n); only the best-supported names are scored. The rarest
+     * lists are read, up to MAX_POSTINGS names (always one list). */
     size_t budget = 0;
-    int use = 0; /* the rarest lists, up to MAX_POSTINGS names (always one) */
+    int use = 0;
     for (; use < nl; use++) {
         if (use > 0 && (lists[use]->n > COMMON_KEY || budget + lists[use]->n > MAX_POSTINGS))
             break;
         budget += lists[use]->n;
     }
-    while (hcap < budget * 2)
-        hcap *= 2;
-    uint32_t *hid = malloc(hcap * sizeof(uint32_t));
-    float *hw = malloc(hcap * sizeof(float));
-    cand *cands = NULL;
-    size_t ncand = 0, capcand = 0;
-    int rc = hid && hw ? VIGIL_OK : VIGIL_ERR_NOMEM;
-    if (rc == VIGIL_OK)
-        memset(hid, 0xFF, hcap * sizeof(uint32_t));
     size_t nheld = 0;
-    for (int l = 0; l < use && rc == VIGIL_OK; l++) {
+    for (int l = 0; l < use; l++) {
         float w = (float)log((double)(e->nnames + 1) / (double)(lists[l]->n + 1)) + 0.1f;
+        const uint32_t *ids = lists[l]->ids;
         for (uint32_t k = 0; k < lists[l]->n; k++) {
-            uint32_t id = lists[l]->ids[k];
-            size_t slot = (id * 2654435761u) & (hcap - 1);
-            while (hid[slot] != UINT32_MAX && hid[slot] != id)
-                slot = (slot + 1) & (hcap - 1);
-            if (hid[slot] == UINT32_MAX) {
-                hid[slot] = id;
-                hw[slot] = 0;
-                nheld++;
-            }
-            hw[slot] += w;
+            uint32_t id = ids[k];
+            if (sc->w[id] == 0.0f)
+                sc->touched[nheld++] = id;
+            sc->w[id] += w;
         }
     }
-    /* the MAX_SCORED names with the most support */
-    typedef struct {
-        uint32_t id;
-        float w;
-    } support;
-    support *sup = rc == VIGIL_OK ? malloc((nheld ? nheld : 1) * sizeof(support)) : NULL;
+    /* the MAX_SCORED names with the most support; the scratch zeroed again */
+    support *sup = sc->sup;
     size_t nsup = 0;
-    if (rc == VIGIL_OK && !sup)
-        rc = VIGIL_ERR_NOMEM;
-    for (size_t i = 0; rc == VIGIL_OK && i < hcap; i++)
-        if (hid[i] != UINT32_MAX)
-            sup[nsup++] = (support){hid[i], hw[i]};
-    if (nsup > MAX_SCORED) {
-        /* quickselect: the MAX_SCORED heaviest to the front, in no order */
-        size_t lo = 0, hi = nsup - 1, k = MAX_SCORED - 1;
-        while (lo < hi) {
-            float pivot = sup[(lo + hi) / 2].w;
-            size_t i = lo, j = hi;
-            while (i <= j) {
-                while (sup[i].w > pivot)
-                    i++;
-                while (sup[j].w < pivot)
-                    j--;
-                if (i <= j) {
-                    support t = sup[i];
-                    sup[i] = sup[j];
-                    sup[j] = t;
-                    i++;
-                    if (j == 0)
-                        break;
-                    j--;
-                }
-            }
-            if (k <= j)
-                hi = j;
-            else if (k >= i)
-                lo = i;
-            else
-                break;
-        }
+    for (size_t i = 0; i < nheld; i++) {
+        uint32_t id = sc->touched[i];
+        uint8_t m = e->meta[id];
+        if (qp[m & 3] && (want_src >> (m >> 2) & 1))
+            sup[nsup++] = (support){id, sc->w[id]};
+        sc->w[id] = 0.0f;
     }
-    for (size_t c = 0; c < nsup && c < MAX_SCORED && rc == VIGIL_OK; c++) {
+    heaviest(sup, nsup, MAX_SCORED);
+    if (nsup > MAX_SCORED)
+        nsup = MAX_SCORED;
+    /* The names to score are scattered in memory: ask for them all at once,
+     * so that their cache misses overlap instead of following each other. */
+    for (size_t c = 0; c < nsup; c++)
+        __builtin_prefetch(&e->names[sup[c].id]);
+    for (size_t c = 0; c < nsup; c++) {
+        const char *np = (const char *)e->names[sup[c].id].p;
+        __builtin_prefetch(np);
+        __builtin_prefetch(np + 64);
+        __builtin_prefetch(np + offsetof(vigil__pname, tok));
+        __builtin_prefetch(np + offsetof(vigil__pname, tok) + 64);
+    }
+    cand *cands = malloc((nsup ? nsup : 1) * sizeof(cand));
+    size_t ncand = 0;
+    int rc = cands ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    for (size_t c = 0; c < nsup && rc == VIGIL_OK; c++) {
         uint32_t id = sup[c].id;
         const name *nm = &e->names[id];
-        const entity *en = &e->ents[nm->ent];
-        const vigil__pname *qq = qp[en->cls];
-        if (!qq || !source_wanted(q->sources, en->source))
-            continue;
-        double s = vigil__name_score(qq, nm->p, NULL);
+        double s = vigil__name_score(qp[nm->cls], nm->p, NULL);
         if (nm->weak)
-            s *= 0.95; /* a weak alias proves less */
+            s *= WEAK; /* a weak alias proves less */
         if (s < FLOOR)
             continue;
         /* one candidate per entity: its best name */
@@ -682,34 +863,22 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
             }
             continue;
         }
-        if (ncand == capcand) {
-            size_t nc = capcand ? capcand * 2 : 32;
-            cand *n2 = realloc(cands, nc * sizeof(cand));
-            if (!n2) {
-                rc = VIGIL_ERR_NOMEM;
-                break;
-            }
-            cands = n2;
-            capcand = nc;
-        }
-        cands[ncand++] = (cand){nm->ent, id, s, s};
+        cands[ncand++] = (cand){.ent = nm->ent, .name = id, .name_score = s};
     }
-    free(sup);
-    free(hid);
-    free(hw);
     /* the other evidence */
     for (size_t i = 0; i < ncand; i++) {
-        const entity *en = &e->ents[cands[i].ent];
-        const char *why;
-        double sc = cands[i].name_score;
-        sc += date_effect(en, &qd, &why);
-        sc += country_effect(en, qcountry, &why);
-        if (qgender && en->gender && qgender != en->gender)
-            sc -= 0.1;
+        cand *c = &cands[i];
+        const entity *en = &e->ents[c->ent];
+        double v = c->name_score;
+        c->date_fx = date_effect(en, &qd, &c->date_why);
+        c->country_fx = country_effect(en, qcountry, &c->country_why);
+        c->gender_differs = qgender && en->gender && qgender != en->gender;
+        v += c->date_fx + c->country_fx - (c->gender_differs ? GENDER_COST : 0.0);
         for (int k = 0; qid[0] && k < en->nids; k++)
-            if (strcmp(en->ids[k], qid) == 0 && sc < 0.99)
-                sc = 0.99;
-        cands[i].score = sc > 1.0 ? 1.0 : sc < 0.0 ? 0.0 : sc;
+            c->same_id |= strcmp(en->ids[k], qid) == 0;
+        if (c->same_id && v < 0.99)
+            v = 0.99;
+        c->score = v > 1.0 ? 1.0 : v < 0.0 ? 0.0 : v;
     }
     if (ncand)
         qsort(cands, ncand, sizeof(cand), cmp_cand);
@@ -723,43 +892,16 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         const entity *en = &e->ents[cands[i].ent];
         const name *nm = &e->names[cands[i].name];
         vigil_hit *h = &out->hits[i];
-        snprintf(h->source, sizeof(h->source), "%s", en->source);
+        snprintf(h->source, sizeof(h->source), "%s", e->sources[en->src]);
         snprintf(h->source_id, sizeof(h->source_id), "%s", en->source_id);
         snprintf(h->schema, sizeof(h->schema), "%s", en->schema);
         snprintf(h->name, sizeof(h->name), "%s", en->caption ? en->caption : "");
         snprintf(h->matched_name, sizeof(h->matched_name), "%s", nm->text);
         h->score = cands[i].score;
         h->match = h->score >= threshold;
-        /* the explanation: the name comparison again, with its reasons, and
-         * each piece of evidence with its effect */
-        json_t *why = json_object();
-        json_t *nwhy = json_object();
-        double ns = vigil__name_score(qp[en->cls], nm->p, nwhy);
-        json_object_set_new(nwhy, "score", json_real(ns));
-        if (nm->weak)
-            json_object_set_new(nwhy, "weak_alias", json_true());
-        json_object_set_new(why, "name", nwhy);
-        json_t *ev = json_array();
-        const char *w;
-        double d = date_effect(en, &qd, &w);
-        if (w)
-            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "birth_date", "judged",
-                                                w, "effect", d));
-        d = country_effect(en, qcountry, &w);
-        if (w)
-            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "country", "judged", w,
-                                                "effect", d));
-        if (qgender && en->gender && qgender != en->gender)
-            json_array_append_new(ev, json_pack("{s:s,s:s,s:f}", "kind", "gender", "judged",
-                                                "different gender", "effect", -0.1));
-        for (int k = 0; qid[0] && k < en->nids; k++)
-            if (strcmp(en->ids[k], qid) == 0)
-                json_array_append_new(ev, json_pack("{s:s,s:s,s:s}", "kind", "identifier",
-                                                    "judged", "same identifier", "effect",
-                                                    "decisive"));
-        json_object_set_new(why, "evidence", ev);
-        h->explanation = json_dumps(why, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-        json_decref(why);
+        h->explanation = explain(qp[nm->cls], nm, &cands[i]);
+        if (!h->explanation)
+            rc = VIGIL_ERR_NOMEM;
         out->n++;
     }
     free(cands);

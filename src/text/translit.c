@@ -31,6 +31,8 @@ static const char rules[] =
 
 static _Thread_local UTransliterator *tls_trans;
 static _Thread_local int tls_failed;
+/* the last text transliterated on this thread, and its result */
+static _Thread_local char tls_last_in[256], tls_last_out[512];
 
 static UTransliterator *get(void)
 {
@@ -66,6 +68,7 @@ void vigil__translit_release(void)
 void vigil_thread_done(void)
 {
     vigil__translit_release();
+    vigil__screen_thread_done();
 }
 
 static int is_hangul(UChar c)
@@ -92,6 +95,12 @@ int vigil__to_latin(const char *in, char *out, size_t cap)
         for (; k < n8 && k + 1 < cap; k++)
             out[k] = (char)((in[k] >= 'A' && in[k] <= 'Z') ? in[k] + 32 : in[k]);
         out[k] = '\0';
+        return 0;
+    }
+    /* a query is prepared once per class of entity it may meet: the same
+     * text several times in a row */
+    if (n8 < sizeof(tls_last_in) && strcmp(in, tls_last_in) == 0 && strlen(tls_last_out) < cap) {
+        memcpy(out, tls_last_out, strlen(tls_last_out) + 1);
         return 0;
     }
     UTransliterator *t = get();
@@ -123,5 +132,9 @@ int vigil__to_latin(const char *in, char *out, size_t cap)
         return -1;
     }
     out[n] = '\0';
+    if (n8 < sizeof(tls_last_in) && (size_t)n < sizeof(tls_last_out)) {
+        memcpy(tls_last_in, in, n8 + 1);
+        memcpy(tls_last_out, out, (size_t)n + 1);
+    }
     return 0;
 }
