@@ -18,12 +18,15 @@ static const char *usage_text =
     "Usage: vigil COMMAND [OPTIONS] [ARGS]\n"
     "\n"
     "Commands:\n"
-    "  load [--db PATH] [--lenient] [--published DATE] FILE|DIR...\n"
+    "  load [--db PATH] [--lenient] [--published DATE] [--names FILE]...\n"
+    "       [--legal-forms FILE] FILE|DIR...\n"
     "        Load official list files (EU, UN, UK, OFAC, FollowTheMoney) into the\n"
     "        database, each as a new list version. Formats are detected from content.\n"
     "        A folder is read whole; the .csv files of one folder are one OFAC set.\n"
     "        Content already held makes no new version. All files load in one\n"
-    "        transaction: on any error nothing is written.\n"
+    "        transaction: on any error nothing is written. Then the screening\n"
+    "        engine is built and saved next to the database (PATH.engine), so that\n"
+    "        screen and batch start at once; give the same name data as to them.\n"
     "          --lenient         skip records without an id or a name (counted)\n"
     "                            instead of refusing the file\n"
     "          --published DATE  publication date (YYYY-MM-DD) for files that carry\n"
@@ -281,10 +284,12 @@ static void print_version_line(const vigil_list_version *v)
     printf("  (loaded %s)\n", v->loaded_at);
 }
 
+static int load_names(const opts *o);
+
 static int cmd_load(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_DB, OPT_LENIENT, OPT_PUBLISHED, 0};
+    static const int allowed[] = {OPT_DB, OPT_LENIENT, OPT_PUBLISHED, OPT_NAMES, OPT_LEGAL, 0};
     int first = parse_opts(argc, argv, &o, "load", allowed);
     if (first < 0 || first >= argc) {
         if (first >= 0)
@@ -323,6 +328,24 @@ static int cmd_load(int argc, char **argv)
                    (long long)v->id);
     }
     vigil_free(vs);
+    /* the screening engine built now and saved next to the database, so that
+     * screening starts at once (it is built again if the file goes missing) */
+    if (load_names(&o) != 0) {
+        vigil_db_close(db);
+        return 1;
+    }
+    vigil_engine *e = NULL;
+    rc = vigil_engine_open(db, &e);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        vigil_names_unload();
+        return 1;
+    }
+    printf("engine   %zu entities, %zu names indexed\n", vigil_engine_entities(e),
+           vigil_engine_names(e));
+    vigil_engine_close(e);
+    vigil_names_unload();
     vigil_db_close(db);
     return 0;
 }

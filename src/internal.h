@@ -189,6 +189,8 @@ int vigil__to_latin(const char *in, char *out, size_t cap);
 void vigil__translit_release(void);
 /* Frees this thread's screening scratch memory (screen/engine.c). */
 void vigil__screen_thread_done(void);
+/* 1 when e was read from a saved engine rather than built (screen/snapshot.c). */
+int vigil__engine_was_saved(const vigil_engine *e);
 
 /* ----------------------------------------------------------------- parsing */
 
@@ -273,7 +275,8 @@ int vigil__parse_run(vigil__parse *p, vigil__format f);
  * (NUL-terminated, *len without it). Returns 0 or a vigil_rc with msg set. */
 int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size_t msgsize);
 
-/* Removes a database file and its WAL and shared-memory files, ignoring any
+/* Removes a database file, its WAL and shared-memory files and its saved
+ * engine (screen/snapshot.c), ignoring any
  * that are not there. For tests, benchmarks and fuzz targets. */
 void vigil__remove_db_files(const char *path);
 

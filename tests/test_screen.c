@@ -4,6 +4,7 @@
  * orders; dates of birth, countries and identifiers as evidence; filters.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -178,4 +179,125 @@ void test_screen_small_list(void)
     CHECK(h.n >= 1 && !strcmp(h.hits[0].source_id, "CDi.001") && h.hits[0].match);
     vigil_hits_free(&h);
     vigil_engine_close(e);
+}
+
+/* The hits of q on e, one line each with the explanation: for comparing two
+ * engines. malloc'd. */
+static char *hits_text(const vigil_engine *e, const char *name)
+{
+    vigil_query q = {name, NULL, "1953-08-27", "Russia", NULL, NULL, NULL, 0, 10};
+    vigil_hits h;
+    if (vigil_screen(e, &q, &h) != VIGIL_OK)
+        return strdup("(failed)");
+    size_t cap = 1, n = 0;
+    for (size_t i = 0; i < h.n; i++)
+        cap += strlen(h.hits[i].explanation) + 400;
+    char *s = malloc(cap);
+    s[0] = '\0';
+    for (size_t i = 0; i < h.n; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s:%s %s %.6f %s\n", h.hits[i].source,
+                              h.hits[i].source_id, h.hits[i].matched_name, h.hits[i].score,
+                              h.hits[i].explanation);
+    vigil_hits_free(&h);
+    return s;
+}
+
+/* Opens the engine of the database at path. */
+static vigil_engine *reopen(const char *path)
+{
+    vigil_db *db;
+    vigil_engine *e = NULL;
+    if (vigil_db_open(path, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return NULL;
+    if (vigil_engine_open(db, &e) != VIGIL_OK)
+        test_fail(__FILE__, __LINE__, "engine: %s", vigil_errmsg(db));
+    vigil_db_close(db);
+    return e;
+}
+
+/* Screens the same queries on the built engine and on e: the same text. */
+static void same_hits(const vigil_engine *e)
+{
+    static const char *const names[] = {"Александр Бастрыкин", "Vladimir Putin",
+                                        "AL-MAZIDIH, Akram Turki", "Al Rasheed Trust",
+                                        "PETREL 8", "金正恩", "Mohammed Ali", "Deutsche Bank AG"};
+    for (size_t i = 0; e && i < sizeof(names) / sizeof(names[0]); i++) {
+        char *a = hits_text(engine, names[i]), *b = hits_text(e, names[i]);
+        CHECK_STR(b, a);
+        CHECK(strlen(a) > 0 || i == 7);
+        free(a);
+        free(b);
+    }
+}
+
+/* Damages the file at path: overwrites n bytes at off with x, or cuts it to
+ * off when n is 0. */
+static void damage(const char *path, long off, size_t n, char x)
+{
+    if (n == 0) {
+        CHECK_INT(truncate(path, off), 0);
+        return;
+    }
+    FILE *f = fopen(path, "r+b");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fseek(f, off, SEEK_SET);
+    for (size_t i = 0; i < n; i++)
+        fputc(x, f);
+    fclose(f);
+}
+
+/* The engine saved at load: read back instead of built, the same hits; a
+ * damaged or cut file is not used (the engine is built again, the same), and
+ * a new list version makes it stale. */
+void test_screen_saved_engine(void)
+{
+    if (!get_engine())
+        return;
+    CHECK(!vigil__engine_was_saved(engine));
+    char saved[4096];
+    snprintf(saved, sizeof(saved), "%s.engine", engine_db);
+    CHECK(access(saved, R_OK) == 0);
+    vigil_engine *e = reopen(engine_db);
+    CHECK(vigil__engine_was_saved(e));
+    CHECK_INT(vigil_engine_entities(e), vigil_engine_entities(engine));
+    CHECK_INT(vigil_engine_names(e), vigil_engine_names(engine));
+    CHECK_STR(vigil_engine_versions(e), vigil_engine_versions(engine));
+    same_hits(e);
+    vigil_engine_close(e);
+    struct {
+        long off;
+        size_t n;
+        char x;
+    } harm[] = {{5000000, 64, 'x'}, {100, 8, (char)0xFF}, {12000000, 0, 0}, {10, 0, 0},
+                {0, 8, 'V'}};
+    for (size_t i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
+        damage(saved, harm[i].off, harm[i].n, harm[i].x);
+        e = reopen(engine_db);
+        CHECK(e && !vigil__engine_was_saved(e)); /* built again, and saved again */
+        same_hits(e);
+        vigil_engine_close(e);
+    }
+    e = reopen(engine_db);
+    CHECK(vigil__engine_was_saved(e));
+    vigil_engine_close(e);
+
+    /* a new version of a list: the saved engine is stale */
+    char *path;
+    const char *files[] = {"fuzz/corpus/un/list.xml"};
+    vigil_db *db = load_fresh(&path, files, 1, 0);
+    if (!db)
+        return;
+    vigil_engine *small = NULL;
+    CHECK_INT(vigil_engine_open(db, &small), VIGIL_OK);
+    vigil_engine_close(small);
+    const char *more[] = {shared_path("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml")};
+    CHECK_INT(vigil_load(db, more, 1, NULL, NULL, NULL), VIGIL_OK);
+    vigil_db_close(db);
+    small = reopen(path);
+    CHECK(small && !vigil__engine_was_saved(small));
+    CHECK_INT(vigil_engine_entities(small), 2 + 6046);
+    vigil_engine_close(small);
+    remove_db(path);
 }

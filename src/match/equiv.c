@@ -107,6 +107,22 @@ static int clean_form(char *f)
     return 1;
 }
 
+/* What name data [0] and legal forms [1] were loaded, as hashes (the
+ * loaders mix in every line they read, in order; unloading the names starts
+ * theirs again). Loading happens before screening starts, on one thread. */
+#define FP_START 1469598103934665603ull
+static uint64_t data_fp[2] = {FP_START, FP_START};
+
+void vigil__match_data_mix(int legal, const char *line)
+{
+    data_fp[legal != 0] = (data_fp[legal != 0] ^ vigil__hash64(line)) * 1099511628211ull;
+}
+
+uint64_t vigil__match_data_fp(void)
+{
+    return data_fp[0] ^ (data_fp[1] << 1 | data_fp[1] >> 63);
+}
+
 void vigil_names_unload(void)
 {
     for (size_t i = 0; i < cap; i++)
@@ -115,6 +131,7 @@ void vigil_names_unload(void)
     table = NULL;
     cap = count = 0;
     ngroups = 0;
+    data_fp[0] = FP_START;
 }
 
 int vigil_names_load(const char *path)
@@ -133,6 +150,7 @@ int vigil_names_load(const char *path)
             rc = VIGIL_ERR_LIMIT; /* a line longer than any group of names */
             break;
         }
+        vigil__match_data_mix(0, line);
         char *end = strstr(line, "=>");
         if (end)
             *end = '\0';

@@ -91,6 +91,12 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
 /* The groups of a given-name form (equiv.c): up to VIGIL__MAX_GROUPS ids,
  * 0 for none. Returns 1 when the form has nicknames or is one. */
 int vigil__names_groups(const char *form, uint32_t *groups);
+/* The fingerprint of the name data and legal forms loaded now (equiv.c),
+ * and the mixing in of one more line read (legal: of the legal forms). A
+ * prepared name depends on them: a saved engine (screen/snapshot.c) is used
+ * only with the same data. */
+uint64_t vigil__match_data_fp(void);
+void vigil__match_data_mix(int legal, const char *line);
 /* 1 when one of a and b is a nickname of the other. */
 int vigil__names_nicknames(const char *a, const char *b);
 

@@ -338,6 +338,8 @@ int vigil_legal_forms_load(const char *path)
     int in_aliases = 0;
     for (;;) {
         char *ok = fgets(line, sizeof(line), f);
+        if (ok)
+            vigil__match_data_mix(1, line);
         int new_type = ok && strncmp(line, "  - display:", 12) == 0;
         if ((new_type || !ok) && display[0]) {
             /* the type ends: its canonical form is its "compare" if any,
@@ -400,12 +402,27 @@ static int legal_word_eq(const char *a, const char *b)
     size_t n = strlen(a), m = strlen(b);
     if (n < 5 || m < 5)
         return 0;
+    size_t k = n >= 10 ? 2 : 1;
+    /* cheap bounds first (most pairs are far apart): the distance is at
+     * least the difference in length, and at least the longer length less
+     * the characters the two have in common */
+    if ((n > m ? n - m : m - n) > k || n >= VIGIL__TOKLEN || m >= VIGIL__TOKLEN)
+        return 0;
+    int cnt[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        cnt[(unsigned char)a[i]]++;
+    size_t same = 0;
+    for (size_t i = 0; i < m; i++)
+        if (cnt[(unsigned char)b[i]]-- > 0)
+            same++;
+    if ((n > m ? n : m) - same > k)
+        return 0;
     uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
     for (size_t i = 0; i < n; i++)
         ca[i] = (unsigned char)a[i];
     for (size_t i = 0; i < m; i++)
         cb[i] = (unsigned char)b[i];
-    return vigil__damerau(ca, n, cb, m) <= (n >= 10 ? 2u : 1u);
+    return vigil__damerau(ca, n, cb, m) <= k;
 }
 
 /* -------------------------------------------------------------- tokens */

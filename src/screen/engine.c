@@ -21,63 +21,14 @@
 
 #include "../match/match.h"
 #include "../store/store.h"
+#include "engine.h"
 
-#define MAX_DATES 8
-#define MAX_COUNTRIES 8
 #define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
 #define FLOOR 0.6       /* names scoring under this are not hits */
 #define MAX_SCORED 50  /* names scored per query: the best supported by the index */
 #define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
 #define WEAK 0.95         /* a weak alias's score is multiplied by this */
 #define GENDER_COST 0.1   /* taken off when the genders differ */
-#define MAX_SOURCES 32    /* lists an engine can hold (a bit each in a query's mask,
-                             and 6 bits in vigil_engine.meta) */
-
-typedef struct {
-    uint8_t src; /* index into vigil_engine.sources */
-    char *source_id;
-    char schema[16];
-    int cls;
-    char *caption;
-    int ndates;
-    vigil__date dates[MAX_DATES];
-    int ncountries;
-    char countries[MAX_COUNTRIES][3];
-    int gender; /* 0 unknown, 1 male, 2 female */
-    int nids;
-    char **ids; /* identifier numbers, letters and digits only, upper case */
-} entity;
-
-/* One name of an entity. The class and list are copied from the entity, so
- * that the query's filters need not read the entity. */
-typedef struct {
-    vigil__pname *p;
-    char *text;
-    uint32_t ent;
-    uint8_t weak, cls, src;
-} name;
-
-typedef struct {
-    uint64_t key; /* 0: empty slot */
-    uint32_t *ids;
-    uint32_t n, cap;
-} posting;
-
-struct vigil_engine {
-    char sources[MAX_SOURCES][16];
-    int nsources;
-    entity *ents;
-    size_t nents;
-    name *names;
-    size_t nnames;
-    /* per name, its class and list (cls | src << 2): what the query's filters
-     * read for every name the index finds, packed apart from the names so
-     * that the filtering stays in cache */
-    uint8_t *meta;
-    posting *index;
-    size_t index_cap;
-    char *versions;
-};
 
 /* ----------------------------------------------------------------- keys */
 
@@ -367,22 +318,42 @@ static int build_index(vigil_engine *e)
     return 0;
 }
 
-int vigil_engine_open(vigil_db *db, vigil_engine **out)
+/* The current version of each source, as the JSON the engine reports:
+ * malloc'd, or NULL (out of memory). */
+static char *current_versions(vigil_db *db)
 {
-    *out = NULL;
-    if (!db)
-        return VIGIL_ERR_ARG;
-    vigil_engine *e = calloc(1, sizeof(*e));
-    if (!e)
-        return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    vigil_list_version *vs = NULL;
+    size_t n = 0;
+    json_t *arr = json_array();
+    if (vigil_versions(db, &vs, &n) == VIGIL_OK) {
+        /* the current version of each source: the last one listed */
+        for (size_t i = 0; i < n; i++) {
+            int later = 0;
+            for (size_t k = i + 1; k < n; k++)
+                later |= strcmp(vs[k].source, vs[i].source) == 0;
+            if (!later)
+                json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source,
+                                                     "version", (json_int_t)vs[i].id,
+                                                     "published", vs[i].published, "sha256",
+                                                     vs[i].sha256));
+        }
+    }
+    vigil_free(vs);
+    char *s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}
+
+/* Builds e from the current versions in db. VIGIL_OK or an error code with
+ * the message on db. */
+static int build(vigil_db *db, vigil_engine *e)
+{
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
                       "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
                       "ORDER BY ve.version_id, ve.source_id";
-    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) {
-        vigil_engine_close(e);
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading the lists");
-    }
     size_t names_cap = 0, ents_cap = 0;
     int rc = VIGIL_OK, step;
     while (rc == VIGIL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -404,63 +375,91 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory preparing the names");
     if (rc == VIGIL_OK && build_index(e) != 0)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory building the index");
-    if (rc == VIGIL_OK) {
-        vigil_list_version *vs = NULL;
-        size_t n = 0;
-        json_t *arr = json_array();
-        if (vigil_versions(db, &vs, &n) == VIGIL_OK) {
-            /* the current version of each source: the last one listed */
-            for (size_t i = 0; i < n; i++) {
-                int later = 0;
-                for (size_t k = i + 1; k < n; k++)
-                    later |= strcmp(vs[k].source, vs[i].source) == 0;
-                if (!later)
-                    json_array_append_new(
-                        arr, json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source, "version",
-                                       (json_int_t)vs[i].id, "published", vs[i].published,
-                                       "sha256", vs[i].sha256));
-            }
-        }
-        vigil_free(vs);
-        e->versions = json_dumps(arr, JSON_COMPACT);
-        json_decref(arr);
+    return rc;
+}
+
+int vigil_engine_open(vigil_db *db, vigil_engine **out)
+{
+    *out = NULL;
+    if (!db)
+        return VIGIL_ERR_ARG;
+    vigil_engine *e = calloc(1, sizeof(*e));
+    char *versions = current_versions(db);
+    if (!e || !versions) {
+        free(e);
+        free(versions);
+        return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     }
+    /* the engine saved next to a database file, when it is for these
+     * versions (snapshot.c); otherwise built, and saved for the next process */
+    char saved[4096] = "";
+    const char *file = sqlite3_db_filename(db->sql, "main");
+    if (file && *file && strlen(file) + 8 < sizeof(saved))
+        snprintf(saved, sizeof(saved), "%s.engine", file);
+    if (saved[0] && vigil__snapshot_load(e, saved, versions) == 0) {
+        free(versions);
+        *out = e;
+        return VIGIL_OK;
+    }
+    e->versions = versions;
+    int rc = build(db, e);
     if (rc != VIGIL_OK) {
         vigil_engine_close(e);
         return rc;
     }
+    if (saved[0])
+        vigil__snapshot_save(e, saved); /* a cache: when it cannot be written, the next
+                                           process builds the engine again */
     *out = e;
     return VIGIL_OK;
+}
+
+void vigil__engine_free_parts(vigil_engine *e)
+{
+    for (size_t i = 0; i < e->nents; i++) {
+        entity *en = &e->ents[i];
+        if (!vigil__in_blob(e, en->source_id))
+            free(en->source_id);
+        if (!vigil__in_blob(e, en->caption))
+            free(en->caption);
+        for (int k = 0; k < en->nids; k++)
+            if (!vigil__in_blob(e, en->ids[k]))
+                free(en->ids[k]);
+        free(en->ids);
+    }
+    free(e->ents);
+    for (size_t i = 0; i < e->nnames; i++) {
+        if (!vigil__in_blob(e, e->names[i].p))
+            free(e->names[i].p);
+        if (!vigil__in_blob(e, e->names[i].text))
+            free(e->names[i].text);
+    }
+    free(e->names);
+    free(e->meta);
+    for (size_t i = 0; e->index && i < e->index_cap; i++)
+        if (!vigil__in_blob(e, e->index[i].ids))
+            free(e->index[i].ids);
+    free(e->index);
+    free(e->versions);
+    free(e->blob);
 }
 
 void vigil_engine_close(vigil_engine *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < e->nents; i++) {
-        free(e->ents[i].source_id);
-        free(e->ents[i].caption);
-        for (int k = 0; k < e->ents[i].nids; k++)
-            free(e->ents[i].ids[k]);
-        free(e->ents[i].ids);
-    }
-    free(e->ents);
-    for (size_t i = 0; i < e->nnames; i++) {
-        free(e->names[i].p);
-        free(e->names[i].text);
-    }
-    free(e->names);
-    free(e->meta);
-    for (size_t i = 0; i < e->index_cap; i++)
-        free(e->index[i].ids);
-    free(e->index);
-    free(e->versions);
+    vigil__engine_free_parts(e);
     free(e);
 }
 
 const char *vigil_engine_versions(const vigil_engine *e)
 {
     return e && e->versions ? e->versions : "[]";
+}
+
+int vigil__engine_was_saved(const vigil_engine *e)
+{
+    return e && e->blob != NULL;
 }
 
 size_t vigil_engine_entities(const vigil_engine *e)

@@ -1,0 +1,86 @@
+/*
+ * engine.h - the screening engine's data, shared by engine.c (building and
+ * screening) and snapshot.c (saving and reading a built engine).
+ * Design: docs/screening.md.
+ */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#include "../match/match.h"
+
+#define MAX_DATES 8
+#define MAX_COUNTRIES 8
+#define MAX_SOURCES 32    /* lists an engine can hold (a bit each in a query's mask,
+                             and 6 bits in vigil_engine.meta) */
+
+typedef struct {
+    uint8_t src; /* index into vigil_engine.sources */
+    char *source_id;
+    char schema[16];
+    int cls;
+    char *caption;
+    int ndates;
+    vigil__date dates[MAX_DATES];
+    int ncountries;
+    char countries[MAX_COUNTRIES][3];
+    int gender; /* 0 unknown, 1 male, 2 female */
+    int nids;
+    char **ids; /* identifier numbers, letters and digits only, upper case */
+} entity;
+
+/* One name of an entity. The class and list are copied from the entity, so
+ * that the query's filters need not read the entity. */
+typedef struct {
+    vigil__pname *p;
+    char *text;
+    uint32_t ent;
+    uint8_t weak, cls, src;
+} name;
+
+typedef struct {
+    uint64_t key; /* 0: empty slot */
+    uint32_t *ids;
+    uint32_t n, cap;
+} posting;
+
+struct vigil_engine {
+    char sources[MAX_SOURCES][16];
+    int nsources;
+    entity *ents;
+    size_t nents;
+    name *names;
+    size_t nnames;
+    /* per name, its class and list (cls | src << 2): what the query's filters
+     * read for every name the index finds, packed apart from the names so
+     * that the filtering stays in cache */
+    uint8_t *meta;
+    posting *index;
+    size_t index_cap;
+    char *versions;
+    /* a saved engine read back (snapshot.c): the names' prepared forms and
+     * texts, the entities' strings and the index's lists point into it */
+    char *blob;
+    size_t blob_len;
+};
+
+/* 1 when p points into e's blob (and is not to be freed on its own). */
+static inline int vigil__in_blob(const vigil_engine *e, const void *p)
+{
+    return e->blob && (const char *)p >= e->blob && (const char *)p < e->blob + e->blob_len;
+}
+
+/* Frees everything e holds, not e itself (engine.c). */
+void vigil__engine_free_parts(vigil_engine *e);
+
+/* Saves e to path, through a temporary file renamed over it, so that a
+ * reader never sees half a file. Returns 0, or -1 (it could not be written;
+ * nothing is left behind). */
+int vigil__snapshot_save(const vigil_engine *e, const char *path);
+
+/* Reads into e (zeroed) the engine saved at path, when it was saved for
+ * these list versions, by this build, with the name data loaded now; its
+ * names are checked by preparing a sample again. Returns 0, or -1 (absent,
+ * stale or damaged: e is zeroed again and the caller builds the engine). */
+int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions);
+
+#endif

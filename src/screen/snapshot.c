@@ -1,0 +1,434 @@
+/*
+ * snapshot.c - a built screening engine saved next to its database and read
+ * back, so that a process starts screening without preparing every listed
+ * name again (building takes seconds; reading the saved engine a fraction of
+ * one). Design: docs/screening.md, "Saved engine".
+ *
+ * The file is a cache: whatever is wrong with it (absent, written by another
+ * build, for other list versions, with other name data, damaged), the engine
+ * is built from the database as if it were not there, and saved again. It is
+ * read whole into one buffer; the names' prepared forms, texts, entity strings
+ * and index lists are used where they lie in it. Every length and offset read
+ * is checked against the buffer, a checksum covers the body, and a sample of
+ * names is prepared again and compared byte for byte (the preparation code or
+ * its data may have changed since the file was written).
+ *
+ * Layout (native byte order and sizes; the header records the sizes):
+ *   head | versions | sources | entities | names | meta | index
+ * each part padded to 8 bytes. An entity is its struct (pointers zeroed)
+ * then its strings; a name its struct, the size of its prepared form, the
+ * form, then its text; the index its used slots as key, count, names.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define MAGIC "VIGILIX\0"
+#define FORMAT 1
+#define SAMPLE 64 /* names prepared again to check the file */
+
+typedef struct {
+    char magic[8];
+    uint32_t format, pname_head, tok_size, entity_size, name_size;
+    uint32_t nsources;
+    uint64_t data_fp;
+    uint64_t nents, nnames, nused;
+    uint64_t versions_len;
+    uint64_t body_len, body_sum;
+} head;
+
+/* ------------------------------------------------------------ checksum */
+
+static uint64_t checksum(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    return h;
+}
+
+/* -------------------------------------------------------------- writing */
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int err;
+} buf;
+
+static void put(buf *b, const void *p, size_t n)
+{
+    if (b->err)
+        return;
+    if (b->n + n + 8 > b->cap) {
+        size_t nc = b->cap ? b->cap : 1 << 20;
+        while (b->n + n + 8 > nc)
+            nc *= 2;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->err = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, p, n);
+    b->n += n;
+}
+
+static void pad(buf *b)
+{
+    static const char zero[8] = {0};
+    put(b, zero, (8 - b->n % 8) % 8);
+}
+
+static void put_str(buf *b, const char *s)
+{
+    put(b, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+int vigil__snapshot_save(const vigil_engine *e, const char *path)
+{
+    buf b = {0};
+    head h;
+    memset(&h, 0, sizeof(h));
+    put(&b, &h, sizeof(h)); /* filled in at the end */
+    size_t body = b.n;
+    put_str(&b, e->versions);
+    pad(&b);
+    put(&b, e->sources, sizeof(e->sources[0]) * (size_t)e->nsources);
+    pad(&b);
+    for (size_t i = 0; i < e->nents; i++) {
+        entity en = e->ents[i];
+        en.source_id = en.caption = NULL;
+        en.ids = NULL;
+        put(&b, &en, sizeof(en));
+        put_str(&b, e->ents[i].source_id);
+        put_str(&b, e->ents[i].caption);
+        for (int k = 0; k < en.nids; k++)
+            put_str(&b, e->ents[i].ids[k]);
+        pad(&b);
+    }
+    for (size_t i = 0; i < e->nnames; i++) {
+        const name *src = &e->names[i];
+        name nm = *src;
+        nm.p = NULL;
+        nm.text = NULL;
+        put(&b, &nm, sizeof(nm));
+        uint64_t psize = offsetof(vigil__pname, tok) + (size_t)src->p->n * sizeof(vigil__tok) +
+                         src->p->text_len;
+        put(&b, &psize, sizeof(psize));
+        put(&b, src->p, psize);
+        pad(&b);
+        put_str(&b, src->text);
+        pad(&b);
+    }
+    put(&b, e->meta, e->nnames);
+    pad(&b);
+    uint64_t nused = 0;
+    for (size_t i = 0; i < e->index_cap; i++) {
+        const posting *p = &e->index[i];
+        if (!p->key)
+            continue;
+        uint64_t n = p->n;
+        put(&b, &p->key, sizeof(p->key));
+        put(&b, &n, sizeof(n));
+        put(&b, p->ids, sizeof(uint32_t) * p->n);
+        pad(&b);
+        nused++;
+    }
+    if (b.err) {
+        free(b.s);
+        return -1;
+    }
+    memcpy(h.magic, MAGIC, 8);
+    h.format = FORMAT;
+    h.pname_head = (uint32_t)offsetof(vigil__pname, tok);
+    h.tok_size = (uint32_t)sizeof(vigil__tok);
+    h.entity_size = (uint32_t)sizeof(entity);
+    h.name_size = (uint32_t)sizeof(name);
+    h.nsources = (uint32_t)e->nsources;
+    h.data_fp = vigil__match_data_fp();
+    h.nents = e->nents;
+    h.nnames = e->nnames;
+    h.nused = nused;
+    h.versions_len = strlen(e->versions) + 1;
+    h.body_len = b.n - body;
+    h.body_sum = checksum(b.s + body, b.n - body);
+    memcpy(b.s, &h, sizeof(h));
+
+    char tmp[4096];
+    if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp)) {
+        free(b.s);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(b.s, 1, b.n, f) == b.n;
+    ok = f && fclose(f) == 0 && ok;
+    free(b.s);
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------------- reading */
+
+typedef struct {
+    char *base;
+    size_t at, len;
+} cursor;
+
+/* The next n bytes, or NULL when the file is too short. */
+static void *take(cursor *c, size_t n)
+{
+    if (n > c->len - c->at)
+        return NULL;
+    void *p = c->base + c->at;
+    c->at += n;
+    return p;
+}
+
+static int skip_pad(cursor *c)
+{
+    size_t n = (8 - c->at % 8) % 8;
+    return take(c, n) || n == 0 ? 0 : -1;
+}
+
+/* The next NUL-terminated string, or NULL. */
+static char *take_str(cursor *c)
+{
+    char *s = c->base + c->at;
+    char *end = memchr(s, '\0', c->len - c->at);
+    if (!end)
+        return NULL;
+    c->at += (size_t)(end - s) + 1;
+    return s;
+}
+
+/* 1 when the text at offset at of a prepared form of size bytes lies in it. */
+static int text_ok(const vigil__pname *p, size_t size, size_t head_len, uint16_t at)
+{
+    if (!at)
+        return 1;
+    if (at < head_len || at >= size)
+        return 0;
+    return memchr((const char *)p + at, '\0', size - at) != NULL;
+}
+
+/* 1 when p, size bytes read from the file, is a prepared form that the
+ * matcher can read without leaving it. */
+static int pname_ok(const vigil__pname *p, size_t size)
+{
+    if (size < offsetof(vigil__pname, tok) || p->n < 0 || p->n > VIGIL__MAX_TOKENS ||
+        p->cls < 0 || p->cls > 2 || p->nlegal < 0 || p->nlegal > VIGIL__MAX_LEGAL ||
+        p->jlen >= 128)
+        return 0;
+    size_t head_len = offsetof(vigil__pname, tok) + (size_t)p->n * sizeof(vigil__tok);
+    if (head_len + p->text_len != size)
+        return 0;
+    if (!text_ok(p, size, head_len, p->latin_at) || !text_ok(p, size, head_len, p->joined_at) ||
+        !text_ok(p, size, head_len, p->jskel_at))
+        return 0;
+    for (int i = 0; i < VIGIL__MAX_TOKENS; i++)
+        if (!text_ok(p, size, head_len, p->alt_at[i]))
+            return 0;
+    for (int i = 0; i < p->n; i++) {
+        const vigil__tok *t = &p->tok[i];
+        if (t->len >= VIGIL__TOKLEN || t->slen >= VIGIL__TOKLEN ||
+            memchr(t->t, '\0', VIGIL__TOKLEN) == NULL ||
+            memchr(t->skel, '\0', VIGIL__TOKLEN) == NULL)
+            return 0;
+    }
+    for (int i = 0; i < p->nlegal; i++)
+        if (memchr(p->legal[i], '\0', sizeof(p->legal[i])) == NULL)
+            return 0;
+    return 1;
+}
+
+static int read_all(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char *data = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size > (long)sizeof(head) && fseek(f, 0, SEEK_SET) == 0)
+        data = malloc((size_t)size);
+    int ok = data && fread(data, 1, (size_t)size, f) == (size_t)size;
+    fclose(f);
+    if (!ok) {
+        free(data);
+        return -1;
+    }
+    *out = data;
+    *len = (size_t)size;
+    return 0;
+}
+
+static int load(vigil_engine *e, cursor *c, const head *h)
+{
+    if (!take(c, sizeof(head)) || !take_str(c) || skip_pad(c) != 0)
+        return -1;
+    if (h->nsources > MAX_SOURCES)
+        return -1;
+    const char *src = take(c, sizeof(e->sources[0]) * h->nsources);
+    if (!src || skip_pad(c) != 0)
+        return -1;
+    memcpy(e->sources, src, sizeof(e->sources[0]) * h->nsources);
+    e->nsources = (int)h->nsources;
+    for (int i = 0; i < e->nsources; i++)
+        if (!memchr(e->sources[i], '\0', sizeof(e->sources[i])))
+            return -1;
+    /* the counts are bounded by the file's size before anything is sized by them */
+    if (h->nents > c->len / sizeof(entity) || h->nnames > c->len / sizeof(name) ||
+        h->nused > c->len / 16)
+        return -1;
+    /* the table sized by the keys it holds, at most half full */
+    size_t cap = 1024;
+    while (cap < h->nused * 2)
+        cap *= 2;
+    e->ents = calloc(h->nents ? h->nents : 1, sizeof(entity));
+    e->names = calloc(h->nnames ? h->nnames : 1, sizeof(name));
+    e->meta = malloc(h->nnames ? h->nnames : 1);
+    e->index = calloc(cap, sizeof(posting));
+    if (!e->ents || !e->names || !e->meta || !e->index)
+        return -1;
+    e->index_cap = cap;
+    for (size_t i = 0; i < h->nents; i++) {
+        const entity *en = take(c, sizeof(entity));
+        if (!en)
+            return -1;
+        entity *to = &e->ents[e->nents++];
+        *to = *en;
+        to->ids = NULL;
+        int nids = to->nids;
+        to->nids = 0;
+        to->source_id = take_str(c);
+        to->caption = take_str(c);
+        if (!to->source_id || !to->caption || to->src >= e->nsources || nids < 0 ||
+            nids > 4096 || to->ndates < 0 || to->ndates > MAX_DATES || to->ncountries < 0 ||
+            to->ncountries > MAX_COUNTRIES || to->cls < 0 || to->cls > 2 ||
+            !memchr(to->schema, '\0', sizeof(to->schema)))
+            return -1;
+        for (int k = 0; k < to->ncountries; k++)
+            if (!memchr(to->countries[k], '\0', sizeof(to->countries[k])))
+                return -1;
+        if (nids) {
+            to->ids = calloc((size_t)nids, sizeof(char *));
+            if (!to->ids)
+                return -1;
+            for (int k = 0; k < nids; k++)
+                if (!(to->ids[to->nids++] = take_str(c)))
+                    return -1;
+        }
+        if (skip_pad(c) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < h->nnames; i++) {
+        const name *nm = take(c, sizeof(name));
+        const uint64_t *psize = take(c, sizeof(uint64_t));
+        if (!nm || !psize || *psize > VIGIL__PNAME_TEXT + sizeof(vigil__pname))
+            return -1;
+        vigil__pname *p = take(c, (size_t)*psize);
+        if (!p || skip_pad(c) != 0 || !pname_ok(p, (size_t)*psize))
+            return -1;
+        name *to = &e->names[e->nnames++];
+        *to = *nm;
+        to->p = p;
+        to->text = take_str(c);
+        if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 ||
+            to->src >= e->nsources || p->cls != to->cls)
+            return -1;
+    }
+    const uint8_t *meta = take(c, e->nnames);
+    if (!meta || skip_pad(c) != 0)
+        return -1;
+    memcpy(e->meta, meta, e->nnames);
+    for (size_t i = 0; i < h->nused; i++) {
+        const uint64_t *key = take(c, sizeof(uint64_t));
+        const uint64_t *n = take(c, sizeof(uint64_t));
+        if (!key || !*key || !n || *n > e->nnames)
+            return -1;
+        uint32_t *ids = take(c, sizeof(uint32_t) * (size_t)*n);
+        if (!ids || skip_pad(c) != 0)
+            return -1;
+        for (uint64_t k = 0; k < *n; k++)
+            if (ids[k] >= e->nnames)
+                return -1;
+        size_t at = *key & (e->index_cap - 1);
+        while (e->index[at].key && e->index[at].key != *key)
+            at = (at + 1) & (e->index_cap - 1);
+        if (e->index[at].key)
+            return -1; /* a key twice */
+        e->index[at] = (posting){*key, ids, (uint32_t)*n, (uint32_t)*n};
+    }
+    return c->at == c->len ? 0 : -1;
+}
+
+/* 1 when a sample of e's names prepares now as it was saved. */
+static int sample_ok(const vigil_engine *e)
+{
+    vigil__pname *p = malloc(sizeof(*p));
+    int ok = p != NULL;
+    size_t step = e->nnames / SAMPLE + 1;
+    for (size_t i = 0; ok && i < e->nnames; i += step) {
+        const name *nm = &e->names[i];
+        ok = vigil__name_prepare(nm->text, nm->cls, p) == 0;
+        vigil__pname *c = ok ? vigil__pname_copy(p) : NULL;
+        size_t size = offsetof(vigil__pname, tok) + (size_t)nm->p->n * sizeof(vigil__tok) +
+                      nm->p->text_len;
+        ok = c && c->n == nm->p->n && c->text_len == nm->p->text_len && memcmp(c, nm->p, size) == 0;
+        free(c);
+    }
+    free(p);
+    return ok;
+}
+
+int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions)
+{
+    memset(e, 0, sizeof(*e));
+    char *data;
+    size_t len;
+    if (read_all(path, &data, &len) != 0)
+        return -1;
+    head h;
+    memcpy(&h, data, sizeof(h));
+    cursor c = {data, 0, len};
+    int ok = memcmp(h.magic, MAGIC, 8) == 0 && h.format == FORMAT &&
+             h.pname_head == offsetof(vigil__pname, tok) && h.tok_size == sizeof(vigil__tok) &&
+             h.entity_size == sizeof(entity) && h.name_size == sizeof(name) &&
+             h.data_fp == vigil__match_data_fp() && h.body_len == len - sizeof(head) &&
+             h.versions_len == strlen(versions) + 1 && h.versions_len <= len - sizeof(head) &&
+             memcmp(data + sizeof(head), versions, h.versions_len) == 0 &&
+             checksum(data + sizeof(head), len - sizeof(head)) == h.body_sum;
+    e->blob = data;
+    e->blob_len = len;
+    if (ok)
+        ok = load(e, &c, &h) == 0 && sample_ok(e);
+    if (!ok) {
+        vigil__engine_free_parts(e);
+        memset(e, 0, sizeof(*e));
+        return -1;
+    }
+    e->versions = strdup(versions);
+    if (!e->versions) {
+        vigil__engine_free_parts(e);
+        memset(e, 0, sizeof(*e));
+        return -1;
+    }
+    return 0;
+}
