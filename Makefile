@@ -49,10 +49,11 @@ build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
 	@echo '  LD      $@'
 	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
-build/bench/%: bench/%.c bench/bench.h build/libvigil.a
+# (cli/batch.c is built on the public API; bench_batch drives it directly)
+build/bench/%: bench/%.c bench/bench.h cli/batch.c cli/batch.h build/libvigil.a
 	@mkdir -p build/bench
 	@echo '  LD      $@'
-	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< cli/batch.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 # --- sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan ---------
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

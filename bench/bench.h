@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil.h"
+
 static inline double bench_now(void)
 {
     struct timespec ts;
@@ -38,6 +40,41 @@ static inline void bench_temp_db(char *path, size_t size)
         close(fd);
         unlink(path);
     }
+}
+
+/* Loads the given-name data and legal forms of shared (../shared). */
+static inline void bench_name_data(const char *shared)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/eval/names/given-name-equivalents.txt.gz", shared);
+    vigil_names_load(path);
+    snprintf(path, sizeof(path), "%s/eval/names/nicknames-groups.csv", shared);
+    vigil_names_load(path);
+    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
+    vigil_legal_forms_load(path);
+}
+
+/* A new database at db_path (char[64]) holding UN, EU, UK and OFAC 2022 from
+ * shared. NULL after a message. */
+static inline vigil_db *bench_four_lists(const char *shared, char *db_path, size_t size)
+{
+    static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
+                                      "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
+                                      "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml",
+                                      "lists/ofac/sdn-csv-2022-01"};
+    char p[4][1024];
+    const char *ps[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[i], sizeof(p[i]), "%s/%s", shared, rel[i]);
+        ps[i] = p[i];
+    }
+    bench_temp_db(db_path, size);
+    vigil_db *db;
+    if (vigil_db_open(db_path, 0, &db) != VIGIL_OK || vigil_load(db, ps, 4, NULL, NULL, NULL)) {
+        fprintf(stderr, "%s\n", vigil_errmsg(db));
+        return NULL;
+    }
+    return db;
 }
 
 #endif

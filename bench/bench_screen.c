@@ -131,27 +131,11 @@ int main(int argc, char **argv)
 {
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
-    char p[4][1024], path[1024];
-    static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
-                                      "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
-                                      "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml",
-                                      "lists/ofac/sdn-csv-2022-01"};
-    for (int i = 0; i < 4; i++)
-        snprintf(p[i], sizeof(p[i]), "%s/%s", shared, rel[i]);
-    char db_path[64];
-    bench_temp_db(db_path, sizeof(db_path));
-    vigil_db *db;
-    const char *ps[4] = {p[0], p[1], p[2], p[3]};
-    if (vigil_db_open(db_path, 0, &db) != VIGIL_OK || vigil_load(db, ps, 4, NULL, NULL, NULL)) {
-        fprintf(stderr, "%s\n", vigil_errmsg(db));
+    char path[1024], db_path[64];
+    vigil_db *db = bench_four_lists(shared, db_path, sizeof(db_path));
+    if (!db)
         return 1;
-    }
-    snprintf(path, sizeof(path), "%s/eval/names/given-name-equivalents.txt.gz", shared);
-    vigil_names_load(path);
-    snprintf(path, sizeof(path), "%s/eval/names/nicknames-groups.csv", shared);
-    vigil_names_load(path);
-    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
-    vigil_legal_forms_load(path);
+    bench_name_data(shared);
     double t0 = bench_now();
     vigil_engine *e;
     if (vigil_engine_open(db, &e) != VIGIL_OK) {

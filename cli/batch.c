@@ -126,16 +126,33 @@ static char *screen_one(batch *b, const record *r, long long row)
         else if (rc != VIGIL_OK)
             err = vigil_strerror(rc);
     }
+    char *results = err ? NULL : vigil_hits_json(&hits);
+    if (!err && !results)
+        err = vigil_strerror(VIGIL_ERR_NOMEM);
+    vigil_hits_free(&hits);
     if (err) {
         json_object_set_new(line, "status", json_string("error"));
         json_object_set_new(line, "error", json_string(err));
     } else {
         json_object_set_new(line, "status", json_string("ok"));
-        json_object_set_new(line, "results", vigil_cli_hits_json(&hits));
     }
-    vigil_hits_free(&hits);
-    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+    char *head = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(line);
+    if (!head || !results) {
+        vigil_free(results);
+        return head;
+    }
+    /* the results, already JSON text, go in as the last member: the head's
+     * closing brace becomes ,"results":[...]} */
+    size_t hn = strlen(head), rn = strlen(results);
+    char *s = realloc(head, hn + rn + 16);
+    if (s) {
+        memcpy(s + hn - 1, ",\"results\":", 11);
+        memcpy(s + hn - 1 + 11, results, rn);
+        memcpy(s + hn - 1 + 11 + rn, "}", 2);
+    } else
+        free(head);
+    vigil_free(results);
     return s;
 }
 

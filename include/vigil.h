@@ -230,6 +230,12 @@ typedef struct vigil_hits {
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
 void vigil_hits_free(vigil_hits *h);
 
+/* The hits as compact JSON text, the shape vigil batch writes:
+ * [{"source", "source_id", "schema", "name", "matched_name", "score",
+ * "match", "explanation": {...}}]. Returns malloc'd text to free with
+ * vigil_free, or NULL (out of memory). */
+char *vigil_hits_json(const vigil_hits *h);
+
 /* Frees what the library keeps for the calling thread (its transliterator and
  * its screening memory; both are also freed when the thread ends).
  * Call it before a thread that compared or screened ends; the library opens

@@ -3,6 +3,7 @@
  * these tests: real entities found under other spellings, scripts and word
  * orders; dates of birth, countries and identifiers as evidence; filters.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -300,4 +301,34 @@ void test_screen_saved_engine(void)
     CHECK_INT(vigil_engine_entities(small), 2 + 6046);
     vigil_engine_close(small);
     remove_db(path);
+}
+
+/* vigil_hits_json: the hits as JSON that reads back with every field. */
+void test_screen_hits_json(void)
+{
+    if (!get_engine())
+        return;
+    vigil_query q = {"Александр Бастрыкин", NULL, NULL, NULL, NULL, NULL, NULL, 0, 3};
+    vigil_hits h;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    char *text = vigil_hits_json(&h);
+    json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
+    CHECK(json_is_array(arr));
+    CHECK_INT(json_array_size(arr), h.n);
+    for (size_t i = 0; i < h.n && i < json_array_size(arr); i++) {
+        json_t *o = json_array_get(arr, i);
+        CHECK_STR(json_string_value(json_object_get(o, "source")), h.hits[i].source);
+        CHECK_STR(json_string_value(json_object_get(o, "source_id")), h.hits[i].source_id);
+        CHECK_STR(json_string_value(json_object_get(o, "matched_name")), h.hits[i].matched_name);
+        CHECK(fabs(json_number_value(json_object_get(o, "score")) - h.hits[i].score) < 1e-4);
+        CHECK(json_is_boolean(json_object_get(o, "match")));
+        CHECK(json_is_array(json_object_get(json_object_get(o, "explanation"), "evidence")));
+    }
+    json_decref(arr);
+    vigil_free(text);
+    vigil_hits_free(&h);
+    vigil_hits empty = {NULL, 0};
+    text = vigil_hits_json(&empty);
+    CHECK_STR(text, "[]");
+    vigil_free(text);
 }

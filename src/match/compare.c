@@ -50,7 +50,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
             for (int y = 0; y < VIGIL__MAX_GROUPS && b->g[y]; y++)
                 if (a->g[x] == b->g[y])
                     return (tsim){0.95, "equivalent name"};
-    if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON && vigil__names_nicknames(a->t, b->t))
+    if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON && vigil__names_nicknames(a->th, b->th))
         return (tsim){0.9, "nickname"};
     /* a patronymic pairs with a given name only when they are spelt nearly
      * alike (a misspelt patronymic): "Oleksandr" is not "Oleksandrovych" */

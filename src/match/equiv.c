@@ -34,9 +34,51 @@ static uint32_t ngroups;
 /* Nicknames are pairs, not groups: a line of nicknames-groups.csv is a name
  * and the names it stands for or is short for ("bill,william,billy,robert"),
  * and joining all of them into one group would make William and Robert one
- * name. Each pair "first|other" is a key of the same table, with group id
- * NICK_PAIR. */
+ * name. Each pair (first, other) is kept as one 64-bit hash of the two
+ * forms' hashes, in a set of its own: the matcher asks about pairs of tokens
+ * whose hashes it holds, without building a key (64-bit hashes of a few
+ * thousand pairs do not collide in practice). NICK_PAIR - 1 as a group marks
+ * a form that has nicknames or is one. */
 #define NICK_PAIR UINT32_MAX
+static uint64_t *pairs;
+static size_t pairs_cap, npairs;
+
+static uint64_t pair_of(uint64_t ha, uint64_t hb)
+{
+    uint64_t lo = ha < hb ? ha : hb, hi = ha < hb ? hb : ha;
+    uint64_t h = (lo ^ 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+    h = (h ^ hi ^ (h >> 32)) * 0xc4ceb9fe1a85ec53ull;
+    return h ? h : 1;
+}
+
+static int add_pair(const char *a, const char *b)
+{
+    if ((npairs + 1) * 2 > pairs_cap) {
+        size_t nc = pairs_cap ? pairs_cap * 2 : 4096;
+        uint64_t *np = calloc(nc, sizeof(uint64_t));
+        if (!np)
+            return -1;
+        for (size_t i = 0; i < pairs_cap; i++)
+            if (pairs[i]) {
+                size_t k = pairs[i] & (nc - 1);
+                while (np[k])
+                    k = (k + 1) & (nc - 1);
+                np[k] = pairs[i];
+            }
+        free(pairs);
+        pairs = np;
+        pairs_cap = nc;
+    }
+    uint64_t p = pair_of(vigil__hash64(a), vigil__hash64(b));
+    size_t k = p & (pairs_cap - 1);
+    while (pairs[k] && pairs[k] != p)
+        k = (k + 1) & (pairs_cap - 1);
+    if (!pairs[k]) {
+        pairs[k] = p;
+        npairs++;
+    }
+    return 0;
+}
 
 
 static int grow(void)
@@ -131,6 +173,9 @@ void vigil_names_unload(void)
     table = NULL;
     cap = count = 0;
     ngroups = 0;
+    free(pairs);
+    pairs = NULL;
+    pairs_cap = npairs = 0;
     data_fp[0] = FP_START;
 }
 
@@ -169,11 +214,7 @@ int vigil_names_load(const char *path)
                 snprintf(first, sizeof(first), "%s", f);
                 rc = add(f, NICK_PAIR - 1) == 0 ? 0 : VIGIL_ERR_NOMEM; /* "has nicknames" */
             } else {
-                char key[130];
-                int c = strcmp(first, f);
-                snprintf(key, sizeof(key), "%s|%s", c < 0 ? first : f, c < 0 ? f : first);
-                rc = add(key, NICK_PAIR - 1) == 0 && add(f, NICK_PAIR - 1) == 0 ? 0
-                                                                               : VIGIL_ERR_NOMEM;
+                rc = add_pair(first, f) == 0 && add(f, NICK_PAIR - 1) == 0 ? 0 : VIGIL_ERR_NOMEM;
             }
             forms++;
         }
@@ -201,23 +242,16 @@ int vigil__names_groups(const char *form, uint32_t *groups)
     return 0;
 }
 
-static int has(const char *key)
+int vigil__names_nicknames(uint64_t ha, uint64_t hb)
 {
-    if (!cap)
+    if (!pairs_cap)
         return 0;
-    size_t k = vigil__hash64(key) & (cap - 1);
-    while (table[k].key) {
-        if (strcmp(table[k].key, key) == 0)
+    uint64_t p = pair_of(ha, hb);
+    size_t k = p & (pairs_cap - 1);
+    while (pairs[k]) {
+        if (pairs[k] == p)
             return 1;
-        k = (k + 1) & (cap - 1);
+        k = (k + 1) & (pairs_cap - 1);
     }
     return 0;
-}
-
-int vigil__names_nicknames(const char *a, const char *b)
-{
-    char key[2 * VIGIL__TOKLEN + 2];
-    int c = strcmp(a, b);
-    snprintf(key, sizeof(key), "%s|%s", c < 0 ? a : b, c < 0 ? b : a);
-    return has(key);
 }

@@ -921,3 +921,32 @@ void vigil_hits_free(vigil_hits *h)
     h->hits = NULL;
     h->n = 0;
 }
+
+char *vigil_hits_json(const vigil_hits *h)
+{
+    vigil__jw w = {0};
+    vigil__jw_arr(&w);
+    for (size_t i = 0; h && i < h->n; i++) {
+        const vigil_hit *x = &h->hits[i];
+        vigil__jw_obj(&w);
+        vigil__jw_key(&w, "source");
+        vigil__jw_str(&w, x->source);
+        vigil__jw_key(&w, "source_id");
+        vigil__jw_str(&w, x->source_id);
+        vigil__jw_key(&w, "schema");
+        vigil__jw_str(&w, x->schema);
+        vigil__jw_key(&w, "name");
+        vigil__jw_str(&w, x->name);
+        vigil__jw_key(&w, "matched_name");
+        vigil__jw_str(&w, x->matched_name);
+        vigil__jw_key(&w, "score");
+        vigil__jw_num(&w, x->score);
+        vigil__jw_key(&w, "match");
+        vigil__jw_bool(&w, x->match);
+        vigil__jw_key(&w, "explanation");
+        vigil__jw_raw(&w, x->explanation ? x->explanation : "{}");
+        vigil__jw_obj_end(&w);
+    }
+    vigil__jw_arr_end(&w);
+    return vigil__jw_finish(&w);
+}
