@@ -93,11 +93,22 @@ static posting *slot_of(const vigil_engine *e, uint64_t key)
     return &e->index[i];
 }
 
+static int index_grow(vigil_engine *e);
+
+/* Adds name id under key. The table stays at most half full (it grows: a
+ * full table would never end a probe). 0, or -1 (out of memory). */
 static int index_add(vigil_engine *e, uint64_t key, uint32_t id)
 {
     posting *p = slot_of(e, key);
-    if (!p->key)
+    if (!p->key) {
+        if ((e->index_used + 1) * 2 > e->index_cap) {
+            if (index_grow(e) != 0)
+                return -1;
+            p = slot_of(e, key);
+        }
         p->key = key;
+        e->index_used++;
+    }
     if (p->n && p->ids[p->n - 1] == id)
         return 0; /* one name, one entry per key */
     if (p->n == p->cap) {
@@ -162,6 +173,10 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
             if (to)
                 dt.year_to = atoi(to);
             dt.circa = json_is_true(json_object_get(v, "circa"));
+            vigil__date *nd = realloc(en->dates, (size_t)(en->ndates + 1) * sizeof(*nd));
+            if (!nd)
+                return -1;
+            en->dates = nd;
             en->dates[en->ndates++] = dt;
         }
     }
@@ -288,32 +303,52 @@ static int prepare_names(vigil_engine *e)
     return 0;
 }
 
+/* Doubles the index, moving every list to its slot in the larger table.
+ * 0, or -1 (out of memory; the index is as it was). */
+static int index_grow(vigil_engine *e)
+{
+    size_t cap = e->index_cap ? e->index_cap * 2 : 1024;
+    posting *t = calloc(cap, sizeof(posting));
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < e->index_cap; i++) {
+        if (!e->index[i].key)
+            continue;
+        size_t k = e->index[i].key & (cap - 1);
+        while (t[k].key)
+            k = (k + 1) & (cap - 1);
+        t[k] = e->index[i];
+    }
+    free(e->index);
+    e->index = t;
+    e->index_cap = cap;
+    return 0;
+}
+
 static int build_index(vigil_engine *e)
 {
-    /* at most half full: sized by the keys themselves, not by the names
-     * (a name has up to 128 keys; a small list with long names would fill a
-     * table sized by names, and a full table never ends a probe) */
-    size_t nkeys = 0;
-    for (size_t i = 0; i < e->nnames; i++) {
-        uint64_t keys[128];
-        nkeys += (size_t)name_keys(e->names[i].p, keys, 128);
-    }
-    size_t cap = 1024;
-    while (cap < nkeys * 2)
-        cap *= 2;
-    e->index = calloc(cap, sizeof(posting));
     e->meta = malloc(e->nnames ? e->nnames : 1);
-    if (!e->index || !e->meta)
+    if (!e->meta || index_grow(e) != 0)
         return -1;
     for (size_t i = 0; i < e->nnames; i++)
         e->meta[i] = (uint8_t)(e->names[i].cls | e->names[i].src << 2);
-    e->index_cap = cap;
     for (size_t i = 0; i < e->nnames; i++) {
         uint64_t keys[128];
         int nk = name_keys(e->names[i].p, keys, 128);
         for (int k = 0; k < nk; k++)
             if (index_add(e, keys[k], (uint32_t)i) != 0)
                 return -1;
+    }
+    /* the lists grew by doubling: trimmed to their length */
+    for (size_t i = 0; i < e->index_cap; i++) {
+        posting *p = &e->index[i];
+        if (p->key && p->n < p->cap) {
+            uint32_t *ids = realloc(p->ids, p->n * sizeof(uint32_t));
+            if (ids) {
+                p->ids = ids;
+                p->cap = p->n;
+            }
+        }
     }
     return 0;
 }
@@ -426,6 +461,8 @@ void vigil__engine_free_parts(vigil_engine *e)
             if (!vigil__in_blob(e, en->ids[k]))
                 free(en->ids[k]);
         free(en->ids);
+        if (!vigil__in_blob(e, en->dates))
+            free(en->dates);
     }
     free(e->ents);
     for (size_t i = 0; i < e->nnames; i++) {

@@ -20,7 +20,7 @@ typedef struct {
     int cls;
     char *caption;
     int ndates;
-    vigil__date dates[MAX_DATES];
+    vigil__date *dates; /* malloc'd (or in the blob), ndates of them */
     int ncountries;
     char countries[MAX_COUNTRIES][3];
     int gender; /* 0 unknown, 1 male, 2 female */
@@ -55,7 +55,7 @@ struct vigil_engine {
      * that the filtering stays in cache */
     uint8_t *meta;
     posting *index;
-    size_t index_cap;
+    size_t index_cap, index_used; /* slots, and slots with a key */
     char *versions;
     /* a saved engine read back (snapshot.c): the names' prepared forms and
      * texts, the entities' strings and the index's lists point into it */

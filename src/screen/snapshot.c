@@ -15,8 +15,8 @@
  *
  * Layout (native byte order and sizes; the header records the sizes):
  *   head | versions | sources | entities | names | meta | index
- * each part padded to 8 bytes. An entity is its struct (pointers zeroed)
- * then its strings; a name its struct, the size of its prepared form, the
+ * each part padded to 8 bytes. An entity is its struct (pointers zeroed),
+ * its dates of birth, then its strings; a name its struct, the size of its prepared form, the
  * form, then its text; the index its used slots as key, count, names.
  */
 #include <stddef.h>
@@ -28,7 +28,7 @@
 #include "engine.h"
 
 #define MAGIC "VIGILIX\0"
-#define FORMAT 1
+#define FORMAT 2
 #define SAMPLE 64 /* names prepared again to check the file */
 
 typedef struct {
@@ -43,9 +43,12 @@ typedef struct {
 
 /* ------------------------------------------------------------ checksum */
 
-static uint64_t checksum(const char *p, size_t n)
+#define SUM_START 1469598103934665603ull
+
+/* Adds p[0..n) to the checksum h. Calls over consecutive pieces give the
+ * checksum of the whole when every piece but the last is a multiple of 8. */
+static uint64_t sum_more(uint64_t h, const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
@@ -58,38 +61,51 @@ static uint64_t checksum(const char *p, size_t n)
     return h;
 }
 
+static uint64_t checksum(const char *p, size_t n)
+{
+    return sum_more(SUM_START, p, n);
+}
+
 /* -------------------------------------------------------------- writing */
 
+/* The file written through a buffer whose flushes (64 KiB, a multiple of 8)
+ * add to the body's checksum: memory stays small however large the engine. */
 typedef struct {
-    char *s;
-    size_t n, cap;
+    FILE *f;
+    char buf[1 << 16];
+    size_t n;
+    uint64_t at; /* bytes written so far, the header included */
+    uint64_t sum;
     int err;
 } buf;
 
+static void flush(buf *b)
+{
+    if (!b->err && b->n && fwrite(b->buf, 1, b->n, b->f) != b->n)
+        b->err = 1;
+    b->sum = sum_more(b->sum, b->buf, b->n);
+    b->n = 0;
+}
+
 static void put(buf *b, const void *p, size_t n)
 {
-    if (b->err)
-        return;
-    if (b->n + n + 8 > b->cap) {
-        size_t nc = b->cap ? b->cap : 1 << 20;
-        while (b->n + n + 8 > nc)
-            nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->err = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
+    const char *s = p;
+    while (n && !b->err) {
+        size_t k = sizeof(b->buf) - b->n < n ? sizeof(b->buf) - b->n : n;
+        memcpy(b->buf + b->n, s, k);
+        b->n += k;
+        b->at += k;
+        s += k;
+        n -= k;
+        if (b->n == sizeof(b->buf))
+            flush(b);
     }
-    memcpy(b->s + b->n, p, n);
-    b->n += n;
 }
 
 static void pad(buf *b)
 {
     static const char zero[8] = {0};
-    put(b, zero, (8 - b->n % 8) % 8);
+    put(b, zero, (size_t)((8 - b->at % 8) % 8));
 }
 
 static void put_str(buf *b, const char *s)
@@ -99,58 +115,66 @@ static void put_str(buf *b, const char *s)
 
 int vigil__snapshot_save(const vigil_engine *e, const char *path)
 {
-    buf b = {0};
+    char tmp[4096];
+    if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp))
+        return -1;
+    buf *b = calloc(1, sizeof(*b));
+    if (!b)
+        return -1;
+    b->f = fopen(tmp, "wb");
+    b->sum = SUM_START;
     head h;
     memset(&h, 0, sizeof(h));
-    put(&b, &h, sizeof(h)); /* filled in at the end */
-    size_t body = b.n;
-    put_str(&b, e->versions);
-    pad(&b);
-    put(&b, e->sources, sizeof(e->sources[0]) * (size_t)e->nsources);
-    pad(&b);
+    /* the header is written again at the end, with the body's length and sum */
+    if (!b->f || fwrite(&h, 1, sizeof(h), b->f) != sizeof(h))
+        b->err = 1;
+    b->at = sizeof(h);
+    put_str(b, e->versions);
+    pad(b);
+    put(b, e->sources, sizeof(e->sources[0]) * (size_t)e->nsources);
+    pad(b);
     for (size_t i = 0; i < e->nents; i++) {
         entity en = e->ents[i];
         en.source_id = en.caption = NULL;
         en.ids = NULL;
-        put(&b, &en, sizeof(en));
-        put_str(&b, e->ents[i].source_id);
-        put_str(&b, e->ents[i].caption);
+        en.dates = NULL;
+        put(b, &en, sizeof(en));
+        put(b, e->ents[i].dates, sizeof(vigil__date) * (size_t)en.ndates);
+        put_str(b, e->ents[i].source_id);
+        put_str(b, e->ents[i].caption);
         for (int k = 0; k < en.nids; k++)
-            put_str(&b, e->ents[i].ids[k]);
-        pad(&b);
+            put_str(b, e->ents[i].ids[k]);
+        pad(b);
     }
     for (size_t i = 0; i < e->nnames; i++) {
         const name *src = &e->names[i];
         name nm = *src;
         nm.p = NULL;
         nm.text = NULL;
-        put(&b, &nm, sizeof(nm));
+        put(b, &nm, sizeof(nm));
         uint64_t psize = offsetof(vigil__pname, tok) + (size_t)src->p->n * sizeof(vigil__tok) +
                          src->p->text_len;
-        put(&b, &psize, sizeof(psize));
-        put(&b, src->p, psize);
-        pad(&b);
-        put_str(&b, src->text);
-        pad(&b);
+        put(b, &psize, sizeof(psize));
+        put(b, src->p, psize);
+        pad(b);
+        put_str(b, src->text);
+        pad(b);
     }
-    put(&b, e->meta, e->nnames);
-    pad(&b);
+    put(b, e->meta, e->nnames);
+    pad(b);
     uint64_t nused = 0;
     for (size_t i = 0; i < e->index_cap; i++) {
         const posting *p = &e->index[i];
         if (!p->key)
             continue;
         uint64_t n = p->n;
-        put(&b, &p->key, sizeof(p->key));
-        put(&b, &n, sizeof(n));
-        put(&b, p->ids, sizeof(uint32_t) * p->n);
-        pad(&b);
+        put(b, &p->key, sizeof(p->key));
+        put(b, &n, sizeof(n));
+        put(b, p->ids, sizeof(uint32_t) * p->n);
+        pad(b);
         nused++;
     }
-    if (b.err) {
-        free(b.s);
-        return -1;
-    }
+    flush(b);
     memcpy(h.magic, MAGIC, 8);
     h.format = FORMAT;
     h.pname_head = (uint32_t)offsetof(vigil__pname, tok);
@@ -163,19 +187,11 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
     h.nnames = e->nnames;
     h.nused = nused;
     h.versions_len = strlen(e->versions) + 1;
-    h.body_len = b.n - body;
-    h.body_sum = checksum(b.s + body, b.n - body);
-    memcpy(b.s, &h, sizeof(h));
-
-    char tmp[4096];
-    if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp)) {
-        free(b.s);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(b.s, 1, b.n, f) == b.n;
-    ok = f && fclose(f) == 0 && ok;
-    free(b.s);
+    h.body_len = b->at - sizeof(h);
+    h.body_sum = b->sum;
+    int ok = !b->err && fseek(b->f, 0, SEEK_SET) == 0 && fwrite(&h, 1, sizeof(h), b->f) == sizeof(h);
+    ok = b->f && fclose(b->f) == 0 && ok;
+    free(b);
     if (!ok || rename(tmp, path) != 0) {
         remove(tmp);
         return -1;
@@ -315,8 +331,14 @@ static int load(vigil_engine *e, cursor *c, const head *h)
         entity *to = &e->ents[e->nents++];
         *to = *en;
         to->ids = NULL;
+        to->dates = NULL;
         int nids = to->nids;
         to->nids = 0;
+        if (to->ndates < 0 || to->ndates > MAX_DATES)
+            return -1;
+        to->dates = take(c, sizeof(vigil__date) * (size_t)to->ndates);
+        if (to->ndates && !to->dates)
+            return -1;
         to->source_id = take_str(c);
         to->caption = take_str(c);
         if (!to->source_id || !to->caption || to->src >= e->nsources || nids < 0 ||
@@ -375,6 +397,7 @@ static int load(vigil_engine *e, cursor *c, const head *h)
         if (e->index[at].key)
             return -1; /* a key twice */
         e->index[at] = (posting){*key, ids, (uint32_t)*n, (uint32_t)*n};
+        e->index_used++;
     }
     return c->at == c->len ? 0 : -1;
 }
