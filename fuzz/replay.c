@@ -33,6 +33,8 @@ static int replay_dir(const char *root, const char *name, vigil__format fmt, siz
                     fuzz_compare((const uint8_t *)data, len);
                 } else if (strcmp(name, "batch") == 0) {
                     fuzz_batch((const uint8_t *)data, len);
+                } else if (strcmp(name, "snapshot") == 0) {
+                    vigil__snapshot_fuzz((const uint8_t *)data, len);
                 } else {
                     fuzz_one(fmt, (const uint8_t *)data, len, 0);
                     fuzz_one(fmt, (const uint8_t *)data, len, 1);
@@ -58,11 +60,15 @@ int main(int argc, char **argv)
         if (count == 0)
             bad = 1;
     }
-    size_t count = 0;
-    bad |= replay_dir(root, "compare", VIGIL__FMT_UNKNOWN, &count);
-    printf("replayed %zu corpus files through compare\n", count);
-    if (count == 0)
-        bad = 1;
+    static const char *const others[] = {"compare", "snapshot"};
+    size_t count;
+    for (int i = 0; i < 2; i++) {
+        count = 0;
+        bad |= replay_dir(root, others[i], VIGIL__FMT_UNKNOWN, &count);
+        printf("replayed %zu corpus files through %s\n", count, others[i]);
+        if (count == 0)
+            bad = 1;
+    }
     /* batch writes result lines to standard output and a summary to standard
      * error: both to /dev/null while it runs */
     fflush(stdout);

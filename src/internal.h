@@ -189,6 +189,10 @@ int vigil__to_latin(const char *in, char *out, size_t cap);
 void vigil__translit_release(void);
 /* Frees this thread's screening scratch memory (screen/engine.c). */
 void vigil__screen_thread_done(void);
+/* For the fuzz target and the corpus replay (screen/snapshot.c): data as a
+ * saved engine file, its header's fixed fields made right and its checksum
+ * not checked, read, and when it is accepted, screened with. */
+void vigil__snapshot_fuzz(const uint8_t *data, size_t size);
 /* 1 when e was read from a saved engine rather than built (screen/snapshot.c). */
 int vigil__engine_was_saved(const vigil_engine *e);
 

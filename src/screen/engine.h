@@ -63,10 +63,11 @@ struct vigil_engine {
     size_t blob_len;
 };
 
-/* 1 when p points into e's blob (and is not to be freed on its own). */
+/* 1 when p points into e's blob (and is not to be freed on its own); its end
+ * counts, where an empty list read last lies. */
 static inline int vigil__in_blob(const vigil_engine *e, const void *p)
 {
-    return e->blob && (const char *)p >= e->blob && (const char *)p < e->blob + e->blob_len;
+    return e->blob && (const char *)p >= e->blob && (const char *)p <= e->blob + e->blob_len;
 }
 
 /* Frees everything e holds, not e itself (engine.c). */

@@ -330,14 +330,15 @@ static int load(vigil_engine *e, cursor *c, const head *h)
             return -1;
         entity *to = &e->ents[e->nents++];
         *to = *en;
+        /* the file's pointers are nothing: set before anything can fail */
+        to->source_id = to->caption = NULL;
         to->ids = NULL;
         to->dates = NULL;
         int nids = to->nids;
         to->nids = 0;
         if (to->ndates < 0 || to->ndates > MAX_DATES)
             return -1;
-        to->dates = take(c, sizeof(vigil__date) * (size_t)to->ndates);
-        if (to->ndates && !to->dates)
+        if (to->ndates && !(to->dates = take(c, sizeof(vigil__date) * (size_t)to->ndates)))
             return -1;
         to->source_id = take_str(c);
         to->caption = take_str(c);
@@ -370,6 +371,7 @@ static int load(vigil_engine *e, cursor *c, const head *h)
             return -1;
         name *to = &e->names[e->nnames++];
         *to = *nm;
+        to->text = NULL;
         to->p = p;
         to->text = take_str(c);
         if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 ||
@@ -421,13 +423,18 @@ static int sample_ok(const vigil_engine *e)
     return ok;
 }
 
-int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions)
+/* Reads the saved engine in data (len bytes, malloc'd: e keeps it, or it is
+ * freed) into e (zeroed), checking that it was saved for versions with this
+ * build and the name data loaded now, and (verify_sum) its checksum. 0 or -1,
+ * as vigil__snapshot_load. */
+static int snapshot_read(vigil_engine *e, char *data, size_t len, const char *versions,
+                         int verify_sum)
 {
     memset(e, 0, sizeof(*e));
-    char *data;
-    size_t len;
-    if (read_all(path, &data, &len) != 0)
+    if (len < sizeof(head)) {
+        free(data);
         return -1;
+    }
     head h;
     memcpy(&h, data, sizeof(h));
     cursor c = {data, 0, len};
@@ -437,21 +444,73 @@ int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions
              h.data_fp == vigil__match_data_fp() && h.body_len == len - sizeof(head) &&
              h.versions_len == strlen(versions) + 1 && h.versions_len <= len - sizeof(head) &&
              memcmp(data + sizeof(head), versions, h.versions_len) == 0 &&
-             checksum(data + sizeof(head), len - sizeof(head)) == h.body_sum;
+             (!verify_sum || checksum(data + sizeof(head), len - sizeof(head)) == h.body_sum);
     e->blob = data;
     e->blob_len = len;
     if (ok)
         ok = load(e, &c, &h) == 0 && sample_ok(e);
+    if (ok)
+        ok = (e->versions = strdup(versions)) != NULL;
     if (!ok) {
         vigil__engine_free_parts(e);
         memset(e, 0, sizeof(*e));
         return -1;
     }
-    e->versions = strdup(versions);
-    if (!e->versions) {
-        vigil__engine_free_parts(e);
-        memset(e, 0, sizeof(*e));
-        return -1;
-    }
     return 0;
+}
+
+int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions)
+{
+    char *data;
+    size_t len;
+    memset(e, 0, sizeof(*e));
+    if (read_all(path, &data, &len) != 0)
+        return -1;
+    return snapshot_read(e, data, len, versions, 1);
+}
+
+void vigil__snapshot_fuzz(const uint8_t *data, size_t size)
+{
+    if (size < sizeof(head))
+        return;
+    char *copy = malloc(size);
+    if (!copy)
+        return;
+    memcpy(copy, data, size);
+    /* what would turn every mutated input away at the door is made right:
+     * the build's sizes, the name data, the body's length; the versions are
+     * whatever the file says */
+    head h;
+    memcpy(&h, copy, sizeof(h));
+    memcpy(h.magic, MAGIC, 8);
+    h.format = FORMAT;
+    h.pname_head = (uint32_t)offsetof(vigil__pname, tok);
+    h.tok_size = (uint32_t)sizeof(vigil__tok);
+    h.entity_size = (uint32_t)sizeof(entity);
+    h.name_size = (uint32_t)sizeof(name);
+    h.data_fp = vigil__match_data_fp();
+    h.body_len = size - sizeof(head);
+    memcpy(copy, &h, sizeof(h));
+    const char *v = copy + sizeof(head);
+    char *versions = memchr(v, '\0', size - sizeof(head)) ? strdup(v) : NULL;
+    vigil_engine *e = calloc(1, sizeof(*e));
+    if (versions && e && snapshot_read(e, copy, size, versions, 0) == 0) {
+        /* what was read must be usable: screen with it */
+        static const char *const names[] = {"John Doe", "Mohammed Ali", "OOO Romashka"};
+        for (int i = 0; i < 3; i++) {
+            vigil_query q = {names[i], NULL, "1960", "ru", NULL, "12345", NULL, 0, 5};
+            vigil_hits hits;
+            if (vigil_screen(e, &q, &hits) == VIGIL_OK) {
+                char *j = vigil_hits_json(&hits);
+                vigil_free(j);
+                vigil_hits_free(&hits);
+            }
+        }
+        vigil_engine_close(e);
+    } else {
+        if (!versions || !e)
+            free(copy);
+        free(e);
+    }
+    free(versions);
 }
