@@ -85,7 +85,8 @@ void vigil__jw_arr_end(vigil__jw *w);
 void vigil__jw_key(vigil__jw *w, const char *key);
 /* A string (NULL is written as ""), escaped. */
 void vigil__jw_str(vigil__jw *w, const char *s);
-/* A number with four significant digits (not finite: 0). */
+/* A number with at most four decimals (not finite: 0; from 1e9, four
+ * significant digits). */
 void vigil__jw_num(vigil__jw *w, double v);
 void vigil__jw_bool(vigil__jw *w, int v);
 /* Text that is already one JSON value. */

@@ -194,6 +194,15 @@ void test_json_writer(void)
     CHECK_INT(json_array_size(json_object_get(v, "list")), 6);
     json_decref(v);
     free(text);
+    /* numbers: at most four decimals, no trailing zeros */
+    vigil__jw_arr(&w);
+    double nums[] = {1.0, 12.5, -0.00001, 0.05, 0.99999, 2e9, -3.14159, 0.0};
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+        vigil__jw_num(&w, nums[i]);
+    vigil__jw_arr_end(&w);
+    text = vigil__jw_finish(&w);
+    CHECK_STR(text, "[1,12.5,0,0.05,1,2e+09,-3.1416,0]");
+    free(text);
     /* a container left open, or too deep: no text */
     vigil__jw_obj(&w);
     CHECK(vigil__jw_finish(&w) == NULL);

@@ -144,8 +144,37 @@ void vigil__jw_num(vigil__jw *w, double v)
 {
     sep(w);
     char b[32];
-    int n = snprintf(b, sizeof(b), "%.4g", isfinite(v) ? v : 0.0);
-    put(w, b, (size_t)n);
+    if (!isfinite(v))
+        v = 0.0;
+    double a = fabs(v);
+    if (a >= 1e9) {
+        int n = snprintf(b, sizeof(b), "%.4g", v);
+        put(w, b, (size_t)n);
+        return;
+    }
+    /* scores and effects: four decimals at most, trailing zeros dropped
+     * (snprintf's %g was a tenth of an explanation's cost) */
+    long long units = llround(a * 10000.0);
+    long long whole = units / 10000, frac = units % 10000;
+    char *p = b + sizeof(b);
+    int digits = 4;
+    while (digits > 0 && frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    for (int i = 0; i < digits; i++) {
+        *--p = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    if (digits)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (v < 0 && units)
+        *--p = '-';
+    put(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 void vigil__jw_bool(vigil__jw *w, int v)
