@@ -7,10 +7,12 @@
  * - false alerts: the 2,000 synthetic persons of ../shared/eval/screening
  *   screened with name, date of birth, nationality and gender: the share
  *   with any match at the default threshold;
- * - recall: positives built from the lists' own persons (every 7th): the
- *   name as listed, with a typing error, with its words reordered, without a
- *   middle name, and each original-script alias; found = the entity is a
- *   match, and at rank 1;
+ * - recall: positives built from the lists' own entities (every 7th person,
+ *   organisation and vessel): a person's name as listed, with a typing error,
+ *   with its words reordered, without a middle name, its first
+ *   original-script alias, and that alias romanised by ICU's standard rules
+ *   (not vigil's); an organisation's name as listed and with a typing error;
+ *   a vessel's as listed; found = the entity is a match, and at rank 1;
  * - latency: single-query p50 and p99 on one thread over all the queries
  *   above, in three passes; the median pass is printed with the other two;
  * - throughput: the same queries screened by 2 threads sharing the engine,
@@ -18,6 +20,8 @@
  */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <unicode/utrans.h>
+#include <unicode/ustring.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,29 +193,66 @@ int main(int argc, char **argv)
     printf("false alerts: %d of %d synthetic persons (%.2f%%, target <= 1%%)\n", alerts, neg,
            100.0 * alerts / (neg ? neg : 1));
 
-    /* positives from the lists' persons */
+    /* positives from the lists' persons, organisations and vessels */
     sqlite3 *sql;
     sqlite3_open_v2(db_path, &sql, SQLITE_OPEN_READONLY, NULL);
     sqlite3_stmt *st;
     sqlite3_prepare_v2(sql,
                        "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
-                       "ve.doc_id WHERE d.schema = 'Person' ORDER BY ve.version_id, "
+                       "ve.doc_id WHERE d.schema IN ('Person', 'Organization', 'Company', 'Vessel') "
+                       "ORDER BY ve.version_id, "
                        "ve.source_id",
                        -1, &st, NULL);
-    static const char *const kinds[] = {"as listed", "typing error", "reordered",
-                                        "middle name dropped", "original script"};
-    int tried[5] = {0}, found[5] = {0}, first[5] = {0}, row = 0;
+    enum { KINDS = 9 };
+    static const char *const kinds[KINDS] = {
+        "as listed",        "typing error",     "reordered",
+        "middle name dropped", "original script", "other romanisation",
+        "organisation",     "organisation typo", "vessel"};
+    int tried[KINDS] = {0}, found[KINDS] = {0}, first[KINDS] = {0}, rows[3] = {0};
+    UErrorCode ust = U_ZERO_ERROR;
+    UChar plain_id[] = u"Any-Latin; Latin-ASCII";
+    UTransliterator *plain = utrans_openU(plain_id, -1, UTRANS_FORWARD, NULL, 0, NULL, &ust);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        if (row++ % 7)
-            continue;
         json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+        const char *schema = json_string_value(json_object_get(doc, "schema"));
+        int cls = !strcmp(schema, "Person") ? 0 : !strcmp(schema, "Vessel") ? 2 : 1;
+        if (rows[cls]++ % 7) {
+            json_decref(doc);
+            continue;
+        }
         const char *src = json_string_value(json_object_get(doc, "source"));
         const char *id = json_string_value(json_object_get(doc, "source_id"));
         json_t *names = json_object_get(doc, "names");
         const char *primary = json_string_value(json_object_get(json_array_get(names, 0), "name"));
-        char v[5][512];
-        int have[5] = {0};
-        if (primary && strlen(primary) < 200) {
+        char v[KINDS][512];
+        int have[KINDS] = {0};
+        if (cls != 0 && primary && strlen(primary) < 200) {
+            /* an organisation or a vessel: as listed, and (organisations)
+             * with two letters swapped in its longest word */
+            snprintf(v[cls == 1 ? 6 : 8], sizeof(v[0]), "%s", primary);
+            have[cls == 1 ? 6 : 8] = 1;
+            char *w = NULL;
+            size_t wl = 0;
+            snprintf(v[7], sizeof(v[7]), "%s", primary);
+            for (char *x = v[7]; *x;) {
+                size_t l = strcspn(x, " ,-");
+                int ascii = 1;
+                for (size_t k = 0; k < l; k++)
+                    ascii &= (unsigned char)x[k] < 0x80 && x[k] != '.';
+                if (ascii && l > wl) {
+                    w = x;
+                    wl = l;
+                }
+                x += l;
+                x += strspn(x, " ,-");
+            }
+            if (cls == 1 && w && wl >= 6) {
+                char c = w[wl / 2];
+                w[wl / 2] = w[wl / 2 + 1];
+                w[wl / 2 + 1] = c;
+                have[7] = 1;
+            }
+        } else if (primary && strlen(primary) < 200) {
             char words[16][128];
             int nw = 0;
             char tmp[512];
@@ -260,17 +301,31 @@ int main(int argc, char **argv)
         json_array_foreach(names, i, nm)
         {
             const char *script = json_string_value(json_object_get(nm, "script"));
-            if (script && strcmp(script, "Latin") && !have[4]) {
+            if (cls == 0 && script && strcmp(script, "Latin") && !have[4]) {
                 snprintf(v[4], sizeof(v[4]), "%s", json_string_value(json_object_get(nm, "name")));
                 have[4] = 1;
+                /* the same name romanised by ICU's own standard rules, not
+                 * vigil's (Ivanovic for Ivanovich, ...) */
+                UChar u[1024];
+                int32_t len = 0, lim;
+                UErrorCode e2 = U_ZERO_ERROR;
+                u_strFromUTF8(u, 512, &len, v[4], -1, &e2);
+                lim = len;
+                if (plain && U_SUCCESS(e2))
+                    utrans_transUChars(plain, u, &len, 1024, 0, &lim, &e2);
+                int32_t n8 = 0;
+                if (plain && U_SUCCESS(e2))
+                    u_strToUTF8(v[5], (int32_t)sizeof(v[5]), &n8, u, len, &e2);
+                have[5] = plain && U_SUCCESS(e2) && n8 > 0 && n8 < (int32_t)sizeof(v[5]);
             }
         }
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < KINDS; k++) {
             if (!have[k])
                 continue;
             if (verbose > 1)
                 printf("  %s: %s\n", kinds[k], v[k]);
-            vigil_query q = {v[k], "Person", NULL, NULL, NULL, NULL, NULL, 0, 10};
+            vigil_query q = {v[k], cls == 0 ? "Person" : cls == 1 ? "Organization" : "Vessel",
+                             NULL, NULL, NULL, NULL, NULL, 0, 10};
             int r1 = 0;
             tried[k]++;
             if (screen(e, &q, src, id, &r1) > 0) {
@@ -283,8 +338,10 @@ int main(int argc, char **argv)
     }
     sqlite3_finalize(st);
     sqlite3_close(sql);
+    if (plain)
+        utrans_close(plain);
     int T = 0, F = 0, R = 0;
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < KINDS; k++) {
         printf("recall, %-20s %5d of %5d (%.4f), at rank 1 %.4f\n", kinds[k], found[k], tried[k],
                tried[k] ? (double)found[k] / tried[k] : 0, tried[k] ? (double)first[k] / tried[k] : 0);
         T += tried[k];

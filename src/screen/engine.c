@@ -84,6 +84,16 @@ static int name_keys(const vigil__pname *p, uint64_t *out, int max)
         if (p->has_alt >> i & 1) /* the other reading: 金 as kim */
             k += word_keys(vigil__pname_str(p, p->alt_at[i]), "", out + k, max - k);
     }
+    /* the whole name run together: the name itself, whatever its words
+     * ("DES INTERNATIONAL CO LTD", "GP-21"), and the ends of it, which a
+     * name written as one word shares ("gimchunsam", "Kim Chun Sam") */
+    const char *j = vigil__pname_str(p, p->joined_at);
+    if (p->jlen >= 3 && k < max)
+        out[k++] = key_of('j', j, p->jlen);
+    if (p->n >= 2 && p->jlen >= 5 && k + 2 <= max) {
+        out[k++] = key_of('p', j, 4);
+        out[k++] = key_of('x', j + p->jlen - 4, 4);
+    }
     return k;
 }
 
