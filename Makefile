@@ -91,7 +91,7 @@ NAMEDATA = --names $(SHARED)/eval/names/given-name-equivalents.txt.gz \
 # The main job: load the official lists, then screen: one name across scripts,
 # and a batch of 2,000 synthetic customers (results in build/run-batch.jsonl).
 run: deps build/vigil
-	build/vigil load --db $(DB) $(LISTS)
+	build/vigil load --db $(DB) $(NAMEDATA) $(LISTS)
 	build/vigil lists --db $(DB)
 	build/vigil show --db $(DB) un:QDi.276
 	build/vigil compare $(NAMEDATA) "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"

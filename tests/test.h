@@ -117,7 +117,8 @@ void test_screen_release(void);
     X(test_screen_filters_and_errors)                                                          \
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \
-    X(test_screen_hits_json)
+    X(test_screen_hits_json)                                                                   \
+    X(test_screen_negatives_few_alerts)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)
