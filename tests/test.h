@@ -112,6 +112,7 @@ void test_screen_release(void);
     X(test_compare_legal_forms)                                                                \
     X(test_legal_form_table_honoured)                                                          \
     X(test_compare_explanation)                                                                \
+    X(test_compare_family_names_and_numbers)                                                   \
     X(test_screen_real_entities)                                                               \
     X(test_screen_evidence)                                                                    \
     X(test_screen_filters_and_errors)                                                          \

@@ -296,3 +296,22 @@ void test_legal_form_table_honoured(void)
     /* and the forms stay apart from the name */
     NO_MATCH("Company", "Zorblax Trading LLC", "Quintex Trading LLC");
 }
+
+/* The rules behind the weights of docs/matching.md, section 4: a lone word
+ * found as a family name; family names on one stem; numbers on one side. */
+void test_compare_family_names_and_numbers(void)
+{
+    /* a lone word found exactly as the last word stands as a family name,
+     * even when it is a given name too; a lone given name elsewhere does not */
+    MATCH("Person", "President Erdoğan", "Recep Tayyip Erdoğan");
+    NO_MATCH("Person", "Michaela", "Michelle Obama");
+    NO_MATCH("Person", "John", "John Smith");
+    /* family names built on one stem are different names */
+    NO_MATCH("Person", "Anthony Albano", "Anthony Albanese");
+    /* while a typing error in a family name stays a match */
+    MATCH("Person", "Anthony Albanees", "Anthony Albanese");
+    /* a number on one side: a different company, maybe the same vessel */
+    NO_MATCH("Company", "Management Company 23", "Management Company");
+    MATCH("Vessel", "Victory", "Victory 3");
+    NO_MATCH("Vessel", "Victory 2", "Victory 3");
+}

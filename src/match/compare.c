@@ -15,8 +15,8 @@
 #include "match.h"
 
 /* Below this a token pair counts as no pair at all. The spelling score is
- * (jw + edit) / 2, so it needs jw >= 2 * PAIR_FLOOR - 1 = 0.5, which the
- * bound in tok_sim relies on. */
+ * wj * jw + (1 - wj) * edit (tok_sim_as), so it needs jw >= (PAIR_FLOOR -
+ * (1 - wj)) / wj, which the bounds in tok_sim rely on. */
 #define PAIR_FLOOR 0.75
 
 typedef struct {
@@ -36,6 +36,11 @@ static double lev_sim(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
  * word (the second look at a patronymic against a given name). */
 static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as_words)
 {
+    /* The spelling score is wj * Jaro-Winkler + (1 - wj) * edit similarity.
+     * Persons' names lean on the edit distance: Winkler's bonus for a shared
+     * start rewards family names built on one stem that are different names
+     * (Albano, Albanese; Sancho, Sanchez; Monteiro, Montenegro). */
+    const double wj = cls == VIGIL__CLASS_PERSON ? 0.4 : 0.5;
     tsim r = {0.0, "different"};
     if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
         if (a->kind == b->kind && strcmp(a->t, b->t) == 0)
@@ -75,7 +80,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     {
         size_t c = vigil__common_bound(a->mask, a->cnt, b->mask, b->cnt);
         size_t mx = a->len > b->len ? a->len : b->len;
-        double ub = (vigil__jw_bound(c, a->len, b->len) + (double)c / (double)mx) / 2.0;
+        double ub = wj * vigil__jw_bound(c, a->len, b->len) + (1.0 - wj) * (double)c / (double)mx;
         if (ub < PAIR_FLOOR && c + 1 < mx)
             goto phonetic;
     }
@@ -86,17 +91,17 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     for (size_t i = 0; i < b->len; i++)
         cb[i] = (unsigned char)b->t[i];
     double jw = vigil__jaro_winkler_short(ca, a->len, cb, b->len);
-    /* (jw + lv) / 2 cannot reach the floor when jw is this low: skip the
-     * costlier edit distance */
-    if (jw >= 2 * PAIR_FLOOR - 1.0) {
+    /* wj jw + (1 - wj) lv cannot reach the floor when jw is this low: skip
+     * the costlier edit distance */
+    if (jw >= (PAIR_FLOOR - (1.0 - wj)) / wj) {
         size_t mx = a->len > b->len ? a->len : b->len;
         size_t mn = a->len < b->len ? a->len : b->len;
         /* beyond this distance the pair is under the floor anyway (and not a
          * one-edit typo) */
-        double lim = (jw - (2 * PAIR_FLOOR - 1.0)) * (double)mx;
+        double lim = (1.0 - (PAIR_FLOOR - wj * jw) / (1.0 - wj)) * (double)mx;
         size_t maxd = lim > 1.0 ? (size_t)lim : 1;
         size_t d = vigil__osa_bounded(ca, a->len, cb, b->len, maxd);
-        r.s = d > maxd ? 0.0 : (jw + 1.0 - (double)d / (double)mx) / 2.0;
+        r.s = d > maxd ? 0.0 : wj * jw + (1.0 - wj) * (1.0 - (double)d / (double)mx);
         r.how = "spelling";
         /* one typing error in a word long enough to be sure of the rest */
         if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 5u : 3u) && r.s < 0.9) {
@@ -320,8 +325,11 @@ static double number_factor(const vigil__pname *a, const vigil__pname *b, const 
         return 0.5;
     }
     if ((na && !nb) || (nb && !na)) {
+        /* "Management Company 23" is not "Management Company"; a vessel's
+         * name is often written without its number ("Victory 3"), and its
+         * IMO number, not its name, settles which ship it is */
         *how = "on one side only";
-        return 0.84;
+        return a->cls == VIGIL__CLASS_THING ? 0.9 : 0.84;
     }
     return 1.0;
 }
@@ -372,7 +380,11 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
         const vigil__pname *sh = a_short ? a : b;
         if (sh->n == 1 && l->n > 1 && np == 1 && pairs[0].t.s < 1.0)
             cov *= 0.95;
-        if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f))
+        /* (unless it is found as the longer name's last word, where family
+         * names stand: "President Erdoğan", whose name is a given name too) */
+        int as_family = np == 1 && (a_short ? pairs[0].j : pairs[0].i) == l->n - 1 &&
+                        pairs[0].t.s >= 1.0;
+        if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f) && !as_family)
             cov *= 0.85;
         score = cov * (1.0 - 0.06 * extra) * (1.0 - 0.5 * order);
     } else {
