@@ -3,7 +3,7 @@
 
 CC      ?= cc
 SHARED  ?= ../shared
-PKGS     = libxml-2.0 sqlite3 icu-uc icu-i18n jansson libcrypto zlib
+PKGS     = libxml-2.0 sqlite3 icu-uc icu-i18n jansson libcrypto zlib libmicrohttpd
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Werror \
            -Wno-format-truncation  # messages are cut to their buffers on purpose
@@ -72,9 +72,9 @@ build/asan/vigil: $(CLI_SRC) $(ASAN_OBJ)
 	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 # Replays every fuzz corpus through the parsers without a fuzzer.
-build/asan/replay: fuzz/replay.c fuzz/targets.h fuzz/batch_target.h cli/batch.c cli/batch.h $(ASAN_OBJ)
+build/asan/replay: fuzz/replay.c fuzz/targets.h fuzz/batch_target.h cli/batch.c cli/batch.h cli/request.c cli/request.h $(ASAN_OBJ)
 	@echo '  LD      $@'
-	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c cli/batch.c $(ASAN_OBJ) \
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c cli/batch.c cli/request.c $(ASAN_OBJ) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 
 # --- the two promised commands ------------------------------------------------
@@ -103,15 +103,16 @@ run: deps build/vigil
 test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay
 	@SHARED=$(abspath $(SHARED)) scripts/run-tests
 
-bench: deps $(BENCH)
+bench: deps $(BENCH) build/vigil
 	@for b in $(BENCH); do echo "== $$b"; SHARED=$(abspath $(SHARED)) $$b || exit 1; done
+	@echo "== bench/bench_http.sh"; SHARED=$(abspath $(SHARED)) bench/bench_http.sh build/vigil
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c build/flags.mk
+build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c cli/request.c build/flags.mk
 	@mkdir -p build/fuzz
 	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
-	    $(if $(filter batch,$*),cli/batch.c) \
+	    $(if $(filter batch,$*),cli/batch.c) $(if $(filter request,$*),cli/request.c) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
 	@mkdir -p fuzz/crashes

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "serve.h"
 #include "vigil.h"
 
-static const char *usage_text =
+/* in two parts: C99 bounds a string literal at 4095 bytes */
+static const char *const usage_text[] = {
     "vigil " VIGIL_VERSION " - sanctions screening\n"
     "\n"
     "Usage: vigil COMMAND [OPTIONS] [ARGS]\n"
@@ -48,6 +50,7 @@ static const char *usage_text =
     "                        from $VIGIL_NAMES, a colon-separated list of files\n"
     "          --legal-forms FILE  more legal forms, in the layout of org_types.yml;\n"
     "                        also taken from $VIGIL_LEGAL_FORMS\n"
+    ,
     "  screen [--db PATH] [--schema S] [--dob DATE] [--country C] [--gender G]\n"
     "         [--id ID] [--source LIST,...] [--threshold T] [--limit N] [--json]\n"
     "         [--names FILE]... [--legal-forms FILE] NAME\n"
@@ -66,14 +69,26 @@ static const char *usage_text =
     "        or {\"row\", \"status\": \"error\", \"error\"}; results as screen --json,\n"
     "        at most N (default 5). A progress line on standard error when it is a\n"
     "        terminal. Exit status 1 when any record failed.\n"
+    "  serve [--db PATH] [--listen ADDR] [--port N] [--threads N]\n"
+    "        [--admin-token TOKEN] [--access-log FILE|-] [--names FILE]...\n"
+    "        [--legal-forms FILE]\n"
+    "        The HTTP API (docs/api.md) on ADDR:N (default 127.0.0.1:8080), N worker\n"
+    "        threads (default one per core): POST /match/{dataset} (OpenSanctions\n"
+    "        yente's request and response), GET /search/{dataset}?q=NAME,\n"
+    "        GET /entities/{source}:{id}, GET /catalog, /healthz, /readyz, /metrics.\n"
+    "        SIGHUP, or POST /admin/reload with \"Authorization: Bearer TOKEN\"\n"
+    "        (--admin-token or $VIGIL_ADMIN_TOKEN), reloads the lists without\n"
+    "        failing a request; SIGTERM lets requests in flight finish, then stops.\n"
+    "        --access-log writes a line per request (- for standard error).\n"
     "  help  This text.\n"
     "\n"
     "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
-    "Exit status: 0 success, 1 failure, 2 bad usage.\n";
+    "Exit status: 0 success, 1 failure, 2 bad usage.\n"};
 
 static void usage(FILE *f)
 {
-    fputs(usage_text, f);
+    fputs(usage_text[0], f);
+    fputs(usage_text[1], f);
 }
 
 static const char *default_db(void)
@@ -117,7 +132,11 @@ enum {
     OPT_SOURCE,
     OPT_LIMIT,
     OPT_THREADS,
-    OPT_FORMAT
+    OPT_FORMAT,
+    OPT_LISTEN,
+    OPT_PORT,
+    OPT_ADMIN_TOKEN,
+    OPT_ACCESS_LOG
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -138,6 +157,10 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"limit", required_argument, NULL, OPT_LIMIT},
                                           {"threads", required_argument, NULL, OPT_THREADS},
                                           {"format", required_argument, NULL, OPT_FORMAT},
+                                          {"listen", required_argument, NULL, OPT_LISTEN},
+                                          {"port", required_argument, NULL, OPT_PORT},
+                                          {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
+                                          {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -156,6 +179,8 @@ typedef struct {
     long limit;
     long threads;
     const char *format;
+    const char *listen, *admin_token, *access_log;
+    long port;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -256,6 +281,24 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
             }
             o->format = optarg;
             break;
+        case OPT_LISTEN:
+            o->listen = optarg;
+            break;
+        case OPT_ADMIN_TOKEN:
+            o->admin_token = optarg;
+            break;
+        case OPT_ACCESS_LOG:
+            o->access_log = optarg;
+            break;
+        case OPT_PORT: {
+            char *end;
+            o->port = strtol(optarg, &end, 10);
+            if (*end || o->port < 1 || o->port > 65535) {
+                fprintf(stderr, "vigil %s: --port takes a number from 1 to 65535\n", cmd);
+                return -1;
+            }
+            break;
+        }
         case OPT_LIMIT: {
             char *end;
             o->limit = strtol(optarg, &end, 10);
@@ -706,6 +749,42 @@ static int cmd_batch(int argc, char **argv)
     return rc != 0 || failed ? 1 : 0;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB,          OPT_LISTEN,     OPT_PORT,  OPT_THREADS,
+                                  OPT_ADMIN_TOKEN, OPT_ACCESS_LOG, OPT_NAMES, OPT_LEGAL,
+                                  0};
+    int first = parse_opts(argc, argv, &o, "serve", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil serve: takes options only\n");
+        return 2;
+    }
+    if (load_names(&o) != 0)
+        return 1;
+    FILE *log = NULL;
+    if (o.access_log && strcmp(o.access_log, "-") != 0) {
+        log = fopen(o.access_log, "a");
+        if (!log) {
+            fprintf(stderr, "vigil serve: cannot open the access log %s\n", o.access_log);
+            vigil_names_unload();
+            return 1;
+        }
+        setvbuf(log, NULL, _IOLBF, 0);
+    } else if (o.access_log)
+        log = stderr;
+    const char *token = o.admin_token ? o.admin_token : getenv("VIGIL_ADMIN_TOKEN");
+    vigil_serve_opts so = {o.db, o.listen ? o.listen : "127.0.0.1", o.port ? (int)o.port : 8080,
+                           (int)o.threads, token, log};
+    int rc = vigil_cli_serve(&so);
+    if (log && log != stderr)
+        fclose(log);
+    vigil_names_unload();
+    vigil_thread_done();
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -733,6 +812,8 @@ int main(int argc, char **argv)
         return cmd_screen(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve"))
+        return cmd_serve(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "../cli/request.h"
 #include "batch_target.h"
 #include "targets.h"
 
@@ -35,6 +36,11 @@ static int replay_dir(const char *root, const char *name, vigil__format fmt, siz
                     fuzz_batch((const uint8_t *)data, len);
                 } else if (strcmp(name, "snapshot") == 0) {
                     vigil__snapshot_fuzz((const uint8_t *)data, len);
+                } else if (strcmp(name, "request") == 0) {
+                    vigil_match_request r;
+                    char why[512];
+                    if (vigil_match_request_parse(data, len, &r, why, sizeof(why)) == 0)
+                        vigil_match_request_free(&r);
                 } else {
                     fuzz_one(fmt, (const uint8_t *)data, len, 0);
                     fuzz_one(fmt, (const uint8_t *)data, len, 1);
@@ -60,9 +66,9 @@ int main(int argc, char **argv)
         if (count == 0)
             bad = 1;
     }
-    static const char *const others[] = {"compare", "snapshot"};
+    static const char *const others[] = {"compare", "snapshot", "request"};
     size_t count;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         count = 0;
         bad |= replay_dir(root, others[i], VIGIL__FMT_UNKNOWN, &count);
         printf("replayed %zu corpus files through %s\n", count, others[i]);

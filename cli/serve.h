@@ -1,0 +1,22 @@
+/*
+ * serve.h - vigil serve (serve.c), for main.c. Design: docs/api.md.
+ */
+#ifndef VIGIL_CLI_SERVE_H
+#define VIGIL_CLI_SERVE_H
+
+#include <stdio.h>
+
+typedef struct {
+    const char *db;          /* database path */
+    const char *listen;      /* IPv4 address to listen on */
+    int port;
+    int threads;             /* worker threads; 0: one per core */
+    const char *admin_token; /* for POST /admin/reload; NULL: the endpoint is off */
+    FILE *access_log;        /* one line per request; NULL: none */
+} vigil_serve_opts;
+
+/* Serves until SIGTERM or SIGINT (in-flight requests finish first); SIGHUP
+ * reloads the lists. The name data must be loaded. Returns the exit status. */
+int vigil_cli_serve(const vigil_serve_opts *o);
+
+#endif

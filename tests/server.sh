@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Integration tests of vigil serve: the real server on a loopback port, called
+# with curl (and wrk, for a reload under load). Usage: tests/server.sh VIGIL_BINARY
+# Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed".
+set -u
+VIGIL=${1:-build/vigil}
+L="${SHARED:-../shared}/lists"
+N="${SHARED:-../shared}/eval/names"
+T=$(mktemp -d /tmp/vigil-srv-XXXXXX)
+PID=
+cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+DB="$T/v.db"
+passed=0
+failed=0
+check() { # check DESCRIPTION COMMAND... : passes when the command succeeds
+  local d=$1; shift
+  if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
+  else echo "not ok - $d"; failed=$((failed + 1)); fi
+}
+# a port no one listens on
+while :; do
+  PORT=$(shuf -i 20000-60000 -n 1)
+  curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || break
+done
+U="http://127.0.0.1:$PORT"
+NAMES=(--names "$N/given-name-equivalents.txt.gz" --names "$N/nicknames-groups.csv")
+
+# call METHOD PATH [BODY]: the status in $T/code, the body in $T/body
+call() {
+  if [ $# -ge 3 ]; then
+    curl -s -o "$T/body" -w '%{http_code}' -X "$1" -H 'Content-Type: application/json' \
+      --data-binary "$3" "$U$2" >"$T/code"
+  else
+    curl -s -o "$T/body" -w '%{http_code}' -X "$1" "$U$2" >"$T/code"
+  fi
+}
+code_is() { [ "$(cat "$T/code")" = "$1" ]; }
+body_has() { grep -q -- "$1" "$T/body"; }
+json_ok() { jq -e . "$T/body" >/dev/null; }
+
+"$VIGIL" load --db "$DB" "${NAMES[@]}" "$L/un/un-consolidated-2026-02-27.xml" \
+  "$L/eu/eu-fsf-rebuilt-2026-08-14.xml" >/dev/null 2>&1
+"$VIGIL" serve --db "$DB" --port "$PORT" --admin-token t0ken --access-log "$T/access.log" \
+  "${NAMES[@]}" 2>"$T/server.err" &
+PID=$!
+for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+call GET /healthz
+check "GET /healthz is 200" eval 'code_is 200 && body_has "\"ok\""'
+call GET /readyz
+check "GET /readyz is 200 once the lists are read" code_is 200
+call GET /catalog
+check "GET /catalog lists the versions" eval 'code_is 200 && json_ok && body_has "\"source\":\"eu\"" && body_has "\"entities\":8017"'
+
+Q='{"queries":{"q1":{"schema":"Person","properties":{"name":["Александр Бастрыкин"],"birthDate":["1953-08-27"]}},"q2":{"schema":"Person","properties":{"name":["Jane Nobody-Atall"]}}}}'
+call POST /match/default "$Q"
+check "POST /match finds Bastrykin in the EU list, yente's shape" eval 'code_is 200 && json_ok && body_has "\"responses\":{\"q1\":{\"status\":200" && body_has "\"id\":\"eu:14980080\"" && body_has "\"explanations\""'
+check "each query answers apart, with its total" eval 'body_has "\"q2\":{\"status\":200,\"results\":\[\],\"total\":{\"value\":0"'
+call POST "/match/default?exclude_dataset=eu" "$Q"
+check "exclude_dataset leaves a list out" eval 'code_is 200 && ! body_has "eu:14980080"'
+call POST "/match/un" "$Q"
+check "a dataset names one list" eval 'code_is 200 && ! body_has "eu:14980080"'
+call POST "/match/default?threshold=0.99&limit=1" "$Q"
+check "threshold and limit are honoured" eval 'code_is 200 && body_has "\"limit\":1" && body_has "\"match\":true"'
+call GET "/search/default?q=AL-MAZIDIH%20Akram&limit=3"
+check "GET /search finds a UN name" eval 'code_is 200 && json_ok && body_has "un:QDi.276"'
+call GET /entities/un:QDi.276
+check "GET /entities returns every field and the version" eval 'code_is 200 && json_ok && body_has "AKRAM TURKI HISHAN AL-MAZIDIH" && body_has "\"version\""'
+
+# bad requests: a JSON 4xx with a message, never a crash
+call POST /match/default '{not json'
+check "malformed JSON is 400" eval 'code_is 400 && json_ok && body_has "not JSON"'
+call POST /match/default '{"queries":{"q":{"schema":"Spaceship","properties":{"name":["x"]}}}}'
+check "an unknown schema is 400" eval 'code_is 400 && body_has "unknown schema"'
+call POST /match/default "$(printf '{"queries":{"q":{"properties":{"name":["\xff\xfe"]}}}}')"
+check "invalid UTF-8 is 400" eval 'code_is 400 && body_has "UTF-8"'
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T/big"
+curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/big" "$U/match/default" >"$T/code"
+check "a body over 1 MiB is 413" eval 'code_is 413 && json_ok'
+{ printf '{"queries":{'; for i in $(seq 1 101); do printf '"q%d":{"properties":{"name":["x"]}},' "$i"; done; printf '"q0":{"properties":{"name":["x"]}}}}'; } >"$T/many"
+curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/many" "$U/match/default" >"$T/code"
+check "over 100 queries is 400" eval 'code_is 400 && body_has "at most 100"'
+call POST /match/default '{"queries":{"q":{"properties":{}}}}'
+check "a query without a name is 400" eval 'code_is 400 && body_has "no name"'
+call POST /match/nosuchlist '{"queries":{"q":{"properties":{"name":["x"]}}}}'
+check "an unknown dataset is 404" eval 'code_is 404 && json_ok'
+call GET /match/default
+check "a wrong method is 405" eval 'code_is 405 && json_ok'
+call GET /no/such/thing
+check "an unknown path is 404" eval 'code_is 404 && json_ok'
+call GET /entities/un:NOPE.000
+check "an unknown entity is 404" eval 'code_is 404 && json_ok'
+call GET "/search/default?q=x&limit=abc"
+check "a bad limit is 400" eval 'code_is 400 && json_ok'
+call POST /admin/reload
+check "reload without the token is 401" eval 'code_is 401 && json_ok'
+
+call GET /metrics
+check "GET /metrics is Prometheus text with counts and latency" eval 'code_is 200 && body_has "vigil_requests_total{endpoint=\"match\",code=\"200\"}" && body_has "vigil_request_duration_seconds{quantile=\"0.99\"}"'
+check "the access log has a line per request" eval 'grep -q "POST /match/default 200" "$T/access.log"'
+
+# a new list loaded while the server answers under load: reloads (HTTP and
+# SIGHUP) swap it in without a failed request
+call GET "/search/default?q=Alexander%20Ivanovich%20Bastrykin"
+check "before the UK list is loaded, its entry is not found" eval '! body_has "uk:GHR0011"'
+"$VIGIL" load --db "$DB" "${NAMES[@]}" "$L/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" >/dev/null 2>&1
+cat >"$T/match.lua" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"queries":{"q1":{"schema":"Person","properties":{"name":["Alexander Bastrykin"]}}}}'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+wrk -t1 -c8 -d4s -s "$T/match.lua" "$U/match/default" >"$T/wrk.out" 2>&1 &
+WRK=$!
+sleep 1
+curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Authorization: Bearer t0ken' "$U/admin/reload" >"$T/code"
+check "POST /admin/reload with the token reloads" eval 'code_is 200 && body_has "\"reloaded\":true" && body_has "\"source\":\"uk\""'
+sleep 0.5
+kill -HUP "$PID"
+wait "$WRK"
+check "under load through both reloads, every request succeeded" eval 'grep -q "requests in" "$T/wrk.out" && ! grep -q "Non-2xx" "$T/wrk.out" && ! grep -q "Socket errors" "$T/wrk.out"'
+call GET "/search/default?q=Alexander%20Ivanovich%20Bastrykin"
+check "after the reload the UK entry is found" eval 'code_is 200 && body_has "uk:GHR0011"'
+
+# SIGTERM: a clean stop
+kill -TERM "$PID"
+stopped=1
+for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || { stopped=0; break; }; sleep 0.1; done
+wait "$PID" 2>/dev/null
+rc=$?
+check "SIGTERM stops the server cleanly (exit 0)" eval '[ $stopped = 0 ] && [ $rc = 0 ] && grep -q "stopped" "$T/server.err"'
+check "the server wrote no sanitizer report" eval '! grep -q "ERROR: AddressSanitizer\|runtime error\|LeakSanitizer" "$T/server.err"'
+PID=
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
