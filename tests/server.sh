@@ -104,7 +104,8 @@ check "the access log has a line per request" eval 'grep -q "POST /match/default
 # SIGHUP) swap it in without a failed request
 call GET "/search/default?q=Alexander%20Ivanovich%20Bastrykin"
 check "before the UK list is loaded, its entry is not found" eval '! body_has "uk:GHR0011"'
-"$VIGIL" load --db "$DB" "${NAMES[@]}" "$L/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" >/dev/null 2>&1
+"$VIGIL" load --db "$DB" "${NAMES[@]}" "$L/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" \
+  "$L/ofac/sdn-csv-2022-01" >/dev/null 2>&1
 cat >"$T/match.lua" <<'EOF'
 wrk.method = "POST"
 wrk.body = '{"queries":{"q1":{"schema":"Person","properties":{"name":["Alexander Bastrykin"]}}}}'
@@ -121,6 +122,8 @@ wait "$WRK"
 check "under load through both reloads, every request succeeded" eval 'grep -q "requests in" "$T/wrk.out" && ! grep -q "Non-2xx" "$T/wrk.out" && ! grep -q "Socket errors" "$T/wrk.out"'
 call GET "/search/default?q=Alexander%20Ivanovich%20Bastrykin"
 check "after the reload the UK entry is found" eval 'code_is 200 && body_has "uk:GHR0011"'
+call POST /match/default "$Q"
+check "with four lists' versions in it, the response is still whole JSON" eval 'code_is 200 && json_ok && body_has "\"source\":\"ofac\""'
 
 # SIGTERM: a clean stop
 kill -TERM "$PID"
