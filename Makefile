@@ -41,9 +41,14 @@ build/libvigil.a: $(OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-build/vigil: $(CLI_SRC) build/libvigil.a
+# the analysts' page, embedded in the binary
+build/web_assets.c: $(wildcard web/*) scripts/embed-web
+	@mkdir -p build
+	@scripts/embed-web $@
+
+build/vigil: $(CLI_SRC) cli/web.h build/web_assets.c build/libvigil.a
 	@echo '  LD      $@'
-	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(CLI_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) -Icli $(CLI_SRC) build/web_assets.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
 	@echo '  LD      $@'
@@ -67,9 +72,9 @@ build/asan/tests: $(TEST_SRC) tests/test.h $(ASAN_OBJ)
 	@echo '  LD      $@'
 	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(TEST_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
-build/asan/vigil: $(CLI_SRC) $(ASAN_OBJ)
+build/asan/vigil: $(CLI_SRC) cli/web.h build/web_assets.c $(ASAN_OBJ)
 	@echo '  LD      $@'
-	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) $(CLI_SRC) $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
+	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -Icli $(CLI_SRC) build/web_assets.c $(ASAN_OBJ) $(PKG_LIBS) $(LIBS) -o $@
 
 # Replays every fuzz corpus through the parsers without a fuzzer.
 build/asan/replay: fuzz/replay.c fuzz/targets.h fuzz/batch_target.h cli/batch.c cli/batch.h cli/request.c cli/request.h $(ASAN_OBJ)

@@ -48,6 +48,8 @@ typedef struct {
     int threads;
     record recs[BLOCK];
     char *out[BLOCK];
+    size_t block;      /* records screened together (at most BLOCK) */
+    const vigil_cli_batch_io *io;
     size_t n;
     _Atomic size_t next;
     long long row;     /* rows written so far */
@@ -200,15 +202,16 @@ static void flush_block(batch *b)
     worker(b);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    FILE *out = b->io && b->io->out ? b->io->out : stdout;
     for (size_t i = 0; i < b->n; i++) {
         if (b->out[i]) {
-            fputs(b->out[i], stdout);
-            fputc('\n', stdout);
+            fputs(b->out[i], out);
+            fputc('\n', out);
             if (strstr(b->out[i], "\"status\":\"error\""))
                 b->failed++;
         } else {
-            printf("{\"row\":%lld,\"status\":\"error\",\"error\":\"out of memory\"}\n",
-                   b->row + (long long)i + 1);
+            fprintf(out, "{\"row\":%lld,\"status\":\"error\",\"error\":\"out of memory\"}\n",
+                    b->row + (long long)i + 1);
             b->failed++;
         }
         free(b->out[i]);
@@ -219,6 +222,8 @@ static void flush_block(batch *b)
         memset(&b->recs[i], 0, sizeof(record));
     }
     b->row += (long long)b->n;
+    if (b->io && b->io->on_block)
+        b->io->on_block(b->io->ctx, b->row, b->failed);
     b->n = 0;
     fflush(stdout);
     progress(b, 0);
@@ -228,7 +233,7 @@ static void push(batch *b, record *r)
 {
     b->recs[b->n++] = *r;
     memset(r, 0, sizeof(*r));
-    if (b->n == BLOCK)
+    if (b->n == b->block)
         flush_block(b);
 }
 
@@ -374,15 +379,24 @@ int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
 int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, double threshold,
                          size_t limit, int threads, long long *failed)
 {
+    return vigil_cli_batch_stream(e, in, format, threshold, limit, threads, NULL, failed);
+}
+
+int vigil_cli_batch_stream(const vigil_engine *e, FILE *in, const char *format,
+                           double threshold, size_t limit, int threads,
+                           const vigil_cli_batch_io *io, long long *failed)
+{
     batch *b = calloc(1, sizeof(*b));
     if (!b)
         return -1;
+    b->io = io;
+    b->block = io && io->block > 0 && io->block < BLOCK ? io->block : BLOCK;
     b->e = e;
     b->threshold = threshold;
     b->limit = limit ? limit : 5;
     b->threads = threads;
     b->started = now();
-    b->progress = isatty(2);
+    b->progress = !io && isatty(2);
     struct stat st;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
         b->input_size = st.st_size;
@@ -404,7 +418,8 @@ int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, do
     *failed = b->failed;
     long long rows = b->row;
     free(b);
-    fprintf(stderr, "vigil batch: %lld records screened, %lld failed, against %s\n", rows,
-            *failed, vigil_engine_versions(e));
+    if (!io)
+        fprintf(stderr, "vigil batch: %lld records screened, %lld failed, against %s\n", rows,
+                *failed, vigil_engine_versions(e));
     return rc;
 }

@@ -21,6 +21,22 @@ int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
 int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, double threshold,
                          size_t limit, int threads, long long *failed);
 
+/* Where a batch writes and reports, for callers other than the command. */
+typedef struct {
+    FILE *out;     /* the JSON lines; NULL: standard output */
+    size_t block;  /* records screened together; 0: 4096 */
+    /* after each block: records written so far, and of them failed */
+    void (*on_block)(void *ctx, long long rows, long long failed);
+    void *ctx;
+} vigil_cli_batch_io;
+
+/* As vigil_cli_batch_file, writing as io says (io NULL: as the command, to
+ * standard output with a progress line and a summary on standard error;
+ * otherwise neither). */
+int vigil_cli_batch_stream(const vigil_engine *e, FILE *in, const char *format,
+                           double threshold, size_t limit, int threads,
+                           const vigil_cli_batch_io *io, long long *failed);
+
 /* The hits as the JSON array screen --json and batch print: source,
  * source_id, schema, name, matched_name, score, match, explanation. The
  * caller owns the reference. */

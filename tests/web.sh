@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The analysts' page end to end: vigil serve on a loopback port, the page in
+# headless Chromium (Debian's, driven by playwright-core from npm), with
+# screenshots of its pages in build/screenshots/. Skipped, saying so, only
+# where Chromium or npm cannot be had. Usage: tests/web.sh VIGIL_BINARY
+set -u
+VIGIL=${1:-build/vigil}
+S="${SHARED:-../shared}"
+ROOT=$(pwd)
+T=$(mktemp -d /tmp/vigil-web-XXXXXX)
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
+if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "skipped - Chromium or Node.js is not installed here (scripts/install-deps installs them)"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+# playwright-core, once, into build/ (never its bundled browsers)
+MOD="$ROOT/build/web-tests"
+if [ ! -d "$MOD/node_modules/playwright-core" ]; then
+  mkdir -p "$MOD" && cp tests/web/package.json "$MOD/"
+  if ! (cd "$MOD" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent >"$T/npm.log" 2>&1); then
+    echo "not ok - npm could not install playwright-core:"; tail -5 "$T/npm.log"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+cp tests/web/e2e.mjs "$MOD/"
+NAMES=(--names "$S/eval/names/given-name-equivalents.txt.gz" --names "$S/eval/names/nicknames-groups.csv")
+"$VIGIL" load --db "$T/v.db" "${NAMES[@]}" "$S/lists/eu/eu-fsf-rebuilt-2026-08-14.xml" \
+  "$S/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" >/dev/null 2>&1
+while :; do
+  PORT=$(shuf -i 20000-60000 -n 1)
+  curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || break
+done
+"$VIGIL" serve --db "$T/v.db" --port "$PORT" "${NAMES[@]}" 2>"$T/server.err" &
+PID=$!
+for _ in $(seq 1 300); do curl -s "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+printf 'id,name,dob,country\nc1,Vladimir Putin,1952-10-07,RU\nc2,Jane Smith,1980-01-01,GB\nc3,Alexander Bastrykin,,\n' >"$T/customers.csv"
+mkdir -p "$ROOT/build/screenshots"
+out=$(cd "$MOD" && node e2e.mjs "http://127.0.0.1:$PORT" "$ROOT/build/screenshots" "$T/customers.csv" 2>&1)
+echo "$out"
+p=$(printf '%s\n' "$out" | grep -c '^ok ')
+f=$(printf '%s\n' "$out" | grep -c '^not ok')
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
