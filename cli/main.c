@@ -69,6 +69,9 @@ static const char *const usage_text[] = {
     "        or {\"row\", \"status\": \"error\", \"error\"}; results as screen --json,\n"
     "        at most N (default 5). A progress line on standard error when it is a\n"
     "        terminal. Exit status 1 when any record failed.\n"
+    "  diff [--db PATH] [--json] SOURCE [OLD_VERSION NEW_VERSION]\n"
+    "        What changed in a list between two versions (by default its two latest):\n"
+    "        entities added, removed and changed, with the fields that changed.\n"
     "  serve [--db PATH] [--listen ADDR] [--port N] [--threads N]\n"
     "        [--admin-token TOKEN] [--access-log FILE|-] [--names FILE]...\n"
     "        [--legal-forms FILE]\n"
@@ -749,6 +752,75 @@ static int cmd_batch(int argc, char **argv)
     return rc != 0 || failed ? 1 : 0;
 }
 
+static int cmd_diff(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
+    int first = parse_opts(argc, argv, &o, "diff", allowed);
+    if (first < 0 || (argc - first != 1 && argc - first != 3)) {
+        if (first >= 0)
+            fprintf(stderr, "vigil diff: give SOURCE, or SOURCE OLD_VERSION NEW_VERSION\n");
+        return 2;
+    }
+    long long ov = 0, nv = 0;
+    if (argc - first == 3) {
+        char *e1, *e2;
+        ov = strtoll(argv[first + 1], &e1, 10);
+        nv = strtoll(argv[first + 2], &e2, 10);
+        if (*e1 || *e2 || ov <= 0 || nv <= 0) {
+            fprintf(stderr, "vigil diff: versions are numbers (vigil lists shows them)\n");
+            return 2;
+        }
+    }
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return 1;
+    char *json = NULL;
+    int rc = vigil_diff(db, argv[first], ov, nv, &json);
+    if (rc != VIGIL_OK) {
+        fail_db(db, rc);
+        vigil_db_close(db);
+        return 1;
+    }
+    vigil_db_close(db);
+    json_t *d = json_loads(json, 0, NULL);
+    if (o.json || !d) {
+        printf("%s\n", json);
+    } else {
+        json_t *c = json_object_get(d, "counts");
+        json_t *vo = json_object_get(d, "old"), *vn = json_object_get(d, "new");
+        printf("%s: version %lld (published %s) to version %lld (published %s): %lld added, %lld "
+               "removed, %lld changed\n",
+               argv[first], (long long)json_integer_value(json_object_get(vo, "id")),
+               json_string_value(json_object_get(vo, "published")),
+               (long long)json_integer_value(json_object_get(vn, "id")),
+               json_string_value(json_object_get(vn, "published")),
+               (long long)json_integer_value(json_object_get(c, "added")),
+               (long long)json_integer_value(json_object_get(c, "removed")),
+               (long long)json_integer_value(json_object_get(c, "changed")));
+        static const char *const kinds[] = {"added", "removed", "changed"};
+        for (int k = 0; k < 3; k++) {
+            size_t i;
+            json_t *e;
+            json_array_foreach(json_object_get(d, kinds[k]), i, e)
+            {
+                printf("%-8s %s:%s  %s", kinds[k], argv[first],
+                       json_string_value(json_object_get(e, "id")),
+                       json_string_value(json_object_get(e, "name")));
+                const char *f;
+                json_t *x;
+                int n = 0;
+                json_object_foreach(json_object_get(e, "fields"), f, x)
+                    printf("%s%s", n++ ? ", " : "  [", f);
+                printf("%s\n", n ? "]" : "");
+            }
+        }
+    }
+    json_decref(d);
+    vigil_free(json);
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     opts o;
@@ -814,6 +886,8 @@ int main(int argc, char **argv)
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "serve"))
         return cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "diff"))
+        return cmd_diff(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -119,6 +119,17 @@ int vigil_versions(vigil_db *db, vigil_list_version **versions, size_t *n);
 int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
                       int64_t version_id, char **json);
 
+/*
+ * What changed in source between two of its versions: JSON {"source", "old",
+ * "new" (the versions), "counts": {"added", "removed", "changed"}, "added" and
+ * "removed": [{"id", "name"}], "changed": [{"id", "name", "fields": {member:
+ * {"added": [...], "removed": [...]} for lists, {"old", "new"} otherwise}}]}.
+ * old_id and new_id 0: the two latest versions. *json is freed with
+ * vigil_free. Returns VIGIL_OK, VIGIL_ERR_NOTFOUND (no such versions, or
+ * fewer than two), VIGIL_ERR_ARG, VIGIL_ERR_DB, VIGIL_ERR_NOMEM.
+ */
+int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id, char **json);
+
 /* ------------------------------------------------------------ name matching */
 
 /* The score at or above which two names are a match, here and in screening. */

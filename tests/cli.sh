@@ -37,6 +37,10 @@ check "load reports counts" eval 'out_has "8017 entities" && out_has "6046 entit
 run "$VIGIL" load --db "$DB" "$L/un/un-consolidated-2026-02-27.xml"
 check "the same content again makes no new version" eval 'rc_is 0 && out_has "unchanged un" && out_has "version 1"'
 
+run "$VIGIL" diff --db "$DB" ofac
+check "diff with one version of a list says it needs two (exit 1)" eval 'rc_is 1 && err_has "a difference needs two"'
+run "$VIGIL" diff --db "$DB" ofac 1
+check "diff with one version number is bad usage (exit 2)" eval 'rc_is 2'
 run "$VIGIL" lists --db "$DB"
 check "lists shows the four versions" eval 'rc_is 0 && [ "$(grep -c -E "^ +[0-9]+  (un|eu|uk|ofac) " "$T/out")" = 4 ]'
 run "$VIGIL" lists --db "$DB" --json

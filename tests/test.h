@@ -95,6 +95,7 @@ void test_screen_release(void);
     X(test_ftm_delta)                                                                          \
     X(test_same_content_no_new_version)                                                        \
     X(test_versions_kept_and_current)                                                          \
+    X(test_diff_ofac_versions)                                                                 \
     X(test_bad_malformed_xml)                                                                  \
     X(test_bad_truncated_file)                                                                 \
     X(test_bad_unknown_format)                                                                 \

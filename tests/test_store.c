@@ -306,3 +306,75 @@ void test_show_missing_entity(void)
     vigil_db_close(db);
     remove_db(path);
 }
+
+/* 1 when the array arr holds an object whose field is s. */
+static int has_member(json_t *arr, const char *field, const char *s)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        const char *v = json_string_value(json_object_get(e, field));
+        if (v && !strcmp(v, s))
+            return 1;
+    }
+    return 0;
+}
+
+/* The two real OFAC versions (2019-01, 2022-01): entities added and removed
+ * (counted apart from the sdn.csv files' ent_num columns: 1,858 and 261),
+ * changed (843), and what changed for two of them. */
+void test_diff_ofac_versions(void)
+{
+    char *path;
+    const char *files[] = {shared_path("lists/ofac/sdn-csv-2019-01"),
+                           shared_path("lists/ofac/sdn-csv-2022-01")};
+    vigil_db *db = load_fresh(&path, files, 2, 0);
+    if (!db)
+        return;
+    char *s = NULL;
+    CHECK_INT(vigil_diff(db, "ofac", 0, 0, &s), VIGIL_OK);
+    json_t *d = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    json_t *c = json_object_get(d, "counts");
+    CHECK_INT(json_integer_value(json_object_get(c, "added")), 1858);
+    CHECK_INT(json_integer_value(json_object_get(c, "removed")), 261);
+    CHECK_INT(json_integer_value(json_object_get(c, "changed")), 843);
+    CHECK_INT(json_array_size(json_object_get(d, "added")), 1858);
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(d, "old"), "entities")), 7379);
+    /* 30607 was designated after 2019 */
+    CHECK(has_member(json_object_get(d, "added"), "id", "30607"));
+    /* 906: Havana International Bank renamed HAVIN BANK LIMITED */
+    json_t *bank = NULL, *abbas = NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(d, "changed"), i, e)
+    {
+        const char *id = json_string_value(json_object_get(e, "id"));
+        if (!strcmp(id, "906"))
+            bank = e;
+        if (!strcmp(id, "2674"))
+            abbas = e;
+    }
+    json_t *names = json_object_get(json_object_get(bank, "fields"), "names");
+    CHECK(has_member(json_object_get(names, "added"), "name", "HAVIN BANK LIMITED"));
+    CHECK(has_member(json_object_get(names, "removed"), "name", "HAVANA INTERNATIONAL BANK, LTD."));
+    /* 2674 (Abu Abbas): programme SDT became SDGT, nothing else */
+    json_t *f = json_object_get(abbas, "fields");
+    CHECK_INT(json_object_size(f), 1);
+    json_t *prog = json_object_get(f, "programmes");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(prog, "added"), 0)), "SDGT");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(prog, "removed"), 0)), "SDT");
+    json_decref(d);
+    /* versions named, the other way round, and wrong ones */
+    CHECK_INT(vigil_diff(db, "ofac", 2, 1, &s), VIGIL_OK);
+    d = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(d, "counts"), "added")), 261);
+    json_decref(d);
+    CHECK_INT(vigil_diff(db, "ofac", 1, 99, &s), VIGIL_ERR_NOTFOUND);
+    CHECK_INT(vigil_diff(db, "eu", 0, 0, &s), VIGIL_ERR_NOTFOUND);
+    CHECK_CONTAINS(vigil_errmsg(db), "a difference needs two");
+    vigil_db_close(db);
+    remove_db(path);
+}
