@@ -11,6 +11,7 @@
 
 #include "batch.h"
 #include "serve.h"
+#include "update.h"
 #include "vigil.h"
 
 /* in two parts: C99 bounds a string literal at 4095 bytes */
@@ -69,6 +70,12 @@ static const char *const usage_text[] = {
     "        or {\"row\", \"status\": \"error\", \"error\"}; results as screen --json,\n"
     "        at most N (default 5). A progress line on standard error when it is a\n"
     "        terminal. Exit status 1 when any record failed.\n"
+    "  update [--db PATH] [--source eu,un,uk,ofac] [--max-shrink F] [--force]\n"
+    "        Downloads the current official lists (or $VIGIL_URL_EU, _UN, _UK, _OFAC)\n"
+    "        and loads each as a new version, one list at a time: a failed download or\n"
+    "        a broken file leaves that list as it was, and the others still update.\n"
+    "        A list with fewer than (1 - F) times its current entities (F 0.5) is held\n"
+    "        back unless --force. Exit status 1 when any list failed.\n"
     "  diff [--db PATH] [--json] SOURCE [OLD_VERSION NEW_VERSION]\n"
     "        What changed in a list between two versions (by default its two latest):\n"
     "        entities added, removed and changed, with the fields that changed.\n"
@@ -139,7 +146,9 @@ enum {
     OPT_LISTEN,
     OPT_PORT,
     OPT_ADMIN_TOKEN,
-    OPT_ACCESS_LOG
+    OPT_ACCESS_LOG,
+    OPT_FORCE,
+    OPT_MAX_SHRINK
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -164,6 +173,8 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"port", required_argument, NULL, OPT_PORT},
                                           {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
                                           {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+                                          {"force", no_argument, NULL, OPT_FORCE},
+                                          {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -184,6 +195,8 @@ typedef struct {
     const char *format;
     const char *listen, *admin_token, *access_log;
     long port;
+    int force;
+    double max_shrink;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -284,6 +297,18 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
             }
             o->format = optarg;
             break;
+        case OPT_FORCE:
+            o->force = 1;
+            break;
+        case OPT_MAX_SHRINK: {
+            char *end;
+            o->max_shrink = strtod(optarg, &end);
+            if (*end || o->max_shrink <= 0 || o->max_shrink >= 1) {
+                fprintf(stderr, "vigil %s: --max-shrink takes a fraction in (0, 1)\n", cmd);
+                return -1;
+            }
+            break;
+        }
         case OPT_LISTEN:
             o->listen = optarg;
             break;
@@ -345,7 +370,7 @@ static int cmd_load(int argc, char **argv)
     vigil_db *db;
     if (open_db(o.db, 0, &db) != VIGIL_OK)
         return 1;
-    vigil_load_options lo = {o.lenient, o.published};
+    vigil_load_options lo = {o.lenient, o.published, 0};
     vigil_list_version *vs = NULL;
     size_t n = 0;
     int rc = vigil_load(db, (const char *const *)argv + first, (size_t)(argc - first), &lo, &vs,
@@ -821,6 +846,34 @@ static int cmd_diff(int argc, char **argv)
     return 0;
 }
 
+static int cmd_update(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB,         OPT_SOURCE, OPT_FORCE, OPT_MAX_SHRINK,
+                                  OPT_LENIENT,    OPT_NAMES,  OPT_LEGAL, 0};
+    int first = parse_opts(argc, argv, &o, "update", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil update: takes options only (--source eu,un,uk,ofac)\n");
+        return 2;
+    }
+    vigil_load_options base = {o.lenient, NULL, 0};
+    double shrink = o.force ? 0 : o.max_shrink > 0 ? o.max_shrink : 0.5;
+    int rc = vigil_cli_update(o.db, o.source, shrink, &base);
+    /* the screening engine saved again for what is now current */
+    vigil_db *db;
+    if (load_names(&o) == 0 && vigil_db_open(o.db, 0, &db) == VIGIL_OK) {
+        vigil_engine *e = NULL;
+        if (vigil_engine_open(db, &e) == VIGIL_OK)
+            printf("engine   %zu entities, %zu names indexed\n", vigil_engine_entities(e),
+                   vigil_engine_names(e));
+        vigil_engine_close(e);
+        vigil_db_close(db);
+        vigil_names_unload();
+    }
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     opts o;
@@ -888,6 +941,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "diff"))
         return cmd_diff(argc - 1, argv + 1);
+    if (!strcmp(cmd, "update"))
+        return cmd_update(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -86,6 +86,10 @@ typedef struct vigil_load_options {
     /* Overrides the publication date for files that carry none (OFAC CSV):
      * "YYYY-MM-DD", or NULL. */
     const char *published;
+    /* When above 0: a list with fewer entities than (1 - max_shrink) times
+     * its current version's is refused (VIGIL_ERR_LIMIT), nothing written:
+     * a list that shrank that much is more likely broken than lifted. */
+    double max_shrink;
 } vigil_load_options;
 
 /*

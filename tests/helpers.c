@@ -46,7 +46,7 @@ vigil_db *load_fresh(char **path, const char *const *paths, size_t n, int lenien
         vigil_db_close(db);
         return NULL;
     }
-    vigil_load_options opt = {lenient, NULL};
+    vigil_load_options opt = {lenient, NULL, 0};
     rc = vigil_load(db, paths, n, &opt, NULL, NULL);
     if (rc != VIGIL_OK) {
         test_fail(__FILE__, __LINE__, "load: %s", vigil_errmsg(db));

@@ -229,7 +229,7 @@ void test_uk_sample_details(void)
     CHECK_INT(vigil_load(db, files, 1, NULL, NULL, NULL), VIGIL_ERR_FORMAT);
     CHECK_CONTAINS(vigil_errmsg(db), "uk-sanctions-list-official-sample-2026-08-14.xml:353:");
     CHECK_CONTAINS(vigil_errmsg(db), "without an id");
-    vigil_load_options lenient = {1, NULL};
+    vigil_load_options lenient = {1, NULL, 0};
     CHECK_INT(vigil_load(db, files, 1, &lenient, NULL, NULL), VIGIL_OK);
     vigil_list_version v = only_version(db);
     CHECK_INT(v.entities, 4);

@@ -310,6 +310,32 @@ static int finish_version(vigil_db *db, int64_t vid, const char *published, int6
     return rc == SQLITE_DONE ? VIGIL_OK : vigil__db_sqlfail(db, "counting entities");
 }
 
+/* VIGIL_OK, or VIGIL_ERR_LIMIT (with a message) when a new version of
+ * source with n entities has fewer than (1 - max_shrink) times the previous
+ * version's. */
+static int shrink_check(vigil_db *db, const char *source, int64_t vid, int64_t n,
+                        double max_shrink, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t prev = -1;
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT entities FROM list_version WHERE source = ? AND id < ? "
+                           "ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, vid);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            prev = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (prev > 0 && (double)n < (1.0 - max_shrink) * (double)prev)
+        return vigil__db_fail(db, VIGIL_ERR_LIMIT,
+                              "%s: held back: %lld entities where the current %s list has %lld "
+                              "(more than %.0f%% fewer); load it with --force if that is right",
+                              path, (long long)n, source, (long long)prev, max_shrink * 100);
+    return VIGIL_OK;
+}
+
 static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
                      vigil_list_version *out)
 {
@@ -412,6 +438,10 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
             rc = vigil__db_fail(db, VIGIL_ERR_FORMAT, "%s: no entities in the file%s%s",
                                 u->paths[0], p.skipped ? "; first skipped: " : "",
                                 p.skipped ? p.first_skip : "");
+        } else if (opt && opt->max_shrink > 0 && !p.is_delta &&
+                   (rc = shrink_check(db, s.source, s.version_id, s.emitted, opt->max_shrink,
+                                      u->paths[0])) != VIGIL_OK) {
+            /* held back: the message is on db */
         } else {
             const char *published = p.published;
             if (!*published && opt && opt->published)
