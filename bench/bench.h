@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,40 @@ static inline void bench_temp_db(char *path, size_t size)
         close(fd);
         unlink(path);
     }
+}
+
+/* Calls row(f, n, ctx) for each of the 2,000 synthetic persons of shared's
+ * eval/screening/negatives-dev-{global,us}.csv, with their 8 fields
+ * (full_name, first_name, middle_name, last_name, gender, date_of_birth,
+ * place_of_birth, nationality; the files quote none). Returns how many. */
+static inline int bench_each_negative(const char *shared, void (*row)(char **f, void *ctx),
+                                      void *ctx)
+{
+    int count = 0;
+    for (int k = 0; k < 2; k++) {
+        char path[1024], line[1024];
+        snprintf(path, sizeof(path), "%s/eval/screening/negatives-dev-%s.csv", shared,
+                 k ? "us" : "global");
+        FILE *in = fopen(path, "r");
+        while (in && fgets(line, sizeof(line), in)) {
+            char *f[8] = {0};
+            int n = 0;
+            line[strcspn(line, "\r\n")] = '\0';
+            for (char *s = line, *c; n < 8; s = c + 1) {
+                f[n++] = s;
+                if (!(c = strchr(s, ',')))
+                    break;
+                *c = '\0';
+            }
+            if (n < 8 || strcmp(f[0], "full_name") == 0)
+                continue;
+            row(f, ctx);
+            count++;
+        }
+        if (in)
+            fclose(in);
+    }
+    return count;
 }
 
 /* Loads the given-name data and legal forms of shared (../shared). */

@@ -28,6 +28,22 @@ typedef struct {
     char given[128], family[128], rest[256];
 } person;
 
+typedef struct {
+    person p[2000];
+    int n;
+} people;
+
+static void keep_person(char **f, void *ctx)
+{
+    people *all = ctx;
+    if (all->n == 2000 || !f[1][0] || !f[3][0])
+        return;
+    person *x = &all->p[all->n++];
+    snprintf(x->given, sizeof(x->given), "%s", f[1]);
+    snprintf(x->family, sizeof(x->family), "%s", f[3]);
+    snprintf(x->rest, sizeof(x->rest), "%s,%s,%s", f[5], f[7], f[4]);
+}
+
 /* Writes the batch input to a temporary file; returns it open for reading
  * at its start, or NULL. Record i is a new combination of real name parts:
  * the given name of one synthetic person and the family name of another of
@@ -40,33 +56,10 @@ static FILE *make_input(const char *shared)
     if (!out)
         return NULL;
     fprintf(out, "id,name,dob,country,gender\n");
-    static person rows[2000];
-    int n = 0;
-    for (int f = 0; f < 2; f++) {
-        char path[1024], line[1024];
-        snprintf(path, sizeof(path), "%s/eval/screening/negatives-dev-%s.csv", shared,
-                 f ? "us" : "global");
-        FILE *in = fopen(path, "r");
-        while (in && fgets(line, sizeof(line), in) && n < 2000) {
-            char *fld[8] = {0};
-            int k = 0;
-            line[strcspn(line, "\r\n")] = '\0';
-            for (char *s = line, *c; k < 8; s = c + 1) {
-                fld[k++] = s;
-                if (!(c = strchr(s, ',')))
-                    break;
-                *c = '\0';
-            }
-            if (k == 8 && strcmp(fld[0], "full_name") != 0 && fld[1][0] && fld[3][0]) {
-                snprintf(rows[n].given, sizeof(rows[n].given), "%s", fld[1]);
-                snprintf(rows[n].family, sizeof(rows[n].family), "%s", fld[3]);
-                snprintf(rows[n].rest, sizeof(rows[n].rest), "%s,%s,%s", fld[5], fld[7], fld[4]);
-                n++;
-            }
-        }
-        if (in)
-            fclose(in);
-    }
+    static people all;
+    bench_each_negative(shared, keep_person, &all);
+    person *rows = all.p;
+    int n = all.n;
     uint64_t r = 88172645463325252ull;
     for (int i = 0; n && i < RECORDS; i++) {
         const person *a = &rows[i % n];

@@ -55,32 +55,12 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)(rng % n);
 }
 
-static void read_persons(const char *shared)
+static void keep_parts(char **f, void *ctx)
 {
-    for (int f = 0; f < 2; f++) {
-        char path[1024], line[1024];
-        snprintf(path, sizeof(path), "%s/eval/screening/negatives-dev-%s.csv", shared,
-                 f ? "us" : "global");
-        FILE *in = fopen(path, "r");
-        while (in && fgets(line, sizeof(line), in)) {
-            char *fld[8] = {0};
-            int k = 0;
-            line[strcspn(line, "\r\n")] = '\0';
-            for (char *s = line, *c; k < 8; s = c + 1) {
-                fld[k++] = s;
-                if (!(c = strchr(s, ',')))
-                    break;
-                *c = '\0';
-            }
-            if (k < 8 || strcmp(fld[0], "full_name") == 0)
-                continue;
-            add_part(&given, fld[1]);
-            add_part(&middle, fld[2]);
-            add_part(&family, fld[3]);
-        }
-        if (in)
-            fclose(in);
-    }
+    (void)ctx;
+    add_part(&given, f[1]);
+    add_part(&middle, f[2]);
+    add_part(&family, f[3]);
 }
 
 /* One entity as an FTM JSON line; fills name with its primary name. */
@@ -151,7 +131,7 @@ int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
-    read_persons(shared);
+    bench_each_negative(shared, keep_parts, NULL);
     /* organisation words: the words of the persons' family names and a few
      * trade words, so that organisations share words as real ones do */
     static const char *const trade[] = {"Petro", "Energy", "Shipping", "Maritime", "Global",

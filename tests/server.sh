@@ -18,11 +18,7 @@ check() { # check DESCRIPTION COMMAND... : passes when the command succeeds
   if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
   else echo "not ok - $d"; failed=$((failed + 1)); fi
 }
-# a port no one listens on
-while :; do
-  PORT=$(shuf -i 20000-60000 -n 1)
-  curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || break
-done
+PORT=$("$(dirname "$0")/../scripts/free-port")
 U="http://127.0.0.1:$PORT"
 NAMES=(--names "$N/given-name-equivalents.txt.gz" --names "$N/nicknames-groups.csv")
 

@@ -33,10 +33,7 @@ cp "$L/eu/eu-fsf-official-fragment-putin.xml" "$W/small/eu.xml"
 for f in sdn add alt sdn_comments; do
   cp "$L/ofac/sdn-csv-2022-01/$f.csv" "$W/ofac/$(echo "$f" | tr a-z A-Z).CSV"
 done
-while :; do
-  PORT=$(shuf -i 20000-60000 -n 1)
-  curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || break
-done
+PORT=$("$(dirname "$0")/../scripts/free-port")
 (cd "$W" && exec python3 -m http.server --bind 127.0.0.1 "$PORT" >/dev/null 2>&1) &
 PID=$!
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$PORT/un.xml" -o /dev/null && break; sleep 0.1; done

@@ -28,10 +28,7 @@ cp tests/web/e2e.mjs "$MOD/"
 NAMES=(--names "$S/eval/names/given-name-equivalents.txt.gz" --names "$S/eval/names/nicknames-groups.csv")
 "$VIGIL" load --db "$T/v.db" "${NAMES[@]}" "$S/lists/eu/eu-fsf-rebuilt-2026-08-14.xml" \
   "$S/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" >/dev/null 2>&1
-while :; do
-  PORT=$(shuf -i 20000-60000 -n 1)
-  curl -s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || break
-done
+PORT=$("$(dirname "$0")/../scripts/free-port")
 "$VIGIL" serve --db "$T/v.db" --port "$PORT" "${NAMES[@]}" 2>"$T/server.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
