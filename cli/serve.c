@@ -1206,18 +1206,21 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     MHD_stop_daemon(d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    /* batches still running hold the engine: wait for them (they end) */
+    /* batches still running hold the engine: wait for them (30 s at most);
+     * one still running then is left to the process's end, never freed under it */
     for (int i = 0; i < MAX_JOBS; i++) {
-        for (int k = 0; jobs[i] && k < 3000; k++) {
+        int done = 0;
+        for (int k = 0; jobs[i] && k < 3000 && !done; k++) {
             pthread_mutex_lock(&jobs[i]->mu);
-            int done = jobs[i]->done;
+            done = jobs[i]->done;
             pthread_mutex_unlock(&jobs[i]->mu);
-            if (done)
-                break;
-            usleep(10000);
+            if (!done)
+                usleep(10000);
         }
-        job_free(jobs[i]);
-        jobs[i] = NULL;
+        if (done) {
+            job_free(jobs[i]);
+            jobs[i] = NULL;
+        }
     }
     release(cur);
     cur = NULL;
