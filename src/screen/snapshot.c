@@ -41,6 +41,20 @@ typedef struct {
     uint64_t body_len, body_sum;
 } head;
 
+/* Sets what a header says of the build and the data that wrote it: the
+ * magic, the format, the structures' sizes, the name-data fingerprint. A
+ * file is read only when these are what stamp gives now. */
+static void stamp(head *h)
+{
+    memcpy(h->magic, MAGIC, 8);
+    h->format = FORMAT;
+    h->pname_head = (uint32_t)offsetof(vigil__pname, tok);
+    h->tok_size = (uint32_t)sizeof(vigil__tok);
+    h->entity_size = (uint32_t)sizeof(entity);
+    h->name_size = (uint32_t)sizeof(name);
+    h->data_fp = vigil__match_data_fp();
+}
+
 /* ------------------------------------------------------------ checksum */
 
 #define SUM_START 1469598103934665603ull
@@ -175,14 +189,8 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
         nused++;
     }
     flush(b);
-    memcpy(h.magic, MAGIC, 8);
-    h.format = FORMAT;
-    h.pname_head = (uint32_t)offsetof(vigil__pname, tok);
-    h.tok_size = (uint32_t)sizeof(vigil__tok);
-    h.entity_size = (uint32_t)sizeof(entity);
-    h.name_size = (uint32_t)sizeof(name);
+    stamp(&h);
     h.nsources = (uint32_t)e->nsources;
-    h.data_fp = vigil__match_data_fp();
     h.nents = e->nents;
     h.nnames = e->nnames;
     h.nused = nused;
@@ -438,10 +446,13 @@ static int snapshot_read(vigil_engine *e, char *data, size_t len, const char *ve
     head h;
     memcpy(&h, data, sizeof(h));
     cursor c = {data, 0, len};
-    int ok = memcmp(h.magic, MAGIC, 8) == 0 && h.format == FORMAT &&
-             h.pname_head == offsetof(vigil__pname, tok) && h.tok_size == sizeof(vigil__tok) &&
-             h.entity_size == sizeof(entity) && h.name_size == sizeof(name) &&
-             h.data_fp == vigil__match_data_fp() && h.body_len == len - sizeof(head) &&
+    head now;
+    memset(&now, 0, sizeof(now));
+    stamp(&now);
+    int ok = memcmp(h.magic, now.magic, 8) == 0 && h.format == now.format &&
+             h.pname_head == now.pname_head && h.tok_size == now.tok_size &&
+             h.entity_size == now.entity_size && h.name_size == now.name_size &&
+             h.data_fp == now.data_fp && h.body_len == len - sizeof(head) &&
              h.versions_len == strlen(versions) + 1 && h.versions_len <= len - sizeof(head) &&
              memcmp(data + sizeof(head), versions, h.versions_len) == 0 &&
              (!verify_sum || checksum(data + sizeof(head), len - sizeof(head)) == h.body_sum);
@@ -482,13 +493,7 @@ void vigil__snapshot_fuzz(const uint8_t *data, size_t size)
      * whatever the file says */
     head h;
     memcpy(&h, copy, sizeof(h));
-    memcpy(h.magic, MAGIC, 8);
-    h.format = FORMAT;
-    h.pname_head = (uint32_t)offsetof(vigil__pname, tok);
-    h.tok_size = (uint32_t)sizeof(vigil__tok);
-    h.entity_size = (uint32_t)sizeof(entity);
-    h.name_size = (uint32_t)sizeof(name);
-    h.data_fp = vigil__match_data_fp();
+    stamp(&h);
     h.body_len = size - sizeof(head);
     memcpy(copy, &h, sizeof(h));
     const char *v = copy + sizeof(head);
