@@ -8,19 +8,7 @@ L="${SHARED:-../shared}/lists"
 T=$(mktemp -d /tmp/vigil-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 DB="$T/v.db"
-passed=0
-failed=0
-
-check() { # check DESCRIPTION COMMAND... : passes when the command succeeds
-  local d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
-  else echo "not ok - $d"; failed=$((failed + 1)); fi
-}
-# run CMD...: runs the command, keeping stdout, stderr and the exit code.
-run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
-rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
-out_has() { grep -q -- "$1" "$T/out"; }
-err_has() { grep -q -- "$1" "$T/err"; }
+. "$(dirname "$0")/lib.sh"
 
 run "$VIGIL" --help
 check "--help exits 0 and names every command" eval 'rc_is 0 && out_has "load \[--db" && out_has "lists \[--db" && out_has "show \[--db"'

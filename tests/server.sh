@@ -11,13 +11,7 @@ PID=
 cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 DB="$T/v.db"
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND... : passes when the command succeeds
-  local d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
-  else echo "not ok - $d"; failed=$((failed + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 PORT=$("$(dirname "$0")/../scripts/free-port")
 U="http://127.0.0.1:$PORT"
 NAMES=(--names "$N/given-name-equivalents.txt.gz" --names "$N/nicknames-groups.csv")

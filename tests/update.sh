@@ -9,17 +9,7 @@ T=$(mktemp -d /tmp/vigil-upd-XXXXXX)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 DB="$T/v.db"
-passed=0
-failed=0
-check() {
-  local d=$1; shift
-  if "$@" >/dev/null 2>&1; then echo "ok - $d"; passed=$((passed + 1));
-  else echo "not ok - $d"; failed=$((failed + 1)); fi
-}
-run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
-rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
-out_has() { grep -q -- "$1" "$T/out"; }
-err_has() { grep -q -- "$1" "$T/err"; }
+. "$(dirname "$0")/lib.sh"
 versions_of() { "$VIGIL" lists --db "$DB" | grep -c " $1 "; }
 
 # what the server serves: the real files, a cut one, a small one
