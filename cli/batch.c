@@ -50,6 +50,9 @@ typedef struct {
     char *out[BLOCK];
     size_t block;      /* records screened together (at most BLOCK) */
     const vigil_cli_batch_io *io;
+    vigil_cli_records_fn sink; /* set: records go to it, not screened */
+    void *sink_ctx;
+    const char *who; /* the command, in messages */
     size_t n;
     _Atomic size_t next;
     long long row;     /* rows written so far */
@@ -189,9 +192,40 @@ static void progress(batch *b, int final)
         fprintf(stderr, "\n");
 }
 
+static void free_records(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        for (int f = 0; f < NFIELDS; f++)
+            free(b->recs[i].f[f]);
+        free(b->recs[i].error);
+        memset(&b->recs[i], 0, sizeof(record));
+    }
+    b->row += (long long)b->n;
+    b->n = 0;
+}
+
+/* Hands the records held to the sink. */
+static void sink_block(batch *b)
+{
+    vigil_cli_record rs[BLOCK];
+    for (size_t i = 0; i < b->n; i++) {
+        char **f = b->recs[i].f;
+        rs[i] = (vigil_cli_record){b->row + (long long)i + 1, f[F_ID],     f[F_NAME],
+                                   f[F_SCHEMA],               f[F_DOB],    f[F_COUNTRY],
+                                   f[F_GENDER],               f[F_IDNUM],  b->recs[i].error};
+    }
+    if (b->n)
+        b->sink(b->sink_ctx, rs, b->n);
+    free_records(b);
+}
+
 /* Screens the records held, in parallel, and writes their lines in order. */
 static void flush_block(batch *b)
 {
+    if (b->sink) {
+        sink_block(b);
+        return;
+    }
     atomic_store(&b->next, 0);
     int nt = b->threads > 1 ? b->threads : 1;
     pthread_t th[64];
@@ -216,15 +250,10 @@ static void flush_block(batch *b)
         }
         free(b->out[i]);
         b->out[i] = NULL;
-        for (int f = 0; f < NFIELDS; f++)
-            free(b->recs[i].f[f]);
-        free(b->recs[i].error);
-        memset(&b->recs[i], 0, sizeof(record));
     }
-    b->row += (long long)b->n;
+    free_records(b);
     if (b->io && b->io->on_block)
         b->io->on_block(b->io->ctx, b->row, b->failed);
-    b->n = 0;
     fflush(stdout);
     progress(b, 0);
 }
@@ -269,7 +298,7 @@ static void csv_row(int term, void *data)
         for (int c = 0; c < b->ncols; c++)
             has_name |= b->col[c] == F_NAME;
         if (!has_name)
-            fprintf(stderr, "vigil batch: the CSV header has no name or full_name column\n");
+            fprintf(stderr, "%s: the CSV header has no name or full_name column\n", b->who);
     } else {
         if (b->cur_col != b->ncols && !b->cur.error) {
             char msg[96];
@@ -291,7 +320,7 @@ static int read_csv(batch *b, FILE *in)
     while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
         b->input_read += (long long)n;
         if (csv_parse(&p, buf, n, csv_field, csv_row, b) != n) {
-            fprintf(stderr, "vigil batch: malformed CSV after record %lld: %s\n",
+            fprintf(stderr, "%s: malformed CSV after record %lld: %s\n", b->who,
                     b->row + (long long)b->n, csv_strerror(csv_error(&p)));
             break;
         }
@@ -359,6 +388,41 @@ static int read_jsonl(batch *b, FILE *in)
     return 0;
 }
 
+/* Reads every record of in (format as given, or detected), then hands on
+ * the last block. */
+static int read_input(batch *b, FILE *in, const char *format)
+{
+    int jsonl;
+    if (format)
+        jsonl = strcmp(format, "jsonl") == 0;
+    else {
+        int c;
+        do
+            c = fgetc(in);
+        while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+        jsonl = c == '{';
+        if (c != EOF)
+            ungetc(c, in);
+    }
+    int rc = jsonl ? read_jsonl(b, in) : read_csv(b, in);
+    flush_block(b);
+    return rc;
+}
+
+int vigil_cli_read_records(FILE *in, const char *format, vigil_cli_records_fn fn, void *ctx)
+{
+    batch *b = calloc(1, sizeof(*b));
+    if (!b)
+        return -1;
+    b->block = BLOCK;
+    b->sink = fn;
+    b->sink_ctx = ctx;
+    b->who = "vigil customers import";
+    int rc = read_input(b, in, format);
+    free(b);
+    return rc;
+}
+
 int vigil_cli_batch(const vigil_engine *e, const char *path, const char *format,
                     double threshold, size_t limit, int threads, long long *failed)
 {
@@ -390,6 +454,7 @@ int vigil_cli_batch_stream(const vigil_engine *e, FILE *in, const char *format,
     if (!b)
         return -1;
     b->io = io;
+    b->who = "vigil batch";
     b->block = io && io->block > 0 && io->block < BLOCK ? io->block : BLOCK;
     b->e = e;
     b->threshold = threshold;
@@ -400,20 +465,7 @@ int vigil_cli_batch_stream(const vigil_engine *e, FILE *in, const char *format,
     struct stat st;
     if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
         b->input_size = st.st_size;
-    int jsonl;
-    if (format)
-        jsonl = strcmp(format, "jsonl") == 0;
-    else {
-        int c;
-        do
-            c = fgetc(in);
-        while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
-        jsonl = c == '{';
-        if (c != EOF)
-            ungetc(c, in);
-    }
-    int rc = jsonl ? read_jsonl(b, in) : read_csv(b, in);
-    flush_block(b);
+    int rc = read_input(b, in, format);
     progress(b, 1);
     *failed = b->failed;
     long long rows = b->row;

@@ -37,6 +37,21 @@ int vigil_cli_batch_stream(const vigil_engine *e, FILE *in, const char *format,
                            double threshold, size_t limit, int threads,
                            const vigil_cli_batch_io *io, long long *failed);
 
+/* One record of a batch input as read: the fields NULL when absent, error
+ * set (and the fields maybe not) when the record could not be read. */
+typedef struct {
+    long long row; /* from 1, the header not counted */
+    const char *id, *name, *schema, *dob, *country, *gender, *id_number;
+    const char *error;
+} vigil_cli_record;
+
+typedef void (*vigil_cli_records_fn)(void *ctx, const vigil_cli_record *recs, size_t n);
+
+/* Reads in as vigil batch does (format "csv", "jsonl", NULL: detected) and
+ * hands the records to fn in blocks, in order; they live until fn returns.
+ * Returns 0, or -1 (out of memory). */
+int vigil_cli_read_records(FILE *in, const char *format, vigil_cli_records_fn fn, void *ctx);
+
 /* The hits as the JSON array screen --json and batch print: source,
  * source_id, schema, name, matched_name, score, match, explanation. The
  * caller owns the reference. */

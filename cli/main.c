@@ -10,11 +10,12 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "customers.h"
 #include "serve.h"
 #include "update.h"
 #include "vigil.h"
 
-/* in two parts: C99 bounds a string literal at 4095 bytes */
+/* in parts: C99 bounds a string literal at 4095 bytes */
 static const char *const usage_text[] = {
     "vigil " VIGIL_VERSION " - sanctions screening\n"
     "\n"
@@ -79,6 +80,27 @@ static const char *const usage_text[] = {
     "  diff [--db PATH] [--json] SOURCE [OLD_VERSION NEW_VERSION]\n"
     "        What changed in a list between two versions (by default its two latest):\n"
     "        entities added, removed and changed, with the fields that changed.\n"
+    ,
+    "  customers [--db PATH] [--format jsonl|csv] [--names FILE]... import FILE|-\n"
+    "  customers [--db PATH] count\n"
+    "        Keeps customers in the database, by id: the same CSV or JSON lines as\n"
+    "        batch (id and name required). New and changed customers are screened\n"
+    "        against every list by the next rescreen. A refused record gets a line\n"
+    "        on standard error; the others are kept (exit status 1).\n"
+    "  rescreen [--db PATH] [--threshold T] [--full] [--threads N] [--json]\n"
+    "           [--names FILE]... [--legal-forms FILE]\n"
+    "        Screens what changed since the last run: new and changed customers\n"
+    "        against every list, the others against the entities added or changed\n"
+    "        since (--full: everyone against everything). Records the run, its list\n"
+    "        versions and an alert per new hit at T (default 0.85).\n"
+    "  alerts [--db PATH] [--open] [--json]\n"
+    "        The alerts, newest first, with their decisions (--json: explanations\n"
+    "        and the list versions of each screening and decision).\n"
+    "  decide [--db PATH] --note TEXT [--by NAME] ALERT_ID true-match|false-positive\n"
+    "        Records an analyst's decision (by NAME, else $USER). A false positive\n"
+    "        stays closed until the customer or the entity changes.\n"
+    "  runs [--db PATH] [--json]\n"
+    "        The re-screening runs: when, which list versions, what was screened.\n"
     "  serve [--db PATH] [--listen ADDR] [--port N] [--threads N]\n"
     "        [--admin-token TOKEN] [--access-log FILE|-] [--names FILE]...\n"
     "        [--legal-forms FILE]\n"
@@ -97,8 +119,8 @@ static const char *const usage_text[] = {
 
 static void usage(FILE *f)
 {
-    fputs(usage_text[0], f);
-    fputs(usage_text[1], f);
+    for (size_t i = 0; i < sizeof(usage_text) / sizeof(usage_text[0]); i++)
+        fputs(usage_text[i], f);
 }
 
 static const char *default_db(void)
@@ -148,7 +170,11 @@ enum {
     OPT_ADMIN_TOKEN,
     OPT_ACCESS_LOG,
     OPT_FORCE,
-    OPT_MAX_SHRINK
+    OPT_MAX_SHRINK,
+    OPT_OPEN,
+    OPT_FULL,
+    OPT_NOTE,
+    OPT_BY
 };
 
 static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
@@ -175,6 +201,10 @@ static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB
                                           {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
                                           {"force", no_argument, NULL, OPT_FORCE},
                                           {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
+                                          {"open", no_argument, NULL, OPT_OPEN},
+                                          {"full", no_argument, NULL, OPT_FULL},
+                                          {"note", required_argument, NULL, OPT_NOTE},
+                                          {"by", required_argument, NULL, OPT_BY},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
 
@@ -197,6 +227,8 @@ typedef struct {
     long port;
     int force;
     double max_shrink;
+    int open_only, full;
+    const char *note, *by;
 } opts;
 
 /* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
@@ -299,6 +331,18 @@ static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int
             break;
         case OPT_FORCE:
             o->force = 1;
+            break;
+        case OPT_OPEN:
+            o->open_only = 1;
+            break;
+        case OPT_FULL:
+            o->full = 1;
+            break;
+        case OPT_NOTE:
+            o->note = optarg;
+            break;
+        case OPT_BY:
+            o->by = optarg;
             break;
         case OPT_MAX_SHRINK: {
             char *end;
@@ -874,6 +918,120 @@ static int cmd_update(int argc, char **argv)
     return rc;
 }
 
+static int cmd_customers(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_FORMAT, OPT_NAMES, OPT_LEGAL, 0};
+    int first = parse_opts(argc, argv, &o, "customers", allowed);
+    int import = first >= 0 && first < argc && strcmp(argv[first], "import") == 0;
+    int count = first >= 0 && first < argc && strcmp(argv[first], "count") == 0;
+    if (first < 0 || !((import && argc - first == 2) || (count && argc - first == 1))) {
+        if (first >= 0)
+            fprintf(stderr, "vigil customers: give import FILE (or -), or count\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (load_names(&o) != 0 || open_db(o.db, count ? VIGIL_OPEN_READONLY : 0, &db) != VIGIL_OK)
+        return 1;
+    int rc = 0;
+    if (import)
+        rc = vigil_cli_customers_import(db, argv[first + 1], o.format);
+    else {
+        int64_t n = 0;
+        if (vigil_customers_count(db, &n) != VIGIL_OK)
+            rc = fail_db(db, VIGIL_ERR_DB);
+        else
+            printf("%lld\n", (long long)n);
+    }
+    vigil_db_close(db);
+    vigil_names_unload();
+    return rc;
+}
+
+static int cmd_rescreen(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB,    OPT_THRESHOLD, OPT_THREADS, OPT_FULL,
+                                  OPT_JSON,  OPT_NAMES,     OPT_LEGAL,   0};
+    int first = parse_opts(argc, argv, &o, "rescreen", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil rescreen: takes options only\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (load_names(&o) != 0 || open_db(o.db, 0, &db) != VIGIL_OK)
+        return 1;
+    vigil_rescreen_options ro = {o.threshold, o.full, (int)o.threads};
+    int rc = vigil_cli_rescreen(db, &ro, o.json);
+    vigil_db_close(db);
+    vigil_names_unload();
+    return rc;
+}
+
+static int cmd_alerts(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_OPEN, OPT_JSON, 0};
+    int first = parse_opts(argc, argv, &o, "alerts", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil alerts: takes options only (--open, --json)\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return 1;
+    int rc = vigil_cli_alerts(db, o.open_only, o.json);
+    vigil_db_close(db);
+    return rc;
+}
+
+static int cmd_runs(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
+    int first = parse_opts(argc, argv, &o, "runs", allowed);
+    if (first < 0 || first != argc) {
+        if (first >= 0)
+            fprintf(stderr, "vigil runs: takes options only (--json)\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (open_db(o.db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+        return 1;
+    int rc = vigil_cli_runs(db, o.json);
+    vigil_db_close(db);
+    return rc;
+}
+
+static int cmd_decide(int argc, char **argv)
+{
+    opts o;
+    static const int allowed[] = {OPT_DB, OPT_NOTE, OPT_BY, 0};
+    int first = parse_opts(argc, argv, &o, "decide", allowed);
+    char *end = NULL;
+    long long id = first >= 0 && argc - first == 2 ? strtoll(argv[first], &end, 10) : 0;
+    if (first < 0 || argc - first != 2 || !end || *end || id <= 0 ||
+        (strcmp(argv[first + 1], "true-match") && strcmp(argv[first + 1], "false-positive")) ||
+        !o.note || !*o.note) {
+        if (first >= 0)
+            fprintf(stderr, "vigil decide: give ALERT_ID true-match|false-positive --note TEXT\n");
+        return 2;
+    }
+    const char *by = o.by ? o.by : getenv("USER");
+    vigil_db *db;
+    if (open_db(o.db, 0, &db) != VIGIL_OK)
+        return 1;
+    int rc = vigil_decide(db, id, argv[first + 1], o.note, by);
+    if (rc != VIGIL_OK)
+        fail_db(db, rc);
+    else
+        printf("alert %lld: %s\n", id, argv[first + 1]);
+    vigil_db_close(db);
+    return rc == VIGIL_OK ? 0 : 1;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     opts o;
@@ -943,6 +1101,16 @@ int main(int argc, char **argv)
         return cmd_diff(argc - 1, argv + 1);
     if (!strcmp(cmd, "update"))
         return cmd_update(argc - 1, argv + 1);
+    if (!strcmp(cmd, "customers"))
+        return cmd_customers(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rescreen"))
+        return cmd_rescreen(argc - 1, argv + 1);
+    if (!strcmp(cmd, "alerts"))
+        return cmd_alerts(argc - 1, argv + 1);
+    if (!strcmp(cmd, "decide"))
+        return cmd_decide(argc - 1, argv + 1);
+    if (!strcmp(cmd, "runs"))
+        return cmd_runs(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

@@ -251,6 +251,103 @@ void vigil_hits_free(vigil_hits *h);
  * vigil_free, or NULL (out of memory). */
 char *vigil_hits_json(const vigil_hits *h);
 
+/* ---------------------------------------------- customers and re-screening */
+
+/* One customer kept in the database (docs/rescreening.md). id and name are
+ * required; the other members are NULL when unknown. */
+typedef struct vigil_customer {
+    const char *id;          /* the customer's own reference, unique */
+    const char *name;
+    const char *schema;      /* as in vigil_query; NULL: any */
+    const char *birth_date;
+    const char *country;
+    const char *gender;
+    const char *id_number;
+} vigil_customer;
+
+/* What vigil_customers_put did with each customer. */
+enum {
+    VIGIL_CUSTOMER_UNCHANGED = 0, /* held with the same fields: nothing to do */
+    VIGIL_CUSTOMER_ADDED = 1,     /* new: screened against every list next run */
+    VIGIL_CUSTOMER_CHANGED = 2    /* its fields changed: screened again in full */
+};
+
+/*
+ * Adds or updates n customers, keyed by id, in one transaction. status
+ * (n entries, may be NULL) receives a VIGIL_CUSTOMER_* value per customer, or
+ * VIGIL_ERR_ARG for one that cannot be kept (no id, no name, an unknown
+ * schema: the others are kept all the same). Uses the name data loaded now
+ * (vigil_names_load), as vigil_rescreen must. Returns VIGIL_OK, VIGIL_ERR_DB
+ * or VIGIL_ERR_NOMEM (then nothing is written).
+ */
+int vigil_customers_put(vigil_db *db, const vigil_customer *c, size_t n, int *status);
+
+/* How many customers db holds, into *n. */
+int vigil_customers_count(vigil_db *db, int64_t *n);
+
+/* Options of vigil_rescreen; zero-initialise. */
+typedef struct vigil_rescreen_options {
+    double threshold; /* <= 0: VIGIL_DEFAULT_THRESHOLD */
+    int full;         /* 1: every customer against every list, whatever changed */
+    int threads;      /* <= 0: the number of cores (at most 16) */
+} vigil_rescreen_options;
+
+/* What one re-screening run did. */
+typedef struct vigil_rescreen_result {
+    int64_t run_id;
+    int full;                    /* it screened everyone against everything */
+    int64_t customers;           /* customers held */
+    int64_t screened_in_full;    /* new or changed customers, against every list */
+    int64_t screened_changed;    /* others whose names share an index key with a
+                                    new or changed entity, against those entities */
+    int64_t entities_changed;    /* entities new or changed since the last run */
+    int64_t entities_removed;    /* entities gone from the lists since then */
+    int64_t alerts_new;          /* alerts opened (new pairs, or reopened) */
+    int64_t alerts_known;        /* hits already alerted, open or decided */
+    int64_t alerts_delisted;     /* open alerts closed as their entity left */
+    double seconds;
+} vigil_rescreen_result;
+
+/*
+ * Screens what changed since the last run: every customer added or changed
+ * since, against every list; every other customer against the entities added
+ * or changed since (only those sharing an index key with one: no other can
+ * hit). The first run, a lower threshold than the last run's, other name
+ * data, or opt->full screen everyone against everything. Each hit at or above
+ * the threshold opens an alert, unless the same customer and entity already
+ * have one open or decided true match, or decided false positive with both
+ * sides unchanged since. Open alerts on entities that left the lists are
+ * closed as delisted. The run, with the list versions it used, and its
+ * alerts are recorded in one transaction; on failure nothing is. The caller
+ * loads the name data first. Returns VIGIL_OK or an error with vigil_errmsg.
+ */
+int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescreen_result *out);
+
+/*
+ * The alerts as a JSON array, newest first: {"id", "status" ("open",
+ * "true-match", "false-positive", "delisted"), "customer": {...}, "entity":
+ * {"source", "source_id", "schema", "name", "version"}, "matched_name",
+ * "score", "explanation", "run", "created_at", "previous" (the alert it
+ * reopens, or null), "decisions": [{"decision", "note", "by", "at",
+ * "versions"}]}. open_only: only open ones. *json is freed with vigil_free.
+ */
+int vigil_alerts_json(vigil_db *db, int open_only, char **json);
+
+/*
+ * Records an analyst's decision on alert_id: decision "true-match" or
+ * "false-positive", a note (required: the reason, for the audit trail), and
+ * who decided (may be NULL), with the list versions current now. A false
+ * positive stays closed until the customer or the entity changes. Returns
+ * VIGIL_OK, VIGIL_ERR_NOTFOUND (no such alert), VIGIL_ERR_ARG, VIGIL_ERR_DB.
+ */
+int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const char *note,
+                 const char *by);
+
+/* The re-screening runs, oldest first, as a JSON array of {"id", "started_at",
+ * "finished_at", "full", "threshold", "versions", and the counts of
+ * vigil_rescreen_result}. *json is freed with vigil_free. */
+int vigil_runs_json(vigil_db *db, char **json);
+
 /* Frees what the library keeps for the calling thread (its transliterator and
  * its screening memory; both are also freed when the thread ends).
  * Call it before a thread that compared or screened ends; the library opens

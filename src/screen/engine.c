@@ -393,16 +393,16 @@ static char *current_versions(vigil_db *db)
     return s;
 }
 
-/* Builds e from the current versions in db. VIGIL_OK or an error code with
- * the message on db. */
-static int build(vigil_db *db, vigil_engine *e)
+/* Builds e from the entity documents sql selects (its first column; ?1
+ * bound to bind when sql has it). VIGIL_OK or an error code with the message
+ * on db. */
+static int build_from(vigil_db *db, vigil_engine *e, const char *sql, int64_t bind)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
-                      "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
-                      "ORDER BY ve.version_id, ve.source_id";
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading the lists");
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, bind);
     size_t names_cap = 0, ents_cap = 0;
     int rc = VIGIL_OK, step;
     while (rc == VIGIL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -425,6 +425,33 @@ static int build(vigil_db *db, vigil_engine *e)
     if (rc == VIGIL_OK && build_index(e) != 0)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory building the index");
     return rc;
+}
+
+/* Builds e from the current versions in db. */
+static int build(vigil_db *db, vigil_engine *e)
+{
+    return build_from(db, e,
+                      "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
+                      "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
+                      "ORDER BY ve.version_id, ve.source_id",
+                      0);
+}
+
+int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_engine **out)
+{
+    *out = NULL;
+    vigil_engine *e = calloc(1, sizeof(*e));
+    if (!e || !(e->versions = current_versions(db))) {
+        free(e);
+        return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    }
+    int rc = build_from(db, e, sql, bind);
+    if (rc != VIGIL_OK) {
+        vigil_engine_close(e);
+        return rc;
+    }
+    *out = e;
+    return VIGIL_OK;
 }
 
 int vigil_engine_open(vigil_db *db, vigil_engine **out)
@@ -785,6 +812,71 @@ static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
     return vigil__jw_finish(&w);
 }
 
+/* The query's name prepared for each class it may meet (its schema's, or
+ * all three): qp[c] malloc'd, or NULL. */
+static void query_names(const vigil_query *q, vigil__pname *qp[3])
+{
+    int want_cls = q->schema ? vigil__schema_class(q->schema) : -1;
+    for (int c = 0; c < 3; c++) {
+        qp[c] = NULL;
+        if (want_cls >= 0 && c != want_cls)
+            continue;
+        qp[c] = malloc(sizeof(vigil__pname));
+        if (!qp[c])
+            continue;
+        if (c == VIGIL__CLASS_THING && qp[VIGIL__CLASS_ORG]) {
+            /* vessels and aircraft are prepared as organisations are */
+            memcpy(qp[c], qp[VIGIL__CLASS_ORG], sizeof(vigil__pname));
+            qp[c]->cls = c;
+        } else if (vigil__name_prepare(q->name, c, qp[c]) != 0) {
+            free(qp[c]);
+            qp[c] = NULL;
+        }
+    }
+}
+
+/* The index keys the query looks up: how many, at most max. */
+static int query_keys(vigil__pname *const qp[3], uint64_t *keys, int max)
+{
+    int nk = 0;
+    for (int c = 0; c < 3; c++)
+        if (qp[c] && !(c == VIGIL__CLASS_THING && qp[VIGIL__CLASS_ORG])) /* the same keys */
+            nk += name_keys(qp[c], keys + nk, max - nk);
+    return nk;
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
+{
+    if (!q || !q->name || !*q->name)
+        return -1;
+    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
+        return -1;
+    vigil__pname *qp[3];
+    query_names(q, qp);
+    uint64_t all[256];
+    int n = query_keys(qp, all, 256);
+    for (int c = 0; c < 3; c++)
+        free(qp[c]);
+    qsort(all, (size_t)n, sizeof(all[0]), cmp_key);
+    int k = 0;
+    for (int i = 0; i < n && k < max; i++)
+        if (k == 0 || all[i] != keys[k - 1])
+            keys[k++] = all[i];
+    return k;
+}
+
+int vigil__engine_has_key(const vigil_engine *e, uint64_t key)
+{
+    const posting *p = slot_of(e, key);
+    return p && p->key == key && p->n > 0;
+}
+
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
 {
     memset(out, 0, sizeof(*out));
@@ -803,23 +895,8 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         if (source_wanted(q->sources, e->sources[i]))
             want_src |= 1u << i;
     /* the query prepared for each class it may meet */
-    int want_cls = q->schema ? vigil__schema_class(q->schema) : -1;
-    vigil__pname *qp[3] = {NULL, NULL, NULL};
-    for (int c = 0; c < 3; c++) {
-        if (want_cls >= 0 && c != want_cls)
-            continue;
-        qp[c] = malloc(sizeof(vigil__pname));
-        if (!qp[c])
-            continue;
-        if (c == VIGIL__CLASS_THING && qp[VIGIL__CLASS_ORG]) {
-            /* vessels and aircraft are prepared as organisations are */
-            memcpy(qp[c], qp[VIGIL__CLASS_ORG], sizeof(vigil__pname));
-            qp[c]->cls = c;
-        } else if (vigil__name_prepare(q->name, c, qp[c]) != 0) {
-            free(qp[c]);
-            qp[c] = NULL;
-        }
-    }
+    vigil__pname *qp[3];
+    query_names(q, qp);
     vigil__date qd;
     memset(&qd, 0, sizeof(qd));
     if (q->birth_date)
@@ -836,10 +913,7 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
 
     /* candidates: the names under the query's keys, rarest keys first */
     uint64_t keys[256];
-    int nk = 0;
-    for (int c = 0; c < 3; c++)
-        if (qp[c] && !(c == VIGIL__CLASS_THING && qp[VIGIL__CLASS_ORG])) /* the same keys */
-            nk += name_keys(qp[c], keys + nk, 256 - nk);
+    int nk = query_keys(qp, keys, 256);
     const posting *lists[256];
     int nl = 0;
     for (int k = 0; k < nk; k++) {

@@ -84,4 +84,17 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path);
  * stale or damaged: e is zeroed again and the caller builds the engine). */
 int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions);
 
+/* Builds an engine of the entity documents sql selects (first column; ?1
+ * bound to bind when sql has it), never saved: the changed entities a
+ * re-screening screens against (rescreen.c). VIGIL_OK or an error with the
+ * message on db. */
+int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_engine **out);
+
+/* The keys q looks up in an engine's index, sorted and distinct, at most
+ * max; -1 when q cannot be screened (no name, an unknown schema). A name
+ * sharing none of them with an engine's names can have no hit in it. */
+int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max);
+/* 1 when some name of e has key. */
+int vigil__engine_has_key(const vigil_engine *e, uint64_t key);
+
 #endif

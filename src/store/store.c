@@ -43,7 +43,49 @@ static const char *const schema_sql =
     "  version_id INTEGER NOT NULL REFERENCES list_version(id),"
     "  source_id TEXT NOT NULL,"
     "  doc_id INTEGER NOT NULL REFERENCES entity_doc(id),"
-    "  PRIMARY KEY(version_id, source_id)) WITHOUT ROWID;";
+    "  PRIMARY KEY(version_id, source_id)) WITHOUT ROWID;"
+    /* customers and re-screening (screen/rescreen.c, docs/rescreening.md) */
+    "CREATE TABLE IF NOT EXISTS customer("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL, schema TEXT, birth_date TEXT, country TEXT, gender TEXT,"
+    "  id_number TEXT,"
+    "  sha256 TEXT NOT NULL,"
+    "  keys BLOB NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  screened_run INTEGER);"
+    "CREATE TABLE IF NOT EXISTS screening_run("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at TEXT NOT NULL, finished_at TEXT NOT NULL,"
+    "  full INTEGER NOT NULL, threshold REAL NOT NULL, keys_fp TEXT NOT NULL,"
+    "  versions TEXT NOT NULL,"
+    "  customers INTEGER, screened_in_full INTEGER, screened_changed INTEGER,"
+    "  entities_changed INTEGER, entities_removed INTEGER,"
+    "  alerts_new INTEGER, alerts_known INTEGER, alerts_delisted INTEGER, seconds REAL);"
+    "CREATE TABLE IF NOT EXISTS run_version("
+    "  run_id INTEGER NOT NULL REFERENCES screening_run(id),"
+    "  source TEXT NOT NULL,"
+    "  version_id INTEGER NOT NULL REFERENCES list_version(id),"
+    "  PRIMARY KEY(run_id, source)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS alert("
+    "  id INTEGER PRIMARY KEY,"
+    "  customer_id TEXT NOT NULL, customer_sha256 TEXT NOT NULL,"
+    "  source TEXT NOT NULL, source_id TEXT NOT NULL,"
+    "  version_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
+    "  schema TEXT, entity_name TEXT, matched_name TEXT,"
+    "  score REAL NOT NULL, explanation TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open',"
+    "  run_id INTEGER NOT NULL REFERENCES screening_run(id),"
+    "  created_at TEXT NOT NULL,"
+    "  previous INTEGER REFERENCES alert(id));"
+    "CREATE INDEX IF NOT EXISTS alert_pair ON alert(customer_id, source, source_id);"
+    "CREATE INDEX IF NOT EXISTS alert_status ON alert(status);"
+    "CREATE TABLE IF NOT EXISTS decision("
+    "  id INTEGER PRIMARY KEY,"
+    "  alert_id INTEGER NOT NULL REFERENCES alert(id),"
+    "  decision TEXT NOT NULL, note TEXT NOT NULL, by TEXT,"
+    "  decided_at TEXT NOT NULL, versions TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS decision_alert ON decision(alert_id);";
 
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
 {
@@ -144,7 +186,9 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
         if (sqlite3_prepare_v2(db->sql,
                                "SELECT count(*) FROM sqlite_master WHERE name NOT IN "
                                "('meta','list_version','list_version_source','entity_doc',"
-                               "'version_entity') AND name NOT LIKE 'sqlite_%'",
+                               "'version_entity','customer','screening_run','run_version',"
+                               "'alert','alert_pair','alert_status','decision',"
+                               "'decision_alert') AND name NOT LIKE 'sqlite_%'",
                                -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int(st, 0);

@@ -1,0 +1,347 @@
+/*
+ * test_rescreen.c - the customer store, re-screening what changed, alerts
+ * and decisions (src/screen/rescreen.c), with the two real OFAC versions.
+ */
+#include <stdlib.h>
+
+#include "test.h"
+
+static vigil_db *fresh_2019(char **path)
+{
+    const char *files[] = {shared_path("lists/ofac/sdn-csv-2019-01")};
+    return load_fresh(path, files, 1, 0);
+}
+
+static int load_2022(vigil_db *db)
+{
+    const char *p[] = {shared_path("lists/ofac/sdn-csv-2022-01")};
+    return vigil_load(db, p, 1, NULL, NULL, NULL);
+}
+
+/* The alerts as JSON (checked). */
+static json_t *alerts(vigil_db *db, int open_only)
+{
+    char *s = NULL;
+    CHECK_INT(vigil_alerts_json(db, open_only, &s), VIGIL_OK);
+    json_t *a = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    CHECK(json_is_array(a));
+    return a;
+}
+
+/* The id of the latest alert of customer on entity, and its status. */
+static long long alert_of(json_t *as, const char *customer, const char *entity_id,
+                          const char **status)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(as, i, a)
+    {
+        if (!strcmp(json_string_value(json_object_get(json_object_get(a, "customer"), "id")),
+                    customer) &&
+            !strcmp(json_string_value(json_object_get(json_object_get(a, "entity"), "source_id")),
+                    entity_id)) {
+            if (status)
+                *status = json_string_value(json_object_get(a, "status"));
+            return json_integer_value(json_object_get(a, "id"));
+        }
+    }
+    return 0;
+}
+
+void test_customers_put(void)
+{
+    char *path = temp_db_path();
+    vigil_db *db = NULL;
+    CHECK_INT(vigil_db_open(path, 0, &db), VIGIL_OK);
+    vigil_customer cs[] = {
+        {"c1", "Jasmeet Hakimzada", "Person", NULL, NULL, NULL, NULL},
+        {"c2", "ACME Trading LLC", "Organization", NULL, "AE", NULL, NULL},
+        {NULL, "No Id", NULL, NULL, NULL, NULL, NULL},
+        {"c4", "", NULL, NULL, NULL, NULL, NULL},
+        {"c5", "Bad Schema", "Martian", NULL, NULL, NULL, NULL},
+    };
+    int st[5];
+    CHECK_INT(vigil_customers_put(db, cs, 5, st), VIGIL_OK);
+    CHECK_INT(st[0], VIGIL_CUSTOMER_ADDED);
+    CHECK_INT(st[1], VIGIL_CUSTOMER_ADDED);
+    CHECK_INT(st[2], VIGIL_ERR_ARG);
+    CHECK_INT(st[3], VIGIL_ERR_ARG);
+    CHECK_INT(st[4], VIGIL_ERR_ARG);
+    int64_t n = 0;
+    CHECK_INT(vigil_customers_count(db, &n), VIGIL_OK);
+    CHECK_INT(n, 2);
+    /* the same again: unchanged; a field changed, or one dropped: changed */
+    CHECK_INT(vigil_customers_put(db, cs, 2, st), VIGIL_OK);
+    CHECK_INT(st[0], VIGIL_CUSTOMER_UNCHANGED);
+    CHECK_INT(st[1], VIGIL_CUSTOMER_UNCHANGED);
+    vigil_customer again[] = {{"c1", "Jasmeet Hakimzada", "Person", "1980", NULL, NULL, NULL},
+                              {"c2", "ACME Trading LLC", "Organization", NULL, NULL, NULL, NULL}};
+    CHECK_INT(vigil_customers_put(db, again, 2, st), VIGIL_OK);
+    CHECK_INT(st[0], VIGIL_CUSTOMER_CHANGED);
+    CHECK_INT(st[1], VIGIL_CUSTOMER_CHANGED);
+    CHECK_INT(vigil_customers_count(db, &n), VIGIL_OK);
+    CHECK_INT(n, 2);
+    /* no lists yet: a run is refused, and says why */
+    vigil_rescreen_result r;
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_ERR_NOTFOUND);
+    CHECK_CONTAINS(vigil_errmsg(db), "no lists loaded");
+    vigil_db_close(db);
+    remove_db(path);
+}
+
+void test_rescreen_ofac_versions(void)
+{
+    char *path;
+    vigil_db *db = fresh_2019(&path);
+    if (!db)
+        return;
+    /* 21845 was designated after 2019; 10263 delisted by 2022; 10138 and
+     * 10153 changed (10153: its programmes only); c4 nobody */
+    vigil_customer cs[] = {
+        {"c1", "Jasmeet Hakimzada", "Person", NULL, NULL, NULL, NULL},
+        {"c2", "John Jairo Gallego Valencia", "Person", NULL, NULL, NULL, NULL},
+        {"c3", "Oleg Slizhevsky", "Person", NULL, NULL, NULL, NULL},
+        {"c4", "Jane Ordinary", "Person", "1980-01-01", NULL, NULL, NULL},
+        {"c5", "Defense Industries Organization", "Organization", NULL, NULL, NULL, NULL},
+    };
+    CHECK_INT(vigil_customers_put(db, cs, 5, NULL), VIGIL_OK);
+    /* the first run: everyone against everything */
+    vigil_rescreen_result r;
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_OK);
+    CHECK_INT(r.run_id, 1);
+    CHECK(r.full);
+    CHECK_INT(r.screened_in_full, 5);
+    CHECK_INT(r.entities_changed, 7379);
+    CHECK_INT(r.alerts_new, 3);
+    json_t *as = alerts(db, 0);
+    const char *status = NULL;
+    long long a2 = alert_of(as, "c2", "10263", &status);
+    long long a3 = alert_of(as, "c3", "10138", NULL);
+    long long a5 = alert_of(as, "c5", "10153", NULL);
+    CHECK(a2 && a3 && a5);
+    CHECK_STR(status, "open");
+    CHECK(!alert_of(as, "c1", "21845", NULL));
+    /* each alert names its run's list versions and explains its score */
+    json_t *first = json_array_get(as, 0);
+    CHECK_INT(json_integer_value(json_object_get(
+                  json_array_get(json_object_get(json_object_get(first, "run"), "versions"), 0),
+                  "version")),
+              1);
+    CHECK(json_object_get(json_object_get(first, "explanation"), "name") != NULL);
+    json_decref(as);
+    /* decisions: a note is required, and only the two outcomes */
+    CHECK_INT(vigil_decide(db, a5, "false-positive", "", "ana"), VIGIL_ERR_ARG);
+    CHECK_INT(vigil_decide(db, a5, "maybe", "why not", "ana"), VIGIL_ERR_ARG);
+    CHECK_INT(vigil_decide(db, 9999, "true-match", "x", "ana"), VIGIL_ERR_NOTFOUND);
+    CHECK_INT(vigil_decide(db, a5, "false-positive", "a different body", "ana"), VIGIL_OK);
+    CHECK_INT(vigil_decide(db, a3, "true-match", "same man", "ana"), VIGIL_OK);
+    /* nothing changed: nothing screened */
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_OK);
+    CHECK(!r.full);
+    CHECK_INT(r.screened_in_full + r.screened_changed + r.entities_changed, 0);
+    CHECK_INT(r.alerts_new, 0);
+    /* a full run with both sides unchanged: the false positive stays closed */
+    vigil_rescreen_options full = {0, 1, 0};
+    CHECK_INT(vigil_rescreen(db, &full, &r), VIGIL_OK);
+    CHECK_INT(r.screened_in_full, 5);
+    CHECK_INT(r.alerts_new, 0);
+    CHECK_INT(r.alerts_known, 3);
+    /* the 2022 list: exactly what changed is screened */
+    CHECK_INT(load_2022(db), VIGIL_OK);
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_OK);
+    CHECK(!r.full);
+    CHECK_INT(r.entities_changed, 1858 + 843);
+    CHECK_INT(r.entities_removed, 261);
+    CHECK_INT(r.screened_in_full, 0);
+    CHECK(r.screened_changed >= 1 && r.screened_changed <= 5);
+    CHECK_INT(r.alerts_new, 2);       /* c1 newly listed; c5's entity changed: reopened */
+    CHECK_INT(r.alerts_delisted, 1);  /* c2's entity left the list */
+    as = alerts(db, 0);
+    long long a1 = alert_of(as, "c1", "21845", &status);
+    CHECK(a1 > 0);
+    CHECK_STR(status, "open");
+    alert_of(as, "c2", "10263", &status);
+    CHECK_STR(status, "delisted");
+    alert_of(as, "c3", "10138", &status);
+    CHECK_STR(status, "true-match"); /* decided: not raised again */
+    long long a5b = alert_of(as, "c5", "10153", &status);
+    CHECK(a5b > a5);
+    CHECK_STR(status, "open");
+    size_t i;
+    json_t *a;
+    json_array_foreach(as, i, a)
+    {
+        if (json_integer_value(json_object_get(a, "id")) == a5b)
+            CHECK_INT(json_integer_value(json_object_get(a, "previous")), a5);
+        if (json_integer_value(json_object_get(a, "id")) == a5) {
+            json_t *d = json_array_get(json_object_get(a, "decisions"), 0);
+            CHECK_STR(json_string_value(json_object_get(d, "decision")), "false-positive");
+            CHECK_STR(json_string_value(json_object_get(d, "note")), "a different body");
+            CHECK_STR(json_string_value(json_object_get(d, "by")), "ana");
+            /* decided on the 2019 version */
+            CHECK_INT(json_integer_value(
+                          json_object_get(json_array_get(json_object_get(d, "versions"), 0),
+                                          "version")),
+                      1);
+        }
+    }
+    json_decref(as);
+    /* a false positive decided, then the customer changes: raised again */
+    CHECK_INT(vigil_decide(db, a5b, "false-positive", "still a different body", NULL), VIGIL_OK);
+    vigil_customer moved = cs[4];
+    moved.country = "IR";
+    CHECK_INT(vigil_customers_put(db, &moved, 1, NULL), VIGIL_OK);
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_OK);
+    CHECK_INT(r.screened_in_full, 1);
+    CHECK_INT(r.screened_changed, 0);
+    CHECK_INT(r.alerts_new, 1);
+    as = alerts(db, 1);
+    CHECK_INT(json_array_size(as), 2); /* c1's, and c5's again */
+    CHECK(alert_of(as, "c5", "10153", NULL) > a5b);
+    json_decref(as);
+    /* the runs, in order, with their versions */
+    char *s = NULL;
+    CHECK_INT(vigil_runs_json(db, &s), VIGIL_OK);
+    json_t *runs = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    CHECK_INT(json_array_size(runs), 5);
+    json_t *r4 = json_array_get(runs, 3);
+    CHECK_INT(json_integer_value(json_object_get(r4, "entities_changed")), 2701);
+    CHECK_INT(json_integer_value(json_object_get(
+                  json_array_get(json_object_get(r4, "versions"), 0), "version")),
+              2);
+    json_decref(runs);
+    vigil_db_close(db);
+    remove_db(path);
+}
+
+/* ---- a run of what changed misses nothing a full run finds ---- */
+
+typedef struct {
+    vigil_customer *cs;
+    char (*text)[2][160];
+    size_t n, cap, rows;
+} people;
+
+static void add_person(people *p, const char *id, const char *name, const char *schema)
+{
+    if (p->n == p->cap)
+        return;
+    snprintf(p->text[p->n][0], sizeof(p->text[0][0]), "%s", id);
+    snprintf(p->text[p->n][1], sizeof(p->text[0][1]), "%s", name);
+    p->cs[p->n] = (vigil_customer){p->text[p->n][0], p->text[p->n][1], schema,
+                                   NULL,             NULL,             NULL,
+                                   NULL};
+    p->n++;
+}
+
+static void negative_row(char **f, int n, void *ud)
+{
+    people *p = ud;
+    if (n < 8 || !strcmp(f[0], "full_name") || p->rows++ % 2)
+        return;
+    char id[32];
+    snprintf(id, sizeof(id), "n%zu", p->n);
+    add_person(p, id, f[0], "Person");
+}
+
+/* The (customer, entity) pairs of the open and decided alerts. */
+static json_t *pairs(vigil_db *db)
+{
+    json_t *as = alerts(db, 0), *set = json_object();
+    size_t i;
+    json_t *a;
+    json_array_foreach(as, i, a)
+    {
+        if (!strcmp(json_string_value(json_object_get(a, "status")), "delisted"))
+            continue;
+        char key[256];
+        snprintf(key, sizeof(key), "%s|%s",
+                 json_string_value(json_object_get(json_object_get(a, "customer"), "id")),
+                 json_string_value(json_object_get(json_object_get(a, "entity"), "source_id")));
+        json_object_set_new(set, key, json_true());
+    }
+    json_decref(as);
+    return set;
+}
+
+void test_rescreen_misses_nothing(void)
+{
+    /* customers: names of entities added and changed by 2022 (with a typo
+     * in every other one), and synthetic people listed nowhere */
+    char *pa, *pb;
+    vigil_db *a = fresh_2019(&pa);
+    if (!a)
+        return;
+    CHECK_INT(load_2022(a), VIGIL_OK);
+    char *s = NULL;
+    CHECK_INT(vigil_diff(a, "ofac", 0, 0, &s), VIGIL_OK);
+    json_t *d = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    people p = {calloc(1200, sizeof(vigil_customer)), calloc(1200, sizeof(*p.text)), 0, 1200, 0};
+    const char *kinds[] = {"added", "changed"};
+    for (int k = 0; k < 2; k++) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(d, kinds[k]), i, e)
+        {
+            if (i % 5 || p.n >= 600)
+                continue;
+            char name[160], id[32];
+            snprintf(name, sizeof(name), "%s", json_string_value(json_object_get(e, "name")));
+            size_t len = strlen(name);
+            if ((i / 5) % 2 && len > 6) { /* two letters swapped */
+                char c = name[len / 2];
+                name[len / 2] = name[len / 2 + 1];
+                name[len / 2 + 1] = c;
+            }
+            snprintf(id, sizeof(id), "%c%zu", kinds[k][0], i);
+            add_person(&p, id, name, NULL);
+        }
+    }
+    json_decref(d);
+    read_csv(shared_path("eval/screening/negatives-dev-global.csv"), negative_row, &p);
+    CHECK(p.n > 700);
+    /* a: 2019, a run, then 2022 and a run of what changed */
+    vigil_db_close(a);
+    remove_db(pa);
+    a = fresh_2019(&pa);
+    vigil_rescreen_result r;
+    CHECK_INT(vigil_customers_put(a, p.cs, p.n, NULL), VIGIL_OK);
+    CHECK_INT(vigil_rescreen(a, NULL, &r), VIGIL_OK);
+    CHECK_INT(load_2022(a), VIGIL_OK);
+    CHECK_INT(vigil_rescreen(a, NULL, &r), VIGIL_OK);
+    CHECK(!r.full);
+    CHECK(r.screened_changed > 0 && r.screened_changed < (int64_t)p.n);
+    /* b: 2022 only, everyone against everything */
+    const char *f22[] = {shared_path("lists/ofac/sdn-csv-2022-01")};
+    vigil_db *b = load_fresh(&pb, f22, 1, 0);
+    if (b) {
+        CHECK_INT(vigil_customers_put(b, p.cs, p.n, NULL), VIGIL_OK);
+        CHECK_INT(vigil_rescreen(b, NULL, &r), VIGIL_OK);
+        CHECK(r.full);
+        json_t *pa_set = pairs(a), *pb_set = pairs(b);
+        CHECK(json_object_size(pb_set) > 200);
+        const char *key;
+        json_t *v;
+        int missed = 0;
+        json_object_foreach(pb_set, key, v)
+        {
+            if (!json_object_get(pa_set, key)) {
+                if (missed++ < 5)
+                    test_fail(__FILE__, __LINE__, "the full run alerts on %s, the delta run not",
+                              key);
+            }
+        }
+        CHECK_INT(missed, 0);
+        json_decref(pa_set);
+        json_decref(pb_set);
+        vigil_db_close(b);
+        remove_db(pb);
+    }
+    free(p.cs);
+    free(p.text);
+    vigil_db_close(a);
+    remove_db(pa);
+}
