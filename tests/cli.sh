@@ -116,5 +116,37 @@ check "batch: exit 0 when every record is screened" eval 'rc_is 0 && out_has "\"
 run "$VIGIL" batch --db "$SDB" --format xml "$T/ok.csv"
 check "batch: a bad --format exits 2" eval 'rc_is 2'
 
+# customers, re-screening what changed, alerts and decisions (OFAC 2019, then 2022)
+CDB="$T/c.db"
+"$VIGIL" load --db "$CDB" --published 2019-01-01 "$L/ofac/sdn-csv-2019-01" >/dev/null 2>&1
+printf 'id,name,schema,dob\nc1,Jasmeet Hakimzada,Person,\nc2,John Jairo Gallego Valencia,Person,\nc3,Jane Ordinary,Person,1980\n,No Id,Person,\nc5,Odd One,Martian,\n' > "$T/cust.csv"
+run "$VIGIL" customers import --db "$CDB" "$T/cust.csv"
+check "customers import: keeps the good rows, a line per refused one, exit 1" eval 'rc_is 1 && out_has "3 added, 0 changed, 0 unchanged, 2 refused; 3 customers held" && err_has "row 4: no id" && err_has "row 5, id c5: unknown schema"'
+run "$VIGIL" customers import --db "$CDB" --format jsonl - <<< '{"id":"c3","name":"Jane Ordinary","schema":"Person","dob":"1980"}'
+check "customers import: the same customer again is unchanged (JSON lines, exit 0)" eval 'rc_is 0 && out_has "0 added, 0 changed, 1 unchanged, 0 refused"'
+run "$VIGIL" customers --db "$CDB" count
+check "customers count" eval 'rc_is 0 && out_has "^3$"'
+run "$VIGIL" alerts --db "$CDB"
+check "alerts before any run: none" eval 'rc_is 0 && out_has "no alerts"'
+run "$VIGIL" rescreen --db "$CDB"
+check "rescreen: the first run screens everyone against everything" eval 'rc_is 0 && out_has "run 1 (everyone against every list)" && out_has "3 against every list" && out_has "1 new"'
+run "$VIGIL" alerts --db "$CDB" --open
+check "alerts --open: the listed customer" eval 'rc_is 0 && out_has "open .* c2 (John Jairo Gallego Valencia)  ~  ofac:10263"'
+run "$VIGIL" decide --db "$CDB" 1 false-positive
+check "decide without a note is bad usage (exit 2)" eval 'rc_is 2 && err_has "--note"'
+run "$VIGIL" decide --db "$CDB" 99 true-match --note "x"
+check "decide on no such alert exits 1" eval 'rc_is 1 && err_has "no alert 99"'
+run "$VIGIL" decide --db "$CDB" --by ana --note "same man, same passport" 1 true-match
+check "decide records the decision" eval 'rc_is 0 && out_has "alert 1: true-match"'
+"$VIGIL" load --db "$CDB" --published 2022-01-01 "$L/ofac/sdn-csv-2022-01" >/dev/null 2>&1
+run "$VIGIL" rescreen --db "$CDB" --json
+check "rescreen after a new list version screens what changed" eval 'rc_is 0 && out_has "\"full\":false" && out_has "\"entities_changed\":2701" && out_has "\"entities_removed\":261" && out_has "\"screened_in_full\":0" && out_has "\"alerts_new\":1"'
+run "$VIGIL" alerts --db "$CDB" --json
+check "alerts --json: the new designation, the decision with its note and versions" eval 'rc_is 0 && jq -e ".[0].entity.source_id == \"21845\" and .[0].run.versions[0].version == 2 and .[1].decisions[0].note == \"same man, same passport\" and .[1].decisions[0].by == \"ana\" and .[1].decisions[0].versions[0].version == 1" "$T/out"'
+run "$VIGIL" runs --db "$CDB"
+check "runs lists both runs" eval 'rc_is 0 && out_has "^   1 .* full " && out_has "^   2 .* delta .*against 2701 changed"'
+run "$VIGIL" rescreen --db "$CDB" --frobnicate
+check "rescreen with an unknown option exits 2" eval 'rc_is 2'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

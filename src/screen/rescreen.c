@@ -27,7 +27,7 @@
 
 #define MAX_KEYS 256
 #define PAGE 4096         /* customers read, screened and written together */
-#define HITS_PER_CUSTOMER 10
+#define HITS_PER_CUSTOMER 50 /* hits recorded per customer and run, best first */
 #define KEYS_FORMAT 1     /* bump when name_keys (engine.c) changes */
 #define STR_(x) #x
 #define STR(x) STR_(x)
