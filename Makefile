@@ -55,7 +55,7 @@ build/tests: $(TEST_SRC) tests/test.h build/libvigil.a
 	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) $(TEST_SRC) build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
 
 # (cli/batch.c is built on the public API; bench_batch drives it directly)
-build/bench/%: bench/%.c bench/bench.h cli/batch.c cli/batch.h build/libvigil.a
+build/bench/%: bench/%.c bench/bench.h bench/positives.h cli/batch.c cli/batch.h build/libvigil.a
 	@mkdir -p build/bench
 	@echo '  LD      $@'
 	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< cli/batch.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
