@@ -14,10 +14,11 @@ LIBS     = -lcsv -lpthread -lm
 LIB_SRC  = $(wildcard src/*/*.c)
 CLI_SRC  = $(wildcard cli/*.c)
 TEST_SRC = $(wildcard tests/*.c)
-BENCH    = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
+# bench_peers needs PostgreSQL's client library: built by bench/peers.sh
+BENCH    = $(patsubst bench/%.c,build/bench/%,$(filter-out bench/bench_peers.c,$(wildcard bench/*.c)))
 FUZZ     = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps run test test-asan bench fuzz clean tidy
+.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy
 all: build/vigil
 
 deps:
@@ -59,6 +60,12 @@ build/bench/%: bench/%.c bench/bench.h bench/positives.h cli/batch.c cli/batch.h
 	@mkdir -p build/bench
 	@echo '  LD      $@'
 	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $< cli/batch.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o $@
+
+build/bench/bench_peers: bench/bench_peers.c bench/bench.h bench/positives.h build/libvigil.a
+	@mkdir -p build/bench
+	@echo '  LD      $@'
+	@$(CC) $(BASE) -O2 -g $(PKG_CFLAGS) $$(pkg-config --cflags libpq) $< build/libvigil.a \
+	    $(PKG_LIBS) $$(pkg-config --libs libpq) $(LIBS) -o $@
 
 # --- sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan ---------
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -111,6 +118,11 @@ test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/
 bench: deps $(BENCH) build/vigil
 	@for b in $(BENCH); do echo "== $$b"; SHARED=$(abspath $(SHARED)) $$b || exit 1; done
 	@echo "== bench/bench_http.sh"; SHARED=$(abspath $(SHARED)) bench/bench_http.sh build/vigil
+	@echo "== bench/peers.sh"; SHARED=$(abspath $(SHARED)) bench/peers.sh
+
+# vigil against PostgreSQL pg_trgm and a brute-force scan: bench/RESULTS.md
+bench-peers: deps build/libvigil.a
+	@SHARED=$(abspath $(SHARED)) bench/peers.sh
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60

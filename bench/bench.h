@@ -4,6 +4,7 @@
 #ifndef VIGIL_BENCH_H
 #define VIGIL_BENCH_H
 
+#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,58 @@ static inline int bench_each_negative(const char *shared, void (*row)(char **f, 
             fclose(in);
     }
     return count;
+}
+
+/* CSV reading (libcsv) for bench_each_csv_row. */
+typedef struct {
+    char *f[16];
+    int n;
+    void (*row)(char **f, int n, void *ctx);
+    void *ctx;
+} bench_csv;
+
+static inline void bench_csv_field(void *s, size_t len, void *data)
+{
+    bench_csv *c = data;
+    if (c->n < 16) {
+        c->f[c->n] = malloc(len + 1);
+        memcpy(c->f[c->n], s ? s : "", s ? len : 0);
+        c->f[c->n][s ? len : 0] = '\0';
+        c->n++;
+    }
+}
+
+static inline void bench_csv_row(int term, void *data)
+{
+    (void)term;
+    bench_csv *c = data;
+    c->row(c->f, c->n, c->ctx);
+    for (int i = 0; i < c->n; i++)
+        free(c->f[i]);
+    c->n = 0;
+}
+
+/* Calls row(f, n, ctx) for every row of the CSV file at path (quoted fields
+ * read as CSV reads them; the header is a row). Exits when the file cannot
+ * be read: a benchmark without its data measures nothing. */
+static inline void bench_each_csv_row(const char *path, void (*row)(char **f, int n, void *ctx),
+                                      void *ctx)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(1);
+    }
+    struct csv_parser p;
+    csv_init(&p, 0);
+    bench_csv c = {{0}, 0, row, ctx};
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        csv_parse(&p, buf, n, bench_csv_field, bench_csv_row, &c);
+    csv_fini(&p, bench_csv_field, bench_csv_row, &c);
+    csv_free(&p);
+    fclose(fp);
 }
 
 /* Loads the given-name data and legal forms of shared (../shared). */

@@ -8,7 +8,6 @@
  * Speed: name-pair comparisons per second on one core, for Latin person names
  * prepared once (the screening engine's case), median of 5 runs.
  */
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +18,6 @@
 #include "vigil.h"
 
 typedef struct {
-    char *f[8];
-    int n;
     int verbose;
     int tp, fp, tn, fn, rows;
     double scores[1024];
@@ -33,25 +30,13 @@ typedef struct {
     int npeople;
 } ctx;
 
-static void field(void *s, size_t len, void *data)
+static void row(char **f, int n, void *data)
 {
     ctx *c = data;
-    if (c->n < 8) {
-        c->f[c->n] = malloc(len + 1);
-        memcpy(c->f[c->n], s ? s : "", s ? len : 0);
-        c->f[c->n][s ? len : 0] = '\0';
-        c->n++;
-    }
-}
-
-static void row(int term, void *data)
-{
-    (void)term;
-    ctx *c = data;
-    if (c->mode == 0 && c->n >= 4 && strcmp(c->f[0], "schema") != 0) {
+    if (c->mode == 0 && n >= 4 && strcmp(f[0], "schema") != 0) {
         vigil_comparison r;
-        vigil_compare(c->f[0], c->f[1], c->f[2], 0, c->verbose, &r);
-        int truth = strcmp(c->f[3], "true") == 0;
+        vigil_compare(f[0], f[1], f[2], 0, c->verbose, &r);
+        int truth = strcmp(f[3], "true") == 0;
         if (c->rows < 1024) {
             c->scores[c->rows] = r.score;
             c->truth[c->rows] = truth;
@@ -67,49 +52,33 @@ static void row(int term, void *data)
             c->fn++;
         if (c->verbose && r.match != truth)
             printf("  %s %.3f  %s | %s | %s\n    %s\n", truth ? "MISSED" : "FALSE ", r.score,
-                   c->f[0], c->f[1], c->f[2], r.explanation);
-        if (c->nnames < 4096 && strcmp(c->f[0], "Person") == 0) {
-            snprintf(c->names[c->nnames][0], 128, "%s", c->f[1]);
-            snprintf(c->names[c->nnames][1], 128, "%s", c->f[2]);
+                   f[0], f[1], f[2], r.explanation);
+        if (c->nnames < 4096 && strcmp(f[0], "Person") == 0) {
+            snprintf(c->names[c->nnames][0], 128, "%s", f[1]);
+            snprintf(c->names[c->nnames][1], 128, "%s", f[2]);
             c->nnames++;
         }
         vigil_comparison_free(&r);
-    } else if (c->mode == 2 && c->n >= 1 && strcmp(c->f[0], "full_name") != 0) {
+    } else if (c->mode == 2 && n >= 1 && strcmp(f[0], "full_name") != 0) {
         if (c->npeople < 4096 &&
-            strspn(c->f[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'") ==
-                strlen(c->f[0]))
-            snprintf(c->people[c->npeople++], 128, "%s", c->f[0]);
-    } else if (c->mode == 1 && c->n >= 3 && c->f[0][0] != '#' && c->f[0][0]) {
+            strspn(f[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'") ==
+                strlen(f[0]))
+            snprintf(c->people[c->npeople++], 128, "%s", f[0]);
+    } else if (c->mode == 1 && n >= 3 && f[0][0] != '#' && f[0][0]) {
         vigil_comparison r;
-        vigil_compare("Person", c->f[0], c->f[1], 0, 1, &r);
+        vigil_compare("Person", f[0], f[1], 0, 1, &r);
         c->cross_n++;
         c->cross_ok += r.match;
         if (c->verbose || !r.match)
-            printf("  %s %.3f (min %s)  %s | %s\n", r.match ? "ok  " : "MISS", r.score, c->f[2],
-                   c->f[0], c->f[1]);
+            printf("  %s %.3f (min %s)  %s | %s\n", r.match ? "ok  " : "MISS", r.score, f[2],
+                   f[0], f[1]);
         vigil_comparison_free(&r);
     }
-    for (int i = 0; i < c->n && i < 8; i++)
-        free(c->f[i]);
-    c->n = 0;
 }
 
 static void read_file(const char *path, ctx *c)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(1);
-    }
-    struct csv_parser p;
-    csv_init(&p, 0);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        csv_parse(&p, buf, n, field, row, c);
-    csv_fini(&p, field, row, c);
-    csv_free(&p);
-    fclose(fp);
+    bench_each_csv_row(path, row, c);
 }
 
 
