@@ -116,6 +116,7 @@ void test_screen_release(void);
     X(test_compare_family_names_and_numbers)                                                   \
     X(test_screen_real_entities)                                                               \
     X(test_screen_evidence)                                                                    \
+    X(test_screen_lone_listed_word)                                                            \
     X(test_screen_filters_and_errors)                                                          \
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \

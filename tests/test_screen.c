@@ -132,6 +132,30 @@ void test_screen_evidence(void)
     CHECK(byid >= 0.99);
 }
 
+/* A listed person's one-word alias ("Bentley", an alias of Vitaliy Kovalev,
+ * UK CYB0027) found as a customer's family name is no match by the name
+ * alone; the word by itself still is. */
+void test_screen_lone_listed_word(void)
+{
+    if (!get_engine())
+        return;
+    vigil_query q = {"Ronald Bentley", "Person", NULL, NULL, NULL, NULL, "uk", 0, 50};
+    vigil_hits h;
+    CHECK_INT(vigil_screen(engine, &q, &h), VIGIL_OK);
+    int seen = 0;
+    for (size_t i = 0; i < h.n; i++)
+        if (!strcmp(h.hits[i].source_id, "CYB0027")) {
+            seen = 1;
+            CHECK(!h.hits[i].match);
+            CHECK(h.hits[i].score < 0.85);
+            CHECK_CONTAINS(h.hits[i].explanation, "\"lone_listed_word\":true");
+        }
+    CHECK(seen);
+    vigil_hits_free(&h);
+    vigil_query alone = {"Bentley", "Person", NULL, NULL, NULL, NULL, "uk", 0, 10};
+    CHECK(rank_of(&alone, "uk", "CYB0027", NULL) > 0);
+}
+
 void test_screen_filters_and_errors(void)
 {
     if (!get_engine())

@@ -418,7 +418,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
     if (a->n != b->n && score < 0.9) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants */
         const char *sa = vigil__pname_str(a, a->jskel_at), *sb = vigil__pname_str(b, b->jskel_at);
-        if (strlen(sa) >= 3 && strcmp(sa, sb) == 0 && joined < 0.9)
+        if (strlen(sa) >= 4 && strcmp(sa, sb) == 0 && joined < 0.9)
             joined = 0.9;
     }
     if (joined > score) {

@@ -32,6 +32,12 @@
  * same from 0 to 0.4 and loses 7 at 0.5, 12 at 0.55; 0.35 leaves a margin. */
 #define SUPPORT_SHARE 0.35f
 #define WEAK 0.95         /* a weak alias's score is multiplied by this */
+/* A person's listed name of one word ("Bentley", "Salahudin") found in a
+ * customer's longer name: the customer shares a word with it, most likely
+ * a family name many people bear, and nothing else says it is the same
+ * person; the score is multiplied by this (a date of birth or a country
+ * that agrees can still make it a match). */
+#define LONE 0.85
 #define GENDER_COST 0.1   /* taken off when the genders differ */
 
 /* ----------------------------------------------------------------- keys */
@@ -756,6 +762,12 @@ static void heaviest(support *sup, size_t n, size_t k)
 
 /* The explanation of hit c: the name comparison again, with its reasons, and
  * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
+/* 1 when nm is a person's name of one word and the query's has more. */
+static int lone_word(const vigil__pname *qp, const name *nm)
+{
+    return nm->cls == VIGIL__CLASS_PERSON && nm->p->n == 1 && qp->n > 1;
+}
+
 static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
 {
     vigil__jw w = {0};
@@ -767,6 +779,10 @@ static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
     vigil__jw_num(&w, ns);
     if (nm->weak) {
         vigil__jw_key(&w, "weak_alias");
+        vigil__jw_bool(&w, 1);
+    }
+    if (lone_word(qp, nm)) {
+        vigil__jw_key(&w, "lone_listed_word");
         vigil__jw_bool(&w, 1);
     }
     vigil__jw_obj_end(&w);
@@ -991,6 +1007,8 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         double s = vigil__name_score(qp[nm->cls], nm->p, NULL);
         if (nm->weak)
             s *= WEAK; /* a weak alias proves less */
+        if (lone_word(qp[nm->cls], nm))
+            s *= LONE;
         if (s < FLOOR)
             continue;
         /* one candidate per entity: its best name */
