@@ -78,6 +78,35 @@ static inline int bench_each_negative(const char *shared, void (*row)(char **f, 
     return count;
 }
 
+/* A xorshift generator, from 0 to n - 1: the same sequence in every run. */
+static inline uint32_t bench_rnd(uint32_t n)
+{
+    static uint64_t rng = 88172645463325252ull;
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng % n);
+}
+
+/* Distinct name parts (given names, family names, words) to build synthetic
+ * names from. Parts with a quote or a backslash are left out, so that they
+ * can go into JSON and CSV as they are. */
+#define BENCH_MAX_PARTS 4096
+typedef struct {
+    char *v[BENCH_MAX_PARTS];
+    int n;
+} bench_parts;
+
+static inline void bench_add_part(bench_parts *p, const char *s)
+{
+    if (!*s || p->n == BENCH_MAX_PARTS || strchr(s, '"') || strchr(s, '\\'))
+        return;
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->v[i], s) == 0)
+            return;
+    p->v[p->n++] = strdup(s);
+}
+
 /* CSV reading (libcsv) for bench_each_csv_row. */
 typedef struct {
     char *f[16];

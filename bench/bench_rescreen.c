@@ -20,47 +20,22 @@
 #include "bench.h"
 #include "internal.h"
 
-#define MAX_PARTS 4096
 #define BLOCK 10000
 #define CHANGED 200
 
-typedef struct {
-    char *v[MAX_PARTS];
-    int n;
-} parts;
-
-static parts given, middle, family;
+static bench_parts given, middle, family;
 static const char *const trade[] = {"Petro", "Energy", "Shipping", "Global", "Trade",
                                     "Investment", "Capital", "Logistics", "Group", "Mining"};
 static const char *const legal[] = {"LLC", "Ltd", "GmbH", "JSC", "S.A.", "FZE", "Inc."};
 static const char *const countries[] = {"RU", "IR", "KP", "SY", "CN", "US", "GB", "DE",
                                         "FR", "AE", "TR", "IN", "PK", "AF", "IQ", "VE"};
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
-
-static void add_part(parts *p, const char *s)
-{
-    if (!*s || p->n == MAX_PARTS)
-        return;
-    for (int i = 0; i < p->n; i++)
-        if (strcmp(p->v[i], s) == 0)
-            return;
-    p->v[p->n++] = strdup(s);
-}
-
 static void keep_parts(char **f, void *ctx)
 {
     (void)ctx;
-    add_part(&given, f[1]);
-    add_part(&middle, f[2]);
-    add_part(&family, f[3]);
+    bench_add_part(&given, f[1]);
+    bench_add_part(&middle, f[2]);
+    bench_add_part(&family, f[3]);
 }
 
 /* Customer i's fields, in buf. *g and *f: a person's given and family name
@@ -74,19 +49,19 @@ static void make_customer(long i, person *p)
 {
     snprintf(p->id, sizeof(p->id), "C%ld", i);
     snprintf(p->country, sizeof(p->country), "%s",
-             countries[rnd(sizeof(countries) / sizeof(countries[0]))]);
-    if (rnd(100) < 90) {
-        p->g = given.v[rnd((uint32_t)given.n)];
-        p->f = family.v[rnd((uint32_t)family.n)];
-        const char *m = rnd(100) < 25 && middle.n ? middle.v[rnd((uint32_t)middle.n)] : NULL;
+             countries[bench_rnd(sizeof(countries) / sizeof(countries[0]))]);
+    if (bench_rnd(100) < 90) {
+        p->g = given.v[bench_rnd((uint32_t)given.n)];
+        p->f = family.v[bench_rnd((uint32_t)family.n)];
+        const char *m = bench_rnd(100) < 25 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
         snprintf(p->name, sizeof(p->name), "%s%s%s %s", p->g, m ? " " : "", m ? m : "", p->f);
-        snprintf(p->dob, sizeof(p->dob), "%d-%02d-%02d", 1940 + (int)rnd(65),
-                 1 + (int)rnd(12), 1 + (int)rnd(28));
+        snprintf(p->dob, sizeof(p->dob), "%d-%02d-%02d", 1940 + (int)bench_rnd(65),
+                 1 + (int)bench_rnd(12), 1 + (int)bench_rnd(28));
         p->schema = "Person";
     } else {
         p->g = p->f = NULL;
         snprintf(p->name, sizeof(p->name), "%s %s %s",
-                 family.v[rnd((uint32_t)family.n)], trade[rnd(10)], legal[rnd(7)]);
+                 family.v[bench_rnd((uint32_t)family.n)], trade[bench_rnd(10)], legal[bench_rnd(7)]);
         p->dob[0] = '\0';
         p->schema = "Company";
     }

@@ -23,74 +23,49 @@
 #include "bench.h"
 #include "internal.h"
 
-#define MAX_PARTS 4096
 
-typedef struct {
-    char *v[MAX_PARTS];
-    int n;
-} parts;
-
-static void add_part(parts *p, const char *s)
-{
-    if (!*s || p->n == MAX_PARTS || strchr(s, '"') || strchr(s, '\\'))
-        return;
-    for (int i = 0; i < p->n; i++)
-        if (strcmp(p->v[i], s) == 0)
-            return;
-    p->v[p->n++] = strdup(s);
-}
-
-static parts given, middle, family, words;
+static bench_parts given, middle, family, words;
 static const char *const legal[] = {"LLC", "Ltd", "GmbH", "JSC", "S.A.", "Holdings", "Trading Co",
                                     "PJSC", "FZE", "Inc."};
 static const char *const countries[] = {"ru", "ir", "kp", "sy", "cn", "us", "gb", "de", "fr",
                                         "ae", "tr", "in", "pk", "af", "iq", "ve"};
 
-static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
-
 static void keep_parts(char **f, void *ctx)
 {
     (void)ctx;
-    add_part(&given, f[1]);
-    add_part(&middle, f[2]);
-    add_part(&family, f[3]);
+    bench_add_part(&given, f[1]);
+    bench_add_part(&middle, f[2]);
+    bench_add_part(&family, f[3]);
 }
 
 /* One entity as an FTM JSON line; fills name with its primary name. */
 static void entity(FILE *out, long i, char *name, size_t cap)
 {
     char alias[512] = "";
-    if (rnd(100) < 85) {
-        const char *g = given.v[rnd((uint32_t)given.n)], *f = family.v[rnd((uint32_t)family.n)];
-        const char *m = rnd(100) < 30 && middle.n ? middle.v[rnd((uint32_t)middle.n)] : NULL;
+    if (bench_rnd(100) < 85) {
+        const char *g = given.v[bench_rnd((uint32_t)given.n)], *f = family.v[bench_rnd((uint32_t)family.n)];
+        const char *m = bench_rnd(100) < 30 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
         snprintf(name, cap, "%s%s%s %s", g, m ? " " : "", m ? m : "", f);
-        if (rnd(100) < 30)
+        if (bench_rnd(100) < 30)
             snprintf(alias, sizeof(alias), "%s, %s", f, g);
         fprintf(out,
                 "{\"id\": \"S%ld\", \"schema\": \"Person\", \"properties\": {\"name\": [\"%s\"%s%s%s], "
                 "\"birthDate\": [\"%d-%02d-%02d\"], \"nationality\": [\"%s\"]}}\n",
                 i, name, alias[0] ? ", \"" : "", alias, alias[0] ? "\"" : "",
-                1940 + (int)rnd(65), 1 + (int)rnd(12), 1 + (int)rnd(28),
-                countries[rnd(sizeof(countries) / sizeof(countries[0]))]);
+                1940 + (int)bench_rnd(65), 1 + (int)bench_rnd(12), 1 + (int)bench_rnd(28),
+                countries[bench_rnd(sizeof(countries) / sizeof(countries[0]))]);
     } else {
-        const char *a = words.v[rnd((uint32_t)words.n)], *b = words.v[rnd((uint32_t)words.n)];
-        const char *c = rnd(100) < 40 ? words.v[rnd((uint32_t)words.n)] : NULL;
-        const char *l = legal[rnd(sizeof(legal) / sizeof(legal[0]))];
+        const char *a = words.v[bench_rnd((uint32_t)words.n)], *b = words.v[bench_rnd((uint32_t)words.n)];
+        const char *c = bench_rnd(100) < 40 ? words.v[bench_rnd((uint32_t)words.n)] : NULL;
+        const char *l = legal[bench_rnd(sizeof(legal) / sizeof(legal[0]))];
         snprintf(name, cap, "%s %s%s%s %s", a, b, c ? " " : "", c ? c : "", l);
-        if (rnd(100) < 30)
+        if (bench_rnd(100) < 30)
             snprintf(alias, sizeof(alias), "%s %s", a, b);
         fprintf(out,
                 "{\"id\": \"S%ld\", \"schema\": \"Company\", \"properties\": {\"name\": [\"%s\"%s%s%s], "
                 "\"country\": [\"%s\"]}}\n",
                 i, name, alias[0] ? ", \"" : "", alias, alias[0] ? "\"" : "",
-                countries[rnd(sizeof(countries) / sizeof(countries[0]))]);
+                countries[bench_rnd(sizeof(countries) / sizeof(countries[0]))]);
     }
 }
 
@@ -139,9 +114,9 @@ int main(int argc, char **argv)
                                         "Steel", "Aviation", "Logistics", "Chemical", "Group",
                                         "Technologies", "Oil", "Gas", "Mining", "Finance"};
     for (size_t i = 0; i < sizeof(trade) / sizeof(trade[0]); i++)
-        add_part(&words, trade[i]);
+        bench_add_part(&words, trade[i]);
     for (int i = 0; i < family.n; i++)
-        add_part(&words, family.v[i]);
+        bench_add_part(&words, family.v[i]);
     if (!given.n || !family.n) {
         fprintf(stderr, "no name parts under %s/eval/screening\n", shared);
         return 1;
@@ -200,8 +175,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 1000; i++)
         typo(names[i], q[i], sizeof(q[i]));
     for (int i = 1000; i < 2000; i++)
-        snprintf(q[i], sizeof(q[i]), "%s %s", given.v[rnd((uint32_t)given.n)],
-                 family.v[rnd((uint32_t)family.n)]);
+        snprintf(q[i], sizeof(q[i]), "%s %s", given.v[bench_rnd((uint32_t)given.n)],
+                 family.v[bench_rnd((uint32_t)family.n)]);
     double lat[2000], p50[3], p99[3], order[3];
     int found = 0;
     for (int pass = 0; pass < 3; pass++) {

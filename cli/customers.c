@@ -112,20 +112,32 @@ int vigil_cli_rescreen(vigil_db *db, const vigil_rescreen_options *opt, int json
     return 0;
 }
 
+/* After a call that gave JSON text (rc, text): says why it failed (1); with
+ * json, prints the text (0); else sets *arr to it parsed, for a table (0). */
+static int take_json(vigil_db *db, const char *cmd, int rc, char *text, int json, json_t **arr)
+{
+    *arr = NULL;
+    if (rc != VIGIL_OK) {
+        fprintf(stderr, "vigil %s: %s\n", cmd, vigil_errmsg(db));
+        return 1;
+    }
+    if (json)
+        puts(text);
+    else
+        *arr = json_loads(text, 0, NULL);
+    vigil_free(text);
+    return 0;
+}
+
 int vigil_cli_alerts(vigil_db *db, int open_only, int json)
 {
     char *text = NULL;
-    if (vigil_alerts_json(db, open_only, &text) != VIGIL_OK) {
-        fprintf(stderr, "vigil alerts: %s\n", vigil_errmsg(db));
+    json_t *arr;
+    int rc = vigil_alerts_json(db, open_only, &text);
+    if (take_json(db, "alerts", rc, text, json, &arr) != 0)
         return 1;
-    }
-    if (json) {
-        puts(text);
-        vigil_free(text);
+    if (!arr)
         return 0;
-    }
-    json_t *arr = json_loads(text, 0, NULL);
-    vigil_free(text);
     size_t i;
     json_t *a;
     json_array_foreach(arr, i, a)
@@ -155,17 +167,12 @@ int vigil_cli_alerts(vigil_db *db, int open_only, int json)
 int vigil_cli_runs(vigil_db *db, int json)
 {
     char *text = NULL;
-    if (vigil_runs_json(db, &text) != VIGIL_OK) {
-        fprintf(stderr, "vigil runs: %s\n", vigil_errmsg(db));
+    json_t *arr;
+    int rc = vigil_runs_json(db, &text);
+    if (take_json(db, "runs", rc, text, json, &arr) != 0)
         return 1;
-    }
-    if (json) {
-        puts(text);
-        vigil_free(text);
+    if (!arr)
         return 0;
-    }
-    json_t *arr = json_loads(text, 0, NULL);
-    vigil_free(text);
     size_t i;
     json_t *r;
     json_array_foreach(arr, i, r)
