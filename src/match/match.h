@@ -33,8 +33,9 @@ static inline unsigned vigil__cbit(char c)
 typedef struct vigil__tok {
     uint8_t kind, len, slen;
     uint8_t nick;                /* the form has nicknames, or is one */
-    uint8_t vowel_poor;          /* fewer vowels than a third of the letters: a word
-                                    from a script that writes few (mhmd, hsyn) */
+    uint8_t vowel_poor;          /* fewer vowels than a quarter of the letters: a word
+                                    from a script that writes few (mhmd, hsyn; not
+                                    "long", "mark") */
     float w;                     /* weight in the score */
     uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
     uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */

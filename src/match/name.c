@@ -782,7 +782,7 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
     size_t vowels = 0;
     for (size_t i = 0; i < n; i++)
         vowels += strchr("aeiou", w[i]) != NULL && w[i];
-    t->vowel_poor = (uint8_t)(vowels * 3 < n);
+    t->vowel_poor = (uint8_t)(vowels * 4 < n);
     t->th = vigil__hash64(t->t);
     t->sh = vigil__hash64(t->skel);
     if (o->cls == VIGIL__CLASS_PERSON && kind == VIGIL__TK_WORD) {
