@@ -134,6 +134,7 @@ void test_compare_issue_examples(void)
     MATCH("Person", "Hans J Friedrich", "Hans Joachim Friedrich");
     MATCH("Person", "JC Juncker", "Jean-Claude Juncker");
     MATCH("Person", "Mohammed Hussein", "Muhammad Husayn");
+    MATCH("Person", "Mohd Hussein", "Muhammad Husayn"); /* Malaysian "Mohd" */
     MATCH("Person", "Ig0r Sech1n", "Igor Sechin");
     MATCH("Person", "VladimirPutin", "Vladimir Putin");
     MATCH("Vessel", "Petrel 8", "PETREL 8");

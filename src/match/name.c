@@ -38,6 +38,19 @@ static const char *const common[] = {
     "vladimir", "sergey", "sergei", "igor", "andrey", "andrei", "dmitry", "dmitriy", "john",
     "jose", "juan", "maria", "luis", "carlos", "wang", "li", "zhang", "chen", "liu", NULL};
 
+/* Abbreviations of given names, read as the name written in full: Malaysian
+ * and Singaporean documents write Muhammad "Mohd" or "Muhd". */
+static const char *const abbreviations[][2] = {
+    {"mohd", "muhammad"}, {"muhd", "muhammad"}, {"mohmd", "muhammad"}, {"mhd", "muhammad"}};
+
+static const char *unabbreviate(const char *w)
+{
+    for (size_t i = 0; i < sizeof(abbreviations) / sizeof(abbreviations[0]); i++)
+        if (strcmp(w, abbreviations[i][0]) == 0)
+            return abbreviations[i][1];
+    return w;
+}
+
 /* Organisation words that carry no identity. */
 static const char *const org_stop[] = {"the", "of", "and", "for", "in", "des", "et", "und",
                                        "der", "die", "das", "y", "la", "le", "les", "de",
@@ -929,6 +942,7 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         if (cls == VIGIL__CLASS_PERSON) {
             if ((word_flags(w, NULL) & W_HONORIFIC) && n > 1)
                 continue;
+            w = unabbreviate(w);
             if (strlen(w) == 1)
                 add_tok(o, w, VIGIL__TK_INITIAL, 0.5f);
             else if (strlen(w) == 2 && !strpbrk(w, "aeiouy") && n > 1 && latin_source) {
