@@ -26,6 +26,7 @@
 #define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
 #define FLOOR 0.6       /* names scoring under this are not hits */
 #define MAX_SCORED 50  /* names scored per query: the best supported by the index */
+#define MAX_TIED 100   /* and those tied with the last of them, up to this many in all */
 #define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
 /* A name is scored only with at least this share of the best-supported
  * name's support. Measured on bench_screen's 10,702 positives: recall is the
@@ -760,14 +761,14 @@ static void heaviest(support *sup, size_t n, size_t k)
     }
 }
 
-/* The explanation of hit c: the name comparison again, with its reasons, and
- * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
 /* 1 when nm is a person's name of one word and the query's has more. */
 static int lone_word(const vigil__pname *qp, const name *nm)
 {
     return nm->cls == VIGIL__CLASS_PERSON && nm->p->n == 1 && qp->n > 1;
 }
 
+/* The explanation of hit c: the name comparison again, with its reasons, and
+ * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
 static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
 {
     vigil__jw w = {0};
@@ -974,8 +975,22 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         sc->w[id] = 0.0f;
     }
     heaviest(sup, nsup, MAX_SCORED);
-    if (nsup > MAX_SCORED)
-        nsup = MAX_SCORED;
+    if (nsup > MAX_SCORED) {
+        /* names as well supported as the last one kept are kept too (up to
+         * MAX_TIED): which of equals would be cut is chance ("Muhammad
+         * Ibrahim" is the name of dozens) */
+        float edge = sup[0].w;
+        for (size_t c = 1; c < MAX_SCORED; c++)
+            edge = sup[c].w < edge ? sup[c].w : edge;
+        size_t keep = MAX_SCORED;
+        for (size_t c = MAX_SCORED; c < nsup && keep < MAX_TIED; c++)
+            if (sup[c].w >= edge) {
+                support t = sup[keep];
+                sup[keep++] = sup[c];
+                sup[c] = t;
+            }
+        nsup = keep;
+    }
     /* and of those, only the ones with a fair share of the best one's
      * support: a name found only through a common word of the query is not
      * the one it means when another holds its rarer words too */
