@@ -374,9 +374,7 @@ static int build_index(vigil_engine *e)
     return 0;
 }
 
-/* The current version of each source, as the JSON the engine reports:
- * malloc'd, or NULL (out of memory). */
-static char *current_versions(vigil_db *db)
+char *vigil__current_versions(vigil_db *db)
 {
     vigil_list_version *vs = NULL;
     size_t n = 0;
@@ -448,7 +446,7 @@ int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_en
 {
     *out = NULL;
     vigil_engine *e = calloc(1, sizeof(*e));
-    if (!e || !(e->versions = current_versions(db))) {
+    if (!e || !(e->versions = vigil__current_versions(db))) {
         free(e);
         return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     }
@@ -467,7 +465,7 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
     if (!db)
         return VIGIL_ERR_ARG;
     vigil_engine *e = calloc(1, sizeof(*e));
-    char *versions = current_versions(db);
+    char *versions = vigil__current_versions(db);
     if (!e || !versions) {
         free(e);
         free(versions);

@@ -34,14 +34,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static void now_iso(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static double mono(void)
 {
     struct timespec ts;
@@ -325,7 +317,7 @@ int vigil_customers_put(vigil_db *db, const vigil_customer *c, size_t n, int *st
     if (rc == VIGIL_OK)
         keys_of(ks, nk);
     char at[32];
-    now_iso(at);
+    vigil__now_iso(at);
     size_t k = 0;
     for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
         if (st[i] != VIGIL_CUSTOMER_ADDED && st[i] != VIGIL_CUSTOMER_CHANGED)
@@ -578,27 +570,6 @@ static int64_t count_of(vigil_db *db, const char *sql, int64_t a, int64_t b)
     return n;
 }
 
-/* The current version of each source as JSON [{"source", "version"}]
- * (malloc'd), or NULL. */
-static char *versions_now(vigil_db *db)
-{
-    sqlite3_stmt *st = NULL;
-    json_t *arr = json_array();
-    if (sqlite3_prepare_v2(db->sql,
-                           "SELECT source, max(id), published FROM list_version GROUP BY source "
-                           "ORDER BY source",
-                           -1, &st, NULL) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(
-                arr, json_pack("{s:s,s:I,s:s?}", "source", sqlite3_column_text(st, 0),
-                               "version", (json_int_t)sqlite3_column_int64(st, 1), "published",
-                               (const char *)sqlite3_column_text(st, 2)));
-    sqlite3_finalize(st);
-    char *s = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    return s;
-}
-
 /* Reads, screens and records the customers, a page at a time. */
 static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engine *changed,
                             int everyone, int64_t run, double threshold, int nt, const char *at,
@@ -694,7 +665,7 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     double threshold = o.threshold > 0 ? o.threshold : VIGIL_DEFAULT_THRESHOLD;
     int nt = threads_of(o.threads);
     char started[32], fp[40];
-    now_iso(started);
+    vigil__now_iso(started);
     keys_fp(fp);
     int rc = begin(db);
     if (rc != VIGIL_OK)
@@ -723,7 +694,7 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     sqlite3_finalize(st);
     out->full = o.full || !last || refreshed || threshold < last_threshold - 1e-9 ||
                 strcmp(last_fp, fp) != 0;
-    char *versions = versions_now(db);
+    char *versions = vigil__current_versions(db);
     if (!versions && rc == VIGIL_OK)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     /* the run, first, for the alerts to name */
@@ -779,7 +750,7 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
         rc = vigil__engine_open_sql(db, "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, "
                                     "ve.source_id", last, &changed);
     char at[32];
-    now_iso(at);
+    vigil__now_iso(at);
     if (rc == VIGIL_OK)
         rc = screen_customers(db, &full, changed, out->full, out->run_id, threshold, nt, at, out);
     vigil_engine_close(full);
@@ -824,7 +795,7 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     out->seconds = mono() - t0;
     if (rc == VIGIL_OK) {
         char finished[32];
-        now_iso(finished);
+        vigil__now_iso(finished);
         st = NULL;
         if (sqlite3_prepare_v2(db->sql,
                                "UPDATE screening_run SET finished_at=?2, customers=?3, "
@@ -957,8 +928,8 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
         return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no alert %lld", (long long)alert_id);
     }
     char at[32];
-    now_iso(at);
-    char *versions = versions_now(db);
+    vigil__now_iso(at);
+    char *versions = vigil__current_versions(db);
     sqlite3_stmt *st = NULL;
     if (!versions)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "store.h"
 
@@ -383,10 +382,7 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
     }
     if (rc == VIGIL_OK) {
         char now[32];
-        time_t t = time(NULL);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        vigil__now_iso(now);
         sqlite3_stmt *st = NULL;
         rc = prepare(db,
                      "INSERT INTO list_version(source, format, files, sha256, loaded_at) "

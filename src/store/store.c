@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store.h"
 
@@ -100,6 +101,14 @@ int vigil__db_sqlfail(vigil_db *db, const char *what)
 {
     return vigil__db_fail(db, VIGIL_ERR_DB, "%s: %s", what,
                           db->sql ? sqlite3_errmsg(db->sql) : "no database");
+}
+
+void vigil__now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 const char *vigil_strerror(int rc)

@@ -18,6 +18,9 @@ struct vigil_db {
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...) VIGIL__PRINTF(3, 4);
 /* Sets db->errmsg from SQLite's message for what. Returns VIGIL_ERR_DB. */
 int vigil__db_sqlfail(vigil_db *db, const char *what);
+/* The time now, UTC, as ISO 8601 ("2026-11-27T23:00:00Z"): when a version
+ * was loaded, a run made, a decision taken. */
+void vigil__now_iso(char out[32]);
 /* Fills v from a row of list_version selected with VIGIL__VERSION_COLS. */
 void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
 
