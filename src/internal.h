@@ -59,8 +59,9 @@ char *vigil__nfc(const char *s);
 /* The ICU script name ("Latin", "Cyrillic", ...) of the first letter of s
  * whose script is not Common/Inherited; "" when s has none. Static string. */
 const char *vigil__script_of(const char *s);
-/* FNV-1a hash of the NUL-terminated s. */
+/* FNV-1a hash of the NUL-terminated s, and of n bytes at s. */
 uint64_t vigil__hash64(const char *s);
+uint64_t vigil__hash64n(const char *s, size_t n);
 /* Line number (1-based) of byte offset off in data. */
 size_t vigil__line_at(const char *data, size_t len, size_t off);
 
@@ -183,9 +184,21 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
 /* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */
 int vigil__soundex(const char *s, char *out, size_t size);
 
-/* Writes in, transliterated to lower-case ASCII Latin, into out (cap bytes).
- * Returns 0, -1 when it does not fit or ICU fails (out is then ""). */
+/* The readings of Cyrillic text: each language's own romanisation
+ * (translit.c). VIGIL__LANG_ANY is every other script's standard one. */
+enum { VIGIL__LANG_ANY = 0, VIGIL__LANG_RU, VIGIL__LANG_UK, VIGIL__LANG_BE, VIGIL__LANG_SR,
+       VIGIL__LANGS };
+/* The language a text's Cyrillic is read in, from the letters only some of
+ * the languages use (і ї є ґ Ukrainian, ў Belarusian, ј љ њ Serbian; the
+ * rest Russian); VIGIL__LANG_ANY when it has no Cyrillic letter. */
+int vigil__cyrillic_lang(const char *s);
+/* Writes in, transliterated to lower-case ASCII Latin, into out (cap bytes):
+ * its Cyrillic read as lang (vigil__to_latin: as vigil__cyrillic_lang says),
+ * Latin letters written inside Cyrillic words read as the Cyrillic letters
+ * they look like ("ДIКIЙ" with a Latin I). Returns 0, -1 when it does not
+ * fit or ICU fails (out is then ""). */
 int vigil__to_latin(const char *in, char *out, size_t cap);
+int vigil__to_latin_as(const char *in, int lang, char *out, size_t cap);
 /* Frees this thread's transliterator (it is opened again when needed). */
 void vigil__translit_release(void);
 /* Frees this thread's screening scratch memory (screen/engine.c). */

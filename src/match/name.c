@@ -227,11 +227,12 @@ static int index_aliases(void)
     return 0;
 }
 
-/* Adds one alias of a legal form, prepared like a name. 0, or -1 (memory). */
-static int add_alias(const char *alias, const char *canon, int cls)
+/* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
+ * like a name. 0, or -1 (memory). */
+static int add_alias_as(const char *alias, int lang, const char *canon, int cls, size_t since)
 {
     char latin[1024];
-    if (vigil__to_latin(alias, latin, sizeof(latin)) != 0)
+    if (vigil__to_latin_as(alias, lang, latin, sizeof(latin)) != 0)
         return 0;
     if (naliases == aliases_cap) {
         size_t ncap = aliases_cap ? aliases_cap * 2 : 256;
@@ -251,6 +252,27 @@ static int add_alias(const char *alias, const char *canon, int cls)
     if (la->n > 0 && !(la->n == 1 && (strlen(la->tok[0]) < 2 || roman_value(la->tok[0]) >= 0 ||
                                       all_digits(la->tok[0]))))
         naliases++;
+    /* the same reading twice (of the readings added since since) is one */
+    for (size_t a = since; la == &aliases[naliases - 1] && a + 1 < naliases; a++)
+        if (aliases[a].n == la->n && strcmp(aliases[a].canon, la->canon) == 0 &&
+            memcmp(aliases[a].tok, la->tok, sizeof(la->tok[0]) * (size_t)la->n) == 0) {
+            naliases--;
+            break;
+        }
+    return 0;
+}
+
+/* Adds an alias in every reading a name holding it may be given: a
+ * Cyrillic alias is read as each language reads Cyrillic, since the name
+ * around it decides the reading ("ООО" in a Ukrainian company's name). */
+static int add_alias(const char *alias, const char *canon, int cls)
+{
+    size_t since = naliases;
+    if (vigil__cyrillic_lang(alias) == VIGIL__LANG_ANY)
+        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls, since);
+    for (int lang = 0; lang < VIGIL__LANGS; lang++)
+        if (add_alias_as(alias, lang, canon, cls, since) != 0)
+            return -1;
     return 0;
 }
 

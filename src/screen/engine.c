@@ -767,10 +767,14 @@ static int lone_word(const vigil__pname *qp, const name *nm)
 
 /* The explanation of hit c: the name comparison again, with its reasons, and
  * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
-static char *explain(const vigil__pname *qp, const name *nm, const cand *c)
+static char *explain(const vigil__pname *qp, const name *nm, const cand *c, const char *part)
 {
     vigil__jw w = {0};
     vigil__jw_obj(&w);
+    if (part) { /* the one of the query's names that met it */
+        vigil__jw_key(&w, "query_name");
+        vigil__jw_str(&w, part);
+    }
     vigil__jw_key(&w, "name");
     vigil__jw_obj(&w);
     double ns = vigil__name_score(qp, nm->p, &w);
@@ -872,12 +876,21 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
         return -1;
     if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
         return -1;
-    vigil__pname *qp[3];
-    query_names(q, qp);
-    uint64_t all[256];
-    int n = query_keys(qp, all, 256);
-    for (int c = 0; c < 3; c++)
-        free(qp[c]);
+    /* the whole name's keys, and its parts' when it holds several names */
+    char parts[VIGIL__MAX_PARTS][VIGIL__PART_LEN];
+    int np = vigil__name_parts(q->name, parts, VIGIL__MAX_PARTS);
+    uint64_t all[512];
+    int n = 0;
+    for (int k = -1; k < np; k++) {
+        vigil_query pq = *q;
+        if (k >= 0)
+            pq.name = parts[k];
+        vigil__pname *qp[3];
+        query_names(&pq, qp);
+        n += query_keys(qp, all + n, k < 0 ? 256 : (512 - n) / (np - k));
+        for (int c = 0; c < 3; c++)
+            free(qp[c]);
+    }
     qsort(all, (size_t)n, sizeof(all[0]), cmp_key);
     int k = 0;
     for (int i = 0; i < n && k < max; i++)
@@ -892,13 +905,12 @@ int vigil__engine_has_key(const vigil_engine *e, uint64_t key)
     return p && p->key == key && p->n > 0;
 }
 
-int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
+/* Screens q's name as one name; part: the name's text when it is one of
+ * several the query's field holds (the explanation says which), else NULL. */
+static int screen_one(const vigil_engine *e, const vigil_query *q, const char *part,
+                      vigil_hits *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!e || !q || !q->name || !*q->name)
-        return VIGIL_ERR_ARG;
-    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
-        return VIGIL_ERR_ARG;
     double threshold = q->threshold > 0 ? q->threshold : VIGIL_DEFAULT_THRESHOLD;
     size_t limit = q->limit ? q->limit : 10;
     scratch *sc = scratch_get(e->nnames);
@@ -1071,7 +1083,7 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         snprintf(h->matched_name, sizeof(h->matched_name), "%s", nm->text);
         h->score = cands[i].score;
         h->match = h->score >= threshold;
-        h->explanation = explain(qp[nm->cls], nm, &cands[i]);
+        h->explanation = explain(qp[nm->cls], nm, &cands[i], part);
         if (!h->explanation)
             rc = VIGIL_ERR_NOMEM;
         out->n++;
@@ -1082,6 +1094,69 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
     if (rc != VIGIL_OK)
         vigil_hits_free(out);
     return rc;
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+    const vigil_hit *a = x, *b = y;
+    return (a->score < b->score) - (a->score > b->score);
+}
+
+int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!e || !q || !q->name || !*q->name)
+        return VIGIL_ERR_ARG;
+    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
+        return VIGIL_ERR_ARG;
+    char parts[VIGIL__MAX_PARTS][VIGIL__PART_LEN];
+    int np = vigil__name_parts(q->name, parts, VIGIL__MAX_PARTS);
+    if (np == 0)
+        return screen_one(e, q, NULL, out);
+    /* several names in one field: each part and the whole, and of the hits
+     * each entity's best */
+    size_t limit = q->limit ? q->limit : 10;
+    int rc = screen_one(e, q, NULL, out);
+    for (int k = 0; k < np && rc == VIGIL_OK; k++) {
+        vigil_query pq = *q;
+        pq.name = parts[k];
+        vigil_hits ph;
+        rc = screen_one(e, &pq, parts[k], &ph);
+        if (rc != VIGIL_OK)
+            break;
+        vigil_hit *grown = realloc(out->hits, (out->n + ph.n + 1) * sizeof(vigil_hit));
+        if (!grown) {
+            vigil_hits_free(&ph);
+            rc = VIGIL_ERR_NOMEM;
+            break;
+        }
+        out->hits = grown;
+        for (size_t i = 0; i < ph.n; i++) {
+            vigil_hit *h = &ph.hits[i];
+            size_t x = 0;
+            while (x < out->n && !(strcmp(out->hits[x].source, h->source) == 0 &&
+                                   strcmp(out->hits[x].source_id, h->source_id) == 0))
+                x++;
+            if (x == out->n) {
+                out->hits[out->n++] = *h;
+                h->explanation = NULL;
+            } else if (h->score > out->hits[x].score) {
+                free(out->hits[x].explanation);
+                out->hits[x] = *h;
+                h->explanation = NULL;
+            }
+        }
+        vigil_hits_free(&ph);
+    }
+    if (rc != VIGIL_OK) {
+        vigil_hits_free(out);
+        return rc;
+    }
+    if (out->n)
+        qsort(out->hits, out->n, sizeof(vigil_hit), cmp_hit);
+    while (out->n > limit)
+        free(out->hits[--out->n].explanation);
+    return VIGIL_OK;
 }
 
 void vigil_hits_free(vigil_hits *h)

@@ -22,14 +22,39 @@
 
 #include "../internal.h"
 
-static const char rules[] =
-    "ү > u; Ү > U; ө > o; Ө > O; һ > h; Һ > H; ә > a; Ә > A; ғ > g; Ғ > G; қ > k; Қ > K;"
-    "ң > n; Ң > N; ұ > u; Ұ > U; і > i; І > I; ї > yi; Ї > Yi; є > ye; Є > Ye; ґ > g;"
-    "::Any-Latin;"
-    "č > ch; Č > Ch; š > sh; Š > Sh; ž > zh; Ž > Zh; ć > ch; Ć > Ch; ǧ > g; ʿ > ; ʾ > ;"
-    "ʹ > ; ʺ > ;"
-    "::Latin-ASCII;"
-    "::Lower;";
+/* The rules of each reading: the Cyrillic names of one language through
+ * CLDR's BGN/PCGN romanisation of it, as English-language lists, passports
+ * and customers write them (Юрий Yuriy, Щапов Shchapov, Ковальчук Koval'chuk;
+ * ICU's Any-Latin is the scholarly system, Ûrij, Ŝapov, which no list uses);
+ * every other script through Any-Latin. Cyrillic letters of other languages
+ * that a transform leaves go first (Kazakh and Mongolian ү, ө, һ, ...),
+ * then Any-Latin for what is left, č š ž ć written as English spellings do
+ * (Ivanovič as Ivanovich), BGN's separators and primes dropped. */
+#define PRE_RULES                                                                               \
+    "ү > u; Ү > U; ө > o; Ө > O; һ > h; Һ > H; ә > a; Ә > A; ғ > g; Ғ > G; қ > k; Қ > K;" \
+    "ң > n; Ң > N; ұ > u; Ұ > U;"
+#define POST_RULES                                                                              \
+    "::Any-Latin;"                                                                              \
+    "č > ch; Č > Ch; š > sh; Š > Sh; ž > zh; Ž > Zh; ć > ch; Ć > Ch; ǧ > g; ʿ > ; ʾ > ;"    \
+    "ʹ > ; ʺ > ; · > ;"                                                                       \
+    "::Latin-ASCII;"                                                                            \
+    "::Lower;"
+static const char *const rules[VIGIL__LANGS] = {
+    /* VIGIL__LANG_ANY: Any-Latin, with the Ukrainian letters as BGN reads them */
+    PRE_RULES "і > i; І > I; ї > yi; Ї > Yi; є > ye; Є > Ye; ґ > g; Ґ > G;" POST_RULES,
+    /* VIGIL__LANG_RU */
+    PRE_RULES "::Russian-Latin/BGN;" POST_RULES,
+    /* VIGIL__LANG_UK */
+    PRE_RULES "::Ukrainian-Latin/BGN;" POST_RULES,
+    /* VIGIL__LANG_BE: Belarusian as its passports and the lists write it
+     * (Сяргей Siarhei, Аляксандр Aliaksandr): Russian's letters, with г h, і i,
+     * ў u; CLDR's Belarusian BGN writes every е "ye" (Alyeksyey), which no list
+     * does */
+    PRE_RULES "г > h; Г > H; і > i; І > I; ў > u; Ў > U; ::Russian-Latin/BGN;" POST_RULES,
+    /* VIGIL__LANG_SR: Serbian and Macedonian Cyrillic, whose Any-Latin is
+     * their own Latin alphabet (Ђорђе Đorđe) */
+    PRE_RULES POST_RULES,
+};
 
 /* Each thread's transliterator and word cache, freed when the thread ends
  * (a pthread key destructor) or on vigil_thread_done. */
@@ -39,8 +64,8 @@ typedef struct {
     char in[48], out[80];
 } word;
 typedef struct {
-    UTransliterator *t;
-    int failed;
+    UTransliterator *t[VIGIL__LANGS];
+    int failed[VIGIL__LANGS];
     word *words;
 } tstate;
 
@@ -53,8 +78,9 @@ static void state_free(void *p)
     tstate *s = p;
     if (!s)
         return;
-    if (s->t)
-        utrans_close(s->t);
+    for (int l = 0; l < VIGIL__LANGS; l++)
+        if (s->t[l])
+            utrans_close(s->t[l]);
     free(s->words);
     free(s);
 }
@@ -80,28 +106,29 @@ static tstate *state(void)
     return s;
 }
 
-static UTransliterator *get(tstate *s)
+static UTransliterator *get(tstate *s, int lang)
 {
-    if (s->t || s->failed)
-        return s->t;
+    if (s->t[lang] || s->failed[lang])
+        return s->t[lang];
     UChar id[] = {'v', 'i', 'g', 'i', 'l', 0};
-    UChar *r = malloc(sizeof(UChar) * sizeof(rules));
+    size_t len = strlen(rules[lang]) + 1;
+    UChar *r = malloc(sizeof(UChar) * len);
     if (!r) {
-        s->failed = 1;
+        s->failed[lang] = 1;
         return NULL;
     }
     UErrorCode st = U_ZERO_ERROR;
     int32_t n = 0;
-    u_strFromUTF8(r, (int32_t)sizeof(rules), &n, rules, -1, &st);
+    u_strFromUTF8(r, (int32_t)len, &n, rules[lang], -1, &st);
     UParseError pe;
     if (U_SUCCESS(st))
-        s->t = utrans_openU(id, -1, UTRANS_FORWARD, r, n, &pe, &st);
+        s->t[lang] = utrans_openU(id, -1, UTRANS_FORWARD, r, n, &pe, &st);
     free(r);
     if (U_FAILURE(st)) {
-        s->t = NULL;
-        s->failed = 1;
+        s->t[lang] = NULL;
+        s->failed[lang] = 1;
     }
-    return s->t;
+    return s->t[lang];
 }
 
 void vigil__translit_release(void)
@@ -133,9 +160,9 @@ static int is_ascii(const char *s)
 }
 
 /* One word (or any text) through ICU into out. 0 or -1. */
-static int icu_latin(tstate *s, const char *in, size_t n8, char *out, size_t cap)
+static int icu_latin(tstate *s, int lang, const char *in, size_t n8, char *out, size_t cap)
 {
-    UTransliterator *t = get(s);
+    UTransliterator *t = get(s, lang);
     if (!t || n8 > 4096)
         return -1;
     int32_t cap16 = (int32_t)n8 * 4 + 64;
@@ -168,7 +195,7 @@ static int icu_latin(tstate *s, const char *in, size_t n8, char *out, size_t cap
 }
 
 /* One space-free word into out (cap bytes), through this thread's cache. */
-static int word_latin(tstate *s, const char *in, size_t n, char *out, size_t cap)
+static int word_latin(tstate *s, int lang, const char *in, size_t n, char *out, size_t cap)
 {
     size_t ascii = 0;
     while (ascii < n && (unsigned char)in[ascii] < 0x80)
@@ -183,15 +210,14 @@ static int word_latin(tstate *s, const char *in, size_t n, char *out, size_t cap
     }
     if (n >= sizeof(((word *)0)->in)) {
         char *w = strndup(in, n);
-        int rc = w ? icu_latin(s, w, n, out, cap) : -1;
+        int rc = w ? icu_latin(s, lang, w, n, out, cap) : -1;
         free(w);
         return rc;
     }
     if (!s->words)
         s->words = calloc(WORDS, sizeof(word));
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)in[i]) * 1099511628211ull;
+    /* one word has a reading per language: the language is in the key */
+    uint64_t h = vigil__hash64n(in, n) ^ ((uint64_t)(unsigned)lang * 0x9e3779b97f4a7c15ull);
     h = h ? h : 1;
     word *c = s->words ? &s->words[h & (WORDS - 1)] : NULL;
     if (c && c->h == h && strncmp(c->in, in, n) == 0 && c->in[n] == '\0') {
@@ -204,7 +230,7 @@ static int word_latin(tstate *s, const char *in, size_t n, char *out, size_t cap
     char w[sizeof(((word *)0)->in)];
     memcpy(w, in, n);
     w[n] = '\0';
-    if (icu_latin(s, w, n, out, cap) != 0)
+    if (icu_latin(s, lang, w, n, out, cap) != 0)
         return -1;
     if (c && strlen(out) < sizeof(c->out)) {
         c->h = h;
@@ -214,32 +240,154 @@ static int word_latin(tstate *s, const char *in, size_t n, char *out, size_t cap
     return 0;
 }
 
+/* The code point of the UTF-8 sequence at p, its length in *len. */
+static uint32_t cp_at(const unsigned char *p, size_t *len)
+{
+    if (p[0] < 0x80 || !p[1]) {
+        *len = 1;
+        return p[0];
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        *len = 2;
+        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    }
+    *len = (p[0] & 0xF0) == 0xE0 && p[2] ? 3 : 1;
+    return *len == 3 ? (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)
+                     : p[0];
+}
+
+static int is_cyrillic(uint32_t c)
+{
+    return c >= 0x400 && c <= 0x4FF;
+}
+
+int vigil__cyrillic_lang(const char *s)
+{
+    int cyr = 0, uk = 0, be = 0, sr = 0, ru = 0, latin_i = 0;
+    int word_cyr = 0, word_i = 0; /* in the word being read */
+    for (const unsigned char *p = (const unsigned char *)s;;) {
+        size_t l;
+        uint32_t c = *p ? cp_at(p, &l) : ' ';
+        if (c == ' ') {
+            /* a Latin i inside a Cyrillic word stands for і
+             * (vigil__to_latin_as), not in a Latin word beside one */
+            latin_i |= word_cyr && word_i;
+            word_cyr = word_i = 0;
+            if (!*p)
+                break;
+            p++;
+            continue;
+        }
+        p += l;
+        cyr |= is_cyrillic(c);
+        word_cyr |= is_cyrillic(c);
+        word_i |= c == 'i' || c == 'I';
+        uint32_t lc = c >= 0x400 && c < 0x410 ? c + 0x50 : c >= 0x410 && c < 0x430 ? c + 0x20 : c;
+        uk |= lc == 0x456 || lc == 0x457 || lc == 0x454 || c == 0x491 || c == 0x490;
+        be |= lc == 0x45E;
+        sr |= lc == 0x458 || lc == 0x459 || lc == 0x45A || lc == 0x452 || lc == 0x45B ||
+              lc == 0x45F;
+        ru |= lc == 0x44B || lc == 0x44D || lc == 0x44A || lc == 0x451; /* ы э ъ ё */
+    }
+    if (!cyr)
+        return VIGIL__LANG_ANY;
+    if (sr)
+        return VIGIL__LANG_SR;
+    uk |= latin_i; /* only Ukrainian and Belarusian have і */
+    /* Belarusian has ў, and і beside ы and э; Ukrainian has і without them */
+    if (be || (uk && ru))
+        return VIGIL__LANG_BE;
+    return uk ? VIGIL__LANG_UK : VIGIL__LANG_RU;
+}
+
+/* The Cyrillic letter a Latin letter is taken for inside a Cyrillic word
+ * (as UTF-8), or NULL: the EU's transcriptions mix them in ("Iгар", "ДIКIЙ"),
+ * and a word read half as Latin, half as Cyrillic, meets no spelling. */
+static const char *homoglyph(unsigned char c)
+{
+    static const char from[] = "aceiopxyABCEHIKMOPTXY";
+    static const char *const to[] = {"а", "с", "е", "і", "о", "р", "х", "у", "А", "В", "С",
+                                     "Е", "Н", "І", "К", "М", "О", "Р", "Т", "Х", "У"};
+    for (size_t i = 0; i < sizeof(to) / sizeof(to[0]); i++)
+        if ((unsigned char)from[i] == c)
+            return to[i];
+    return NULL;
+}
+
+/* in with the Latin lookalikes inside words that hold Cyrillic letters made
+ * Cyrillic, into out (cap bytes, at least twice in's length plus one). */
+static void unhomoglyph(const char *in, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; in[i] && k + 4 < cap;) {
+        size_t j = i;
+        int cyr = 0;
+        while (in[j] && in[j] != ' ') {
+            size_t l;
+            cyr |= is_cyrillic(cp_at((const unsigned char *)in + j, &l));
+            j += l;
+        }
+        for (; i < j && k + 4 < cap; i++) {
+            const char *h = cyr ? homoglyph((unsigned char)in[i]) : NULL;
+            if (h) {
+                memcpy(out + k, h, strlen(h));
+                k += strlen(h);
+            } else {
+                out[k++] = in[i];
+            }
+        }
+        if (in[i] == ' ')
+            out[k++] = in[i++];
+    }
+    out[k] = '\0';
+}
+
 int vigil__to_latin(const char *in, char *out, size_t cap)
+{
+    return vigil__to_latin_as(in, -1, out, cap);
+}
+
+int vigil__to_latin_as(const char *in_raw, int lang, char *out, size_t cap)
 {
     if (cap == 0)
         return -1;
     out[0] = '\0';
-    size_t n8 = strlen(in);
-    if (is_ascii(in)) { /* the usual case: lower-case it, no ICU */
+    size_t n8 = strlen(in_raw);
+    if (is_ascii(in_raw)) { /* the usual case: lower-case it, no ICU */
         size_t k = 0;
         for (; k < n8 && k + 1 < cap; k++)
-            out[k] = (char)((in[k] >= 'A' && in[k] <= 'Z') ? in[k] + 32 : in[k]);
+            out[k] = (char)((in_raw[k] >= 'A' && in_raw[k] <= 'Z') ? in_raw[k] + 32 : in_raw[k]);
         out[k] = '\0';
         return 0;
     }
     tstate *s = state();
     if (!s || n8 > 4096)
         return -1;
+    if (lang < 0 || lang >= VIGIL__LANGS)
+        lang = vigil__cyrillic_lang(in_raw);
+    char *fixed = NULL;
+    const char *in = in_raw;
+    if (lang != VIGIL__LANG_ANY) {
+        fixed = malloc(n8 * 2 + 8);
+        if (!fixed)
+            return -1;
+        unhomoglyph(in_raw, fixed, n8 * 2 + 8);
+        in = fixed;
+        n8 = strlen(in);
+    }
     /* Word by word, each remembered: names share their words (a customer
      * base holds many Mohammeds, Wangs and Ivanovs), and ICU's rules do not
      * reach across a space, so the words' readings joined are the text's
      * (checked on the 9,930 non-ASCII names of the four lists and the
      * synthetic persons: all the same). */
     size_t k = 0;
-    for (size_t i = 0; i < n8;) {
+    int rc = 0;
+    for (size_t i = 0; i < n8 && rc == 0;) {
         if (in[i] == ' ') {
-            if (k + 1 >= cap)
-                return -1;
+            if (k + 1 >= cap) {
+                rc = -1;
+                break;
+            }
             out[k++] = ' ';
             i++;
             continue;
@@ -247,12 +395,17 @@ int vigil__to_latin(const char *in, char *out, size_t cap)
         size_t j = i;
         while (j < n8 && in[j] != ' ')
             j++;
-        if (word_latin(s, in + i, j - i, out + k, cap - k) != 0) {
-            out[0] = '\0';
-            return -1;
+        if (word_latin(s, lang, in + i, j - i, out + k, cap - k) != 0) {
+            rc = -1;
+            break;
         }
         k += strlen(out + k);
         i = j;
+    }
+    free(fixed);
+    if (rc != 0) {
+        out[0] = '\0';
+        return -1;
     }
     out[k] = '\0';
     return 0;

@@ -204,10 +204,15 @@ size_t vigil__line_at(const char *data, size_t len, size_t off)
     return line;
 }
 
-uint64_t vigil__hash64(const char *s)
+uint64_t vigil__hash64n(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
+}
+
+uint64_t vigil__hash64(const char *s)
+{
+    return vigil__hash64n(s, strlen(s));
 }
