@@ -892,6 +892,25 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
             size_t l = 0;
             han_alt = lookup(hanja_surnames, sizeof(hanja_surnames) / sizeof(hanja_surnames[0]),
                              src, &l);
+            /* a Chinese name written whole is its family name (one
+             * character) and its given name (the rest, one word once read:
+             * 王君正 Wang Junzheng); a family name that is Korean too may
+             * head a Korean name, whose given name is romanised syllable by
+             * syllable (金正恩 Kim Jong Un): then each character is a word */
+            char whole[sizeof(src)];
+            snprintf(whole, sizeof(whole), "%s", src);
+            if (!han_alt) {
+                snprintf(src, sizeof(src), "%.3s %s", whole, whole + 3);
+            } else {
+                size_t k = 0;
+                for (size_t c = 0; whole[c] && k + 5 < sizeof(src); c += 3) {
+                    if (c)
+                        src[k++] = ' ';
+                    memcpy(src + k, whole + c, 3);
+                    k += 3;
+                }
+                src[k] = '\0';
+            }
         }
     }
     int greek = strcmp(vigil__script_of(src), "Greek") == 0;

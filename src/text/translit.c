@@ -194,6 +194,31 @@ static int icu_latin(tstate *s, int lang, const char *in, size_t n8, char *out, 
     return 0;
 }
 
+/* 1 when the n bytes at s are all CJK ideographs (U+3400 to U+9FFF: three
+ * bytes each, E3 90 80 to E9 BF BF). */
+static int all_han(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n == 0 || n % 3)
+        return 0;
+    for (size_t i = 0; i < n; i += 3)
+        if (p[i] < 0xE3 || p[i] > 0xE9 || (p[i] == 0xE3 && p[i + 1] < 0x90))
+            return 0;
+    return 1;
+}
+
+/* Removes the spaces of out in place: a Chinese given name written as one
+ * word is one name (志誠 Zhicheng), though ICU reads it syllable by
+ * syllable ("zhi cheng"), and as syllables it would pair with two names. */
+static void join_syllables(char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; out[i]; i++)
+        if (out[i] != ' ')
+            out[k++] = out[i];
+    out[k] = '\0';
+}
+
 /* One space-free word into out (cap bytes), through this thread's cache. */
 static int word_latin(tstate *s, int lang, const char *in, size_t n, char *out, size_t cap)
 {
@@ -212,6 +237,8 @@ static int word_latin(tstate *s, int lang, const char *in, size_t n, char *out, 
         char *w = strndup(in, n);
         int rc = w ? icu_latin(s, lang, w, n, out, cap) : -1;
         free(w);
+        if (rc == 0 && all_han(in, n))
+            join_syllables(out);
         return rc;
     }
     if (!s->words)
@@ -232,6 +259,8 @@ static int word_latin(tstate *s, int lang, const char *in, size_t n, char *out, 
     w[n] = '\0';
     if (icu_latin(s, lang, w, n, out, cap) != 0)
         return -1;
+    if (all_han(in, n))
+        join_syllables(out);
     if (c && strlen(out) < sizeof(c->out)) {
         c->h = h;
         memcpy(c->in, w, n + 1);
