@@ -18,7 +18,7 @@ TEST_SRC = $(wildcard tests/*.c)
 BENCH    = $(patsubst bench/%.c,build/bench/%,$(filter-out bench/bench_peers.c,$(wildcard bench/*.c)))
 FUZZ     = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy
+.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data
 all: build/vigil
 
 deps:
@@ -31,9 +31,21 @@ build/flags.mk: scripts/install-deps | deps
 	@echo "PKG_LIBS = $$(pkg-config --libs $(PKGS))" >> $@
 -include build/flags.mk
 
+# The name data the library carries (data/README.md): built into it.
+DATA = data/given-names.txt.gz data/nicknames.csv data/org_types.yml
+build/name_data.c: $(DATA) scripts/embed-data
+	@mkdir -p build
+	@scripts/embed-data $@
+build/obj/name_data.o: build/name_data.c src/internal.h
+	@echo '  CC      $<'
+	@$(CC) $(BASE) -O0 -c $< -o $@
+build/asan/obj/name_data.o: build/obj/name_data.o
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
 # --- release build -----------------------------------------------------------
-OBJ = $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
-build/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
+OBJ = $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/name_data.o
+build/obj/src/%.o: src/%.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
 	@$(CC) $(BASE) $(OPT) $(PKG_CFLAGS) -c $< -o $@
@@ -69,8 +81,8 @@ build/bench/bench_peers: bench/bench_peers.c bench/bench.h bench/positives.h bui
 
 # --- sanitizer build: AddressSanitizer (with LeakSanitizer) and UBSan ---------
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ASAN_OBJ = $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC))
-build/asan/obj/%.o: %.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
+ASAN_OBJ = $(patsubst %.c,build/asan/obj/%.o,$(LIB_SRC)) build/asan/obj/name_data.o
+build/asan/obj/src/%.o: src/%.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
 	@mkdir -p $(dir $@)
 	@echo '  CC asan $<'
 	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) -c $< -o $@
@@ -96,19 +108,15 @@ LISTS = $(SHARED)/lists/un/un-consolidated-2026-02-27.xml \
         $(SHARED)/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml \
         $(SHARED)/lists/ofac/sdn-csv-2022-01
 
-NAMEDATA = --names $(SHARED)/eval/names/given-name-equivalents.txt.gz \
-           --names $(SHARED)/eval/names/nicknames-groups.csv \
-           --legal-forms $(SHARED)/eval/legal-forms/org_types.yml
-
 # The main job: load the official lists, then screen: one name across scripts,
 # and a batch of 2,000 synthetic customers (results in build/run-batch.jsonl).
 run: deps build/vigil
-	build/vigil load --db $(DB) $(NAMEDATA) $(LISTS)
+	build/vigil load --db $(DB) $(LISTS)
 	build/vigil lists --db $(DB)
 	build/vigil show --db $(DB) un:QDi.276
-	build/vigil compare $(NAMEDATA) "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"
-	build/vigil screen --db $(DB) $(NAMEDATA) "Александр Бастрыкин"
-	build/vigil batch --db $(DB) $(NAMEDATA) $(SHARED)/eval/screening/negatives-dev-global.csv \
+	build/vigil compare "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"
+	build/vigil screen --db $(DB) "Александр Бастрыкин"
+	build/vigil batch --db $(DB) $(SHARED)/eval/screening/negatives-dev-global.csv \
 	    > build/run-batch.jsonl
 	@echo "batch results: build/run-batch.jsonl ($$(grep -c '"match":true' build/run-batch.jsonl) lines with an alert)"
 
@@ -126,9 +134,9 @@ bench-peers: deps build/libvigil.a
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c cli/request.c build/flags.mk
+build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c cli/request.c build/flags.mk build/obj/name_data.o
 	@mkdir -p build/fuzz
-	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) \
+	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) build/obj/name_data.o \
 	    $(if $(filter batch,$*),cli/batch.c) $(if $(filter request,$*),cli/request.c) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
@@ -136,6 +144,14 @@ fuzz: deps $(patsubst %,build/fuzz/%,$(FUZZ))
 	@for t in $(FUZZ); do echo "== fuzz $$t"; mkdir -p build/fuzz/corpus-$$t; \
 	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=fuzz/crashes/$$t- build/fuzz/corpus-$$t fuzz/corpus/$$t || exit 1; done
+
+# Developers only: derives data/ from ../shared (data/README.md); commit the
+# result. A build reads data/, never ../shared.
+data: build/libvigil.a tools/namedata.c
+	@$(CC) $(BASE) -O2 $(PKG_CFLAGS) tools/namedata.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o build/namedata
+	build/namedata $(SHARED)/eval/names/given-name-equivalents.txt.gz data/given-names.txt.gz
+	cp $(SHARED)/eval/names/nicknames-groups.csv data/nicknames.csv
+	cp $(SHARED)/eval/legal-forms/org_types.yml data/org_types.yml
 
 clean:
 	rm -rf build

@@ -184,6 +184,20 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
 /* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */
 int vigil__soundex(const char *s, char *out, size_t size);
 
+/* The name data built into the library (build/name_data.c, made by
+ * scripts/embed-data from data/): the given-name equivalents (gzip), the
+ * nickname groups and the legal-form table (text). */
+extern const unsigned char vigil__data_given_names[], vigil__data_nicknames[],
+    vigil__data_legal_forms[];
+extern const size_t vigil__data_given_names_len, vigil__data_nicknames_len,
+    vigil__data_legal_forms_len;
+/* Loads the built-in name data, once (match/equiv.c): every comparison,
+ * preparation and load of further data calls it first. */
+void vigil__names_builtin(void);
+/* Loads the built-in legal-form table on top of the built-in forms
+ * (match/name.c), once. */
+void vigil__legal_builtin(void);
+
 /* The readings of Cyrillic text: each language's own romanisation
  * (translit.c). VIGIL__LANG_ANY is every other script's standard one. */
 enum { VIGIL__LANG_ANY = 0, VIGIL__LANG_RU, VIGIL__LANG_UK, VIGIL__LANG_BE, VIGIL__LANG_SR,

@@ -245,7 +245,7 @@ static void same_hits(const vigil_engine *e)
 {
     static const char *const names[] = {"Александр Бастрыкин", "Vladimir Putin",
                                         "AL-MAZIDIH, Akram Turki", "Al Rasheed Trust",
-                                        "PETREL 8", "金正恩", "Mohammed Ali", "Deutsche Bank AG"};
+                                        "PETREL 8", "김정은", "Mohammed Ali", "Deutsche Bank AG"};
     for (size_t i = 0; e && i < sizeof(names) / sizeof(names[0]); i++) {
         char *a = hits_text(engine, names[i]), *b = hits_text(e, names[i]);
         CHECK_STR(b, a);

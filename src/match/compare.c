@@ -19,6 +19,30 @@
  * (1 - wj)) / wj, which the bounds in tok_sim rely on. */
 #define PAIR_FLOOR 0.75
 
+/* Given-name equivalents pair forms of this many letters or more: the
+ * groups also link the syllables Chinese and Korean names are romanised in
+ * (sang, song; yan, young), which are other names. */
+#define EQUIV_MIN_LEN 5
+
+/* Person names: the weights of the rules below, each with its reason
+ * (docs/matching.md, section 4). */
+/* Each unpaired word of the longer name costs this share of its weight: a
+ * dropped middle name is usually the same person. */
+#define EXTRA_WORD_COST 0.06
+/* An unpaired given name before every paired word of the longer name costs
+ * this instead: the lists name fathers and sons, brothers, whose names
+ * differ by a leading given name (the Al-Tikriti family), and a customer's
+ * first given name is the one a record seldom drops. */
+#define LEADING_WORD_COST 0.15
+/* A name whose only word found is one full word, the rest found through
+ * initials ("Mary S." in "Mary Leonard Smith"): an initial agrees with a
+ * twenty-sixth of all names, so the match rests on one word, and is judged
+ * as a one-word name found in a full name is. */
+#define INITIALS_ONLY 0.85
+/* A lone given name ("John", "Adam": one of the given-name data, or a
+ * common one) found in a full name proves little. */
+#define LONE_GIVEN_NAME 0.85
+
 typedef struct {
     double s;
     const char *how;
@@ -50,7 +74,12 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     if (a->th == b->th && strcmp(a->t, b->t) == 0)
         return (tsim){1.0, "exact"};
     /* one given name in two languages or scripts, or a nickname */
-    if (a->g[0] && b->g[0] && cls == VIGIL__CLASS_PERSON)
+    /* (spellings of one name across scripts start alike, Aleksandr and
+     * Alexander, Yusuf and Youssef; names that are each other's in another
+     * language, John and Ivan, Jin and Yan, are other names to a customer
+     * record: the first letter or the first consonant must agree) */
+    if (a->g[0] && b->g[0] && cls == VIGIL__CLASS_PERSON && a->len >= EQUIV_MIN_LEN &&
+        b->len >= EQUIV_MIN_LEN && (a->t[0] == b->t[0] || (a->skel[0] && a->skel[0] == b->skel[0])))
         for (int x = 0; x < VIGIL__MAX_GROUPS && a->g[x]; x++)
             for (int y = 0; y < VIGIL__MAX_GROUPS && b->g[y]; y++)
                 if (a->g[x] == b->g[y])
@@ -370,9 +399,24 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
         double cov = a_short ? (wa > 0 ? fa / wa : 0) : (wb > 0 ? fb / wb : 0);
         const vigil__pname *l = a_short ? b : a;
         const int *ml = a_short ? mb : ma;
+        /* the first of l's paired words: unpaired words before it lead */
+        int first_paired = l->n;
+        for (int i = 0; i < l->n && first_paired == l->n; i++)
+            if (ml[i] >= 0 && l->tok[i].kind == VIGIL__TK_WORD)
+                first_paired = i;
+        /* (only where the shorter name has two words or more found: a lone
+         * family name, "President Erdoğan", leaves the given names out) */
+        int sh_words = 0;
+        for (int k = 0; k < np; k++)
+            sh_words += a->tok[pairs[k].i].kind == VIGIL__TK_WORD &&
+                        b->tok[pairs[k].j].kind == VIGIL__TK_WORD;
+        double leading = 0.0;
         for (int i = 0; i < l->n; i++)
-            if (ml[i] < 0)
+            if (ml[i] < 0) {
                 extra += l->tok[i].w;
+                if (i < first_paired && l->tok[i].kind == VIGIL__TK_WORD && sh_words >= 2)
+                    leading += l->tok[i].w;
+            }
         order = disorder(a, pairs, np);
         /* one word against a full name, found only approximately ("Michaela",
          * "Michelle Obama"): one more doubt; a lone given name ("John",
@@ -385,8 +429,20 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
         int as_family = np == 1 && (a_short ? pairs[0].j : pairs[0].i) == l->n - 1 &&
                         pairs[0].t.s >= 1.0;
         if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f) && !as_family)
-            cov *= 0.85;
-        score = cov * (1.0 - 0.06 * extra) * (1.0 - 0.5 * order);
+            cov *= LONE_GIVEN_NAME;
+        /* one full word found, the others only through initials */
+        int words_found = 0, initials_found = 0;
+        for (int k = 0; k < np; k++) {
+            const vigil__tok *x = &a->tok[pairs[k].i], *y = &b->tok[pairs[k].j];
+            if (x->kind == VIGIL__TK_INITIAL || y->kind == VIGIL__TK_INITIAL)
+                initials_found += x->kind != y->kind;
+            else if (x->kind == VIGIL__TK_WORD && y->kind == VIGIL__TK_WORD)
+                words_found++;
+        }
+        if (words_found == 1 && initials_found >= 1)
+            cov *= INITIALS_ONLY;
+        score = cov * (1.0 - EXTRA_WORD_COST * (extra - leading) - LEADING_WORD_COST * leading) *
+                (1.0 - 0.5 * order);
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
     }

@@ -16,6 +16,8 @@
  * thread-safe; loading while other threads compare is not.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -100,7 +102,12 @@ static int grow(void)
     return 0;
 }
 
-static int add(const char *form, uint32_t group)
+/* How many forms each group has (by group id), to choose which groups a
+ * form in more than VIGIL__MAX_GROUPS keeps. */
+static uint16_t *gsize;
+static size_t gsize_cap;
+
+static int add(const char *form, uint32_t group, int size)
 {
     int as_nick = group == NICK_PAIR - 1;
     if ((count + 1) * 2 > cap && grow() != 0)
@@ -119,6 +126,19 @@ static int add(const char *form, uint32_t group)
         s->nick = 1;
         return 0;
     }
+    if (group >= gsize_cap) {
+        size_t nc = gsize_cap ? gsize_cap * 2 : 1 << 16;
+        while (nc <= group)
+            nc *= 2;
+        uint16_t *ng = realloc(gsize, nc * sizeof(uint16_t));
+        if (!ng)
+            return -1;
+        memset(ng + gsize_cap, 0, (nc - gsize_cap) * sizeof(uint16_t));
+        gsize = ng;
+        gsize_cap = nc;
+    }
+    gsize[group] = (uint16_t)(size < 65535 ? size : 65535);
+    int smallest = 0;
     for (int i = 0; i < VIGIL__MAX_GROUPS; i++) {
         if (s->groups[i] == group + 1)
             return 0;
@@ -126,8 +146,15 @@ static int add(const char *form, uint32_t group)
             s->groups[i] = group + 1; /* 0 is "none" */
             return 0;
         }
+        if (gsize[s->groups[i] - 1] < gsize[s->groups[smallest] - 1])
+            smallest = i;
     }
-    return 0; /* a form in more groups than kept: the first ones stand */
+    /* a form in more groups than kept ("aleksandr" is in dozens, most of
+     * them a spelling or two): the largest stand, where a name's many
+     * spellings and its short forms meet (Alexander, Sasha) */
+    if (gsize[s->groups[smallest] - 1] < size)
+        s->groups[smallest] = group + 1;
+    return 0;
 }
 
 /* Lower-cases a form in place; 1 if it is one word of ASCII letters, of
@@ -162,39 +189,46 @@ void vigil__match_data_mix(int legal, const char *line)
 
 uint64_t vigil__match_data_fp(void)
 {
+    vigil__names_builtin();
+    vigil__legal_builtin();
     return data_fp[0] ^ (data_fp[1] << 1 | data_fp[1] >> 63);
 }
 
 void vigil_names_unload(void)
 {
+    vigil__names_builtin(); /* (so that it is not loaded after this) */
     for (size_t i = 0; i < cap; i++)
         free(table[i].key);
     free(table);
     table = NULL;
     cap = count = 0;
     ngroups = 0;
+    free(gsize);
+    gsize = NULL;
+    gsize_cap = 0;
     free(pairs);
     pairs = NULL;
     pairs_cap = npairs = 0;
     data_fp[0] = FP_START;
 }
 
-int vigil_names_load(const char *path)
+/* Reads the groups of one data text, len bytes at text, a line at a time:
+ * given-name equivalents, or nickname groups (nicknames). Returns the
+ * number of groups held, or a VIGIL_ERR_*. */
+static int parse_names(const char *text, size_t len, int nicknames)
 {
-    if (!path)
-        return VIGIL_ERR_ARG;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz)
-        return VIGIL_ERR_IO;
-    size_t plen = strlen(path);
-    int nicknames = plen > 4 && strcmp(path + plen - 4, ".csv") == 0;
     char line[65536];
     int rc = 0, lines = 0;
-    while (rc == 0 && gzgets(gz, line, sizeof(line))) {
-        if (!strchr(line, '\n') && !gzeof(gz)) {
+    for (size_t at = 0; rc == 0 && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+        if (n >= sizeof(line)) {
             rc = VIGIL_ERR_LIMIT; /* a line longer than any group of names */
             break;
         }
+        memcpy(line, text + at, n);
+        line[n] = '\0';
+        at += n;
         vigil__match_data_mix(0, line);
         char *end = strstr(line, "=>");
         if (end)
@@ -204,17 +238,20 @@ int vigil_names_load(const char *path)
         int forms = 0;
         uint32_t g = ngroups;
         char first[64] = "";
+        int size = 1; /* the group's forms, counted by its commas */
+        for (const char *c = line; *c; c++)
+            size += *c == ',';
         for (char *save = NULL, *f = strtok_r(line, ",", &save); f && rc == 0;
              f = strtok_r(NULL, ",", &save)) {
             if (!clean_form(f) || strlen(f) >= sizeof(first))
                 continue;
             if (!nicknames) {
-                rc = add(f, g) == 0 ? 0 : VIGIL_ERR_NOMEM;
+                rc = add(f, g, size) == 0 ? 0 : VIGIL_ERR_NOMEM;
             } else if (!first[0]) {
                 snprintf(first, sizeof(first), "%s", f);
-                rc = add(f, NICK_PAIR - 1) == 0 ? 0 : VIGIL_ERR_NOMEM; /* "has nicknames" */
+                rc = add(f, NICK_PAIR - 1, 0) == 0 ? 0 : VIGIL_ERR_NOMEM; /* "has nicknames" */
             } else {
-                rc = add_pair(first, f) == 0 && add(f, NICK_PAIR - 1) == 0 ? 0 : VIGIL_ERR_NOMEM;
+                rc = add_pair(first, f) == 0 && add(f, NICK_PAIR - 1, 0) == 0 ? 0 : VIGIL_ERR_NOMEM;
             }
             forms++;
         }
@@ -222,12 +259,109 @@ int vigil_names_load(const char *path)
             ngroups++;
         lines++;
     }
-    gzclose(gz);
     return rc ? rc : lines ? (int)ngroups : VIGIL_ERR_FORMAT;
+}
+
+/* A data file read whole (plain or gzip) into *out, bounded: name data is
+ * a few megabytes; a file past the bound is not name data. */
+#define NAMES_FILE_MAX (256u << 20)
+static int read_whole(const char *path, char **out, size_t *len)
+{
+    gzFile gz = gzopen(path, "rb");
+    if (!gz)
+        return VIGIL_ERR_IO;
+    size_t room = 1 << 20, n = 0;
+    char *buf = malloc(room);
+    int rc = buf ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    while (rc == VIGIL_OK) {
+        if (n == room) {
+            char *nb = room < NAMES_FILE_MAX ? realloc(buf, room * 2) : NULL;
+            if (!nb) {
+                rc = room < NAMES_FILE_MAX ? VIGIL_ERR_NOMEM : VIGIL_ERR_LIMIT;
+                break;
+            }
+            buf = nb;
+            room *= 2;
+        }
+        int got = gzread(gz, buf + n, (unsigned)(room - n));
+        if (got < 0)
+            rc = VIGIL_ERR_IO;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    gzclose(gz);
+    if (rc != VIGIL_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return VIGIL_OK;
+}
+
+int vigil_names_load(const char *path)
+{
+    if (!path)
+        return VIGIL_ERR_ARG;
+    vigil__names_builtin(); /* what a file adds goes on top */
+    char *text;
+    size_t len;
+    int rc = read_whole(path, &text, &len);
+    if (rc != VIGIL_OK)
+        return rc;
+    size_t plen = strlen(path);
+    int nicknames = plen > 4 && strcmp(path + plen - 4, ".csv") == 0;
+    rc = parse_names(text, len, nicknames);
+    free(text);
+    return rc;
+}
+
+/* The given-name equivalents built in are gzip: inflated once, at start. */
+static void load_builtin(void)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return;
+    size_t room = vigil__data_given_names_len * 4, n = 0;
+    char *text = malloc(room);
+    z.next_in = (Bytef *)(uintptr_t)vigil__data_given_names;
+    z.avail_in = (uInt)vigil__data_given_names_len;
+    int zr = Z_OK;
+    while (text && zr == Z_OK) {
+        if (n == room) {
+            char *nt = realloc(text, room * 2);
+            if (!nt) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = nt;
+            room *= 2;
+        }
+        z.next_out = (Bytef *)text + n;
+        z.avail_out = (uInt)(room - n);
+        zr = inflate(&z, Z_NO_FLUSH);
+        n = room - z.avail_out;
+    }
+    inflateEnd(&z);
+    if (text && zr == Z_STREAM_END)
+        parse_names(text, n, 0);
+    free(text);
+    parse_names((const char *)vigil__data_nicknames, vigil__data_nicknames_len, 1);
+}
+
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+void vigil__names_builtin(void)
+{
+    pthread_once(&builtin_once, load_builtin);
 }
 
 int vigil__names_groups(const char *form, uint32_t *groups)
 {
+    vigil__names_builtin();
     memset(groups, 0, sizeof(uint32_t) * VIGIL__MAX_GROUPS);
     if (!cap || strlen(form) < 3)
         return 0;

@@ -227,9 +227,12 @@ static int index_aliases(void)
     return 0;
 }
 
+static uint64_t *alias_seen; /* the hashes of the aliases held */
+static size_t alias_seen_cap, nalias_seen;
+
 /* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
  * like a name. 0, or -1 (memory). */
-static int add_alias_as(const char *alias, int lang, const char *canon, int cls, size_t since)
+static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
 {
     char latin[1024];
     if (vigil__to_latin_as(alias, lang, latin, sizeof(latin)) != 0)
@@ -252,13 +255,40 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls,
     if (la->n > 0 && !(la->n == 1 && (strlen(la->tok[0]) < 2 || roman_value(la->tok[0]) >= 0 ||
                                       all_digits(la->tok[0]))))
         naliases++;
-    /* the same reading twice (of the readings added since since) is one */
-    for (size_t a = since; la == &aliases[naliases - 1] && a + 1 < naliases; a++)
-        if (aliases[a].n == la->n && strcmp(aliases[a].canon, la->canon) == 0 &&
-            memcmp(aliases[a].tok, la->tok, sizeof(la->tok[0]) * (size_t)la->n) == 0) {
-            naliases--;
-            break;
+    /* an alias held already (another reading that reads the same, the same
+     * table loaded twice) is one: the set of the aliases' hashes */
+    if (la == &aliases[naliases - 1]) {
+        uint64_t h = vigil__hash64(la->canon) * 0x9e3779b97f4a7c15ull;
+        for (int k = 0; k < la->n; k++)
+            h = (h ^ (vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2))) *
+                1099511628211ull;
+        h = h ? h : 1;
+        if ((nalias_seen + 1) * 2 > alias_seen_cap) {
+            size_t nc = alias_seen_cap ? alias_seen_cap * 2 : 4096;
+            uint64_t *ns = calloc(nc, sizeof(uint64_t));
+            if (!ns)
+                return -1;
+            for (size_t i = 0; i < alias_seen_cap; i++)
+                if (alias_seen[i]) {
+                    size_t k = alias_seen[i] & (nc - 1);
+                    while (ns[k])
+                        k = (k + 1) & (nc - 1);
+                    ns[k] = alias_seen[i];
+                }
+            free(alias_seen);
+            alias_seen = ns;
+            alias_seen_cap = nc;
         }
+        size_t k = h & (alias_seen_cap - 1);
+        while (alias_seen[k] && alias_seen[k] != h)
+            k = (k + 1) & (alias_seen_cap - 1);
+        if (alias_seen[k] == h) {
+            naliases--;
+        } else {
+            alias_seen[k] = h;
+            nalias_seen++;
+        }
+    }
     return 0;
 }
 
@@ -267,11 +297,10 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls,
  * around it decides the reading ("ООО" in a Ukrainian company's name). */
 static int add_alias(const char *alias, const char *canon, int cls)
 {
-    size_t since = naliases;
     if (vigil__cyrillic_lang(alias) == VIGIL__LANG_ANY)
-        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls, since);
+        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls);
     for (int lang = 0; lang < VIGIL__LANGS; lang++)
-        if (add_alias_as(alias, lang, canon, cls, since) != 0)
+        if (add_alias_as(alias, lang, canon, cls) != 0)
             return -1;
     return 0;
 }
@@ -351,28 +380,39 @@ static char *yaml_value(char *line, const char *key)
     return p;
 }
 
-int vigil_legal_forms_load(const char *path)
+/* The next line of text[*at..len) into line (cap bytes; a longer one is cut
+ * and the rest read as lines of their own, as fgets would). NULL at the end. */
+static char *next_line(const char *text, size_t len, size_t *at, char *line, size_t cap)
 {
-    if (!path)
-        return VIGIL_ERR_ARG;
-    pthread_once(&legal_once, build_legal);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return VIGIL_ERR_IO;
+    if (*at >= len)
+        return NULL;
+    const char *nl = memchr(text + *at, '\n', len - *at);
+    size_t n = nl ? (size_t)(nl - (text + *at)) + 1 : len - *at;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(line, text + *at, n);
+    line[n] = '\0';
+    *at += n;
+    return line;
+}
+
+/* Reads a legal-form table in the layout of org_types.yml from len bytes
+ * at text. Returns the number of types, or a VIGIL_ERR_*. */
+static int legal_parse(const char *text, size_t len)
+{
     /* The layout of org_types.yml: a list of types, each with display,
      * generic, compare and a list of aliases, two spaces per level. Lines of
      * any other shape are comments or what vigil does not use. */
     char line[2048], canon[16] = "", display[256] = "";
     enum { MAX_PENDING = 512, ALIAS_LEN = 512 };
     char(*pending)[ALIAS_LEN] = malloc(sizeof(char[MAX_PENDING][ALIAS_LEN]));
-    if (!pending) {
-        fclose(f);
+    if (!pending)
         return VIGIL_ERR_NOMEM;
-    }
+    size_t at = 0;
     int npending = 0, kind = 0, types = 0, rc = 0;
     int in_aliases = 0;
     for (;;) {
-        char *ok = fgets(line, sizeof(line), f);
+        char *ok = next_line(text, len, &at, line, sizeof(line));
         if (ok)
             vigil__match_data_mix(1, line);
         int new_type = ok && strncmp(line, "  - display:", 12) == 0;
@@ -419,13 +459,62 @@ int vigil_legal_forms_load(const char *path)
             snprintf(pending[npending++], sizeof(pending[0]), "%s", a);
         }
     }
-    fclose(f);
     free(pending);
     if (types == 0)
         return VIGIL_ERR_FORMAT;
     sort_aliases();
     vigil__translit_release();
     return rc ? VIGIL_ERR_NOMEM : types;
+}
+
+static pthread_once_t legal_builtin_once = PTHREAD_ONCE_INIT;
+
+static void load_legal_builtin(void)
+{
+    pthread_once(&legal_once, build_legal);
+    legal_parse((const char *)vigil__data_legal_forms, vigil__data_legal_forms_len);
+}
+
+void vigil__legal_builtin(void)
+{
+    pthread_once(&legal_builtin_once, load_legal_builtin);
+}
+
+#define LEGAL_FILE_MAX (64u << 20) /* a table is a few hundred kilobytes */
+
+int vigil_legal_forms_load(const char *path)
+{
+    if (!path)
+        return VIGIL_ERR_ARG;
+    vigil__legal_builtin(); /* what a file adds goes on top */
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return VIGIL_ERR_IO;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int rc = VIGIL_OK;
+    for (;;) {
+        if (len == cap) {
+            char *nt = cap < LEGAL_FILE_MAX ? realloc(text, cap ? cap * 2 : 1 << 16) : NULL;
+            if (!nt) {
+                rc = cap < LEGAL_FILE_MAX ? VIGIL_ERR_NOMEM : VIGIL_ERR_LIMIT;
+                break;
+            }
+            text = nt;
+            cap = cap ? cap * 2 : 1 << 16;
+        }
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f))
+        rc = VIGIL_ERR_IO;
+    fclose(f);
+    if (rc == VIGIL_OK)
+        rc = legal_parse(text, len);
+    free(text);
+    return rc;
 }
 
 /* Tokens equal, or one typing error apart for words of 6 letters or more
@@ -847,7 +936,8 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     o->cls = cls;
     if (!name)
         return -1;
-    pthread_once(&legal_once, build_legal);
+    vigil__legal_builtin();
+    vigil__names_builtin();
     char src[512];
     if (cls == VIGIL__CLASS_PERSON)
         uncomma(name, src, sizeof(src));
