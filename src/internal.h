@@ -184,6 +184,13 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
 /* American Soundex of s into out (>= 9 bytes). Returns 0, -1 on error. */
 int vigil__soundex(const char *s, char *out, size_t size);
 
+/* The names one name field holds ("A / B", "A (a.k.a. B, C)", "A; B"), in
+ * parts[] (parts.c): how many, 0 when it holds one (then the whole is the
+ * name). At most max. */
+#define VIGIL__PART_LEN 256
+#define VIGIL__MAX_PARTS 8
+int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max);
+
 /* The name data built into the library (build/name_data.c, made by
  * scripts/embed-data from data/): the given-name equivalents (gzip), the
  * nickname groups and the legal-form table (text). */

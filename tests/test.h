@@ -117,6 +117,8 @@ void test_screen_release(void);
     X(test_screen_real_entities)                                                               \
     X(test_screen_evidence)                                                                    \
     X(test_screen_lone_listed_word)                                                            \
+    X(test_screen_heldout_classes)                                                             \
+    X(test_compare_heldout_classes)                                                            \
     X(test_screen_filters_and_errors)                                                          \
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \

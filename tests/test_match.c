@@ -321,3 +321,60 @@ void test_compare_family_names_and_numbers(void)
     MATCH("Vessel", "Victory", "Victory 3");
     NO_MATCH("Vessel", "Victory 2", "Victory 3");
 }
+
+/* The failure classes of the held-out screening sets (issue 13), with real
+ * names from the lists: the built-in name data, no file loaded. */
+void test_compare_heldout_classes(void)
+{
+    vigil_comparison c;
+    /* given-name data built in: a nickname with no file loaded */
+    CHECK_INT(vigil_compare("Person", "Bob Menendez", "Robert Menendez", 0, 0, &c), VIGIL_OK);
+    CHECK(c.match);
+    vigil_comparison_free(&c);
+    /* Cyrillic in its language's romanisation (EU's Cyrillic, UK's Latin) */
+    static const char *const same[][2] = {
+        {"Юрий Валентинович КОВАЛЬЧУК", "Yuriy Valentinovich Kovalchuk"},
+        {"Алексей Юрьевич МИЛЬЧАКОВ", "Aleksey Yurievich MILCHAKOV"},
+        {"Олексiй Олександрович ДIКIЙ", "Oleksiy Oleksandrovych DIKIY"}, /* Latin i inside */
+        {"Iгар Уладзiмiравiч ЛУЦКI", "Ihar Uladzimiravich LUTSKI"},      /* Belarusian */
+        {"Щапов", "Shchapov"},
+        {"王君正", "Wang Junzheng"},
+        {"金正恩", "Kim Jong Un"},
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        CHECK_INT(vigil_compare("Person", same[i][0], same[i][1], 0, 1, &c), VIGIL_OK);
+        if (!c.match)
+            test_fail(__FILE__, __LINE__, "\"%s\" ~ \"%s\" scored %.3f, expected a match",
+                      same[i][0], same[i][1], c.score);
+        vigil_comparison_free(&c);
+    }
+    static const char *const other[][2] = {
+        /* an initial alone never makes the match: "mary s" from Arabic */
+        {"عماري س", "Mary Leonard Smith"},
+        /* a Chinese given name is one word: 志誠 is Zhicheng, not Zhi Chen */
+        {"志誠 吳", "Zhi Chen"},
+        {"志成 張", "Zhi CHEN"},
+        /* a title only before a name: "King" is David King's family name */
+        {"David King", "David Davidovich"},
+    };
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+        CHECK_INT(vigil_compare("Person", other[i][0], other[i][1], 0, 1, &c), VIGIL_OK);
+        if (c.match)
+            test_fail(__FILE__, __LINE__, "\"%s\" ~ \"%s\" scored %.3f, expected no match",
+                      other[i][0], other[i][1], c.score);
+        vigil_comparison_free(&c);
+    }
+    /* relatives: an extra leading given name costs more than a dropped
+     * middle name (the Al-Tikriti family of the UN, EU and UK lists) */
+    vigil_comparison lead, mid;
+    CHECK_INT(vigil_compare("Person", "Ibrahim Hasan al-Tikriti", "Sabawi Ibrahim Hasan al-Tikriti",
+                            0, 0, &lead),
+              VIGIL_OK);
+    CHECK_INT(vigil_compare("Person", "Sabawi Hasan al-Tikriti", "Sabawi Ibrahim Hasan al-Tikriti",
+                            0, 0, &mid),
+              VIGIL_OK);
+    CHECK(lead.score < mid.score);
+    CHECK(lead.score <= 0.85 + 1e-9);
+    vigil_comparison_free(&lead);
+    vigil_comparison_free(&mid);
+}

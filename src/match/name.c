@@ -22,6 +22,12 @@ static const char *const honorifics[] = {
     "queen", "emir", "amir ul", "hon", "honourable", "rev", "reverend", "qari", "hafiz",
     "jr", "sr", "mme", "mlle", "herr", "frau", "gospodin", NULL};
 
+/* The honorifics that follow a name. */
+static int is_suffix(const char *w)
+{
+    return !strcmp(w, "jr") || !strcmp(w, "sr");
+}
+
 /* Particles: kept, but proving little. */
 static const char *const particles[] = {
     "al", "el", "bin", "ibn", "ben", "bint", "binti", "abu", "abou", "abd", "ul", "ur", "ud",
@@ -1064,6 +1070,7 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         }
     }
     size_t jl = 0;
+    int leading_titles = 1; /* no word but titles read yet */
     for (int i = 0; i < n; i++) {
         const char *w = toks[i];
         for (size_t k = 0; w[k] && jl < sizeof(joined) - 1; k++)
@@ -1071,8 +1078,13 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
         if (used[i])
             continue;
         if (cls == VIGIL__CLASS_PERSON) {
-            if ((word_flags(w, NULL) & W_HONORIFIC) && n > 1)
+            /* titles stand before a name ("President Erdoğan"), suffixes
+             * after it ("Jr"); elsewhere the word is a name ("David King",
+             * "Stephen Major") */
+            if ((word_flags(w, NULL) & W_HONORIFIC) && n > 1 &&
+                (leading_titles || (i == n - 1 && is_suffix(w))))
                 continue;
+            leading_titles = 0;
             w = unabbreviate(w);
             if (strlen(w) == 1)
                 add_tok(o, w, VIGIL__TK_INITIAL, 0.5f);

@@ -99,13 +99,6 @@ int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_en
  * max; -1 when q cannot be screened (no name, an unknown schema). A name
  * sharing none of them with an engine's names can have no hit in it. */
 int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max);
-/* The names one name field holds ("A / B", "A (a.k.a. B, C)", "A; B"), in
- * parts[] (parts.c): how many, 0 when it holds one (then the whole is the
- * name). At most max. */
-#define VIGIL__PART_LEN 256
-#define VIGIL__MAX_PARTS 8
-int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max);
-
 /* 1 when some name of e has key. */
 int vigil__engine_has_key(const vigil_engine *e, uint64_t key);
 
