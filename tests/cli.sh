@@ -78,7 +78,12 @@ check "compare --names: nicknames" eval 'rc_is 0 && out_has "nickname" && out_ha
 VIGIL_NAMES="${SHARED:-../shared}/eval/names/nicknames-groups.csv" run "$VIGIL" compare "Bob Menendez" "Robert Menendez"
 check "VIGIL_NAMES names the given-name data" eval 'rc_is 0 && out_has "nickname"'
 run "$VIGIL" compare --schema Company "Zorblax Sociedad Anónima de Capital Variable" "Zorblax S.A. de C.V."
-check "compare: a legal form the built-in table lacks" eval 'rc_is 0 && out_has "\"match\":false"'
+check "compare: the legal-form table is built in (S.A. de C.V., no flag)" eval 'rc_is 0 && out_has "\"match\":true"'
+# the name data is in the binary: nothing of ../shared, no flag, no environment
+nodata=$(mktemp -d)
+run env -u VIGIL_NAMES -u VIGIL_LEGAL_FORMS sh -c "cd '$nodata' && '$(realpath "$VIGIL")' compare 'Bob Menendez' 'Robert Menendez'"
+check "compare: nicknames built in, run where no ../shared is" eval 'rc_is 0 && out_has "nickname" && out_has "\"match\":true"'
+rmdir "$nodata"
 run "$VIGIL" compare --schema Company --legal-forms "${SHARED:-../shared}/eval/legal-forms/org_types.yml" "Zorblax Sociedad Anónima de Capital Variable" "Zorblax S.A. de C.V."
 check "compare --legal-forms: the table's forms" eval 'rc_is 0 && out_has "\"match\":true"'
 run "$VIGIL" compare --names /nonexistent.csv "a" "b"
