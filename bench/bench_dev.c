@@ -9,7 +9,8 @@
  * - un-typos: UN-listed names with typing errors, their dates of birth and
  *   nationalities, against all four lists;
  * - negatives: 9,641 + 2,000 synthetic persons listed nowhere, with their
- *   dates of birth, nationalities and genders, against all four lists;
+ *   dates of birth, nationalities and genders, against all four lists and
+ *   every schema, as `vigil batch` screens a record without a schema column;
  * - pairs: the 252 judged pairs of ../shared/eval/names/name-pairs-dev.csv
  *   through vigil_compare.
  * A positive is found when the expected entity is among the hits with match
@@ -133,7 +134,7 @@ static void extra_row(char **f, int n, void *ctx)
     /* id,full_name,gender,date_of_birth,nationality */
     if (n < 5 || header(f, n, "id"))
         return;
-    vigil_query q = {f[1], "Person", f[3][0] ? f[3] : NULL, f[4][0] ? f[4] : NULL,
+    vigil_query q = {f[1], NULL, f[3][0] ? f[3] : NULL, f[4][0] ? f[4] : NULL,
                      f[2][0] ? f[2] : NULL, NULL, NULL, 0, 10};
     count(NEG_EXTRA, &q, f[0], "", "");
 }
@@ -142,7 +143,7 @@ static void negative_row(char **f, void *ctx)
 {
     (void)ctx;
     /* full_name, first, middle, last, gender, date_of_birth, place, nationality */
-    vigil_query q = {f[0], "Person", f[5][0] ? f[5] : NULL, f[7][0] ? f[7] : NULL,
+    vigil_query q = {f[0], NULL, f[5][0] ? f[5] : NULL, f[7][0] ? f[7] : NULL,
                      f[4][0] ? f[4] : NULL, NULL, NULL, 0, 10};
     count(NEG_2000, &q, f[0], "", "");
 }
