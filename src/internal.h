@@ -62,6 +62,17 @@ const char *vigil__script_of(const char *s);
 /* FNV-1a hash of the NUL-terminated s, and of n bytes at s. */
 uint64_t vigil__hash64(const char *s);
 uint64_t vigil__hash64n(const char *s, size_t n);
+/* A set of nonzero 64-bit hashes (util/set64.c); zero-initialise. */
+typedef struct vigil__set64 {
+    uint64_t *slot;
+    size_t cap, n;
+} vigil__set64;
+/* Adds h (not 0): 1 when added, 0 when held already, -1 out of memory. */
+int vigil__set64_add(vigil__set64 *s, uint64_t h);
+/* 1 when s holds h. */
+int vigil__set64_has(const vigil__set64 *s, uint64_t h);
+/* Empties s and frees what it held. */
+void vigil__set64_free(vigil__set64 *s);
 /* Line number (1-based) of byte offset off in data. */
 size_t vigil__line_at(const char *data, size_t len, size_t off);
 

@@ -42,8 +42,7 @@ static uint32_t ngroups;
  * thousand pairs do not collide in practice). NICK_PAIR - 1 as a group marks
  * a form that has nicknames or is one. */
 #define NICK_PAIR UINT32_MAX
-static uint64_t *pairs;
-static size_t pairs_cap, npairs;
+static vigil__set64 pairs;
 
 static uint64_t pair_of(uint64_t ha, uint64_t hb)
 {
@@ -55,33 +54,8 @@ static uint64_t pair_of(uint64_t ha, uint64_t hb)
 
 static int add_pair(const char *a, const char *b)
 {
-    if ((npairs + 1) * 2 > pairs_cap) {
-        size_t nc = pairs_cap ? pairs_cap * 2 : 4096;
-        uint64_t *np = calloc(nc, sizeof(uint64_t));
-        if (!np)
-            return -1;
-        for (size_t i = 0; i < pairs_cap; i++)
-            if (pairs[i]) {
-                size_t k = pairs[i] & (nc - 1);
-                while (np[k])
-                    k = (k + 1) & (nc - 1);
-                np[k] = pairs[i];
-            }
-        free(pairs);
-        pairs = np;
-        pairs_cap = nc;
-    }
-    uint64_t p = pair_of(vigil__hash64(a), vigil__hash64(b));
-    size_t k = p & (pairs_cap - 1);
-    while (pairs[k] && pairs[k] != p)
-        k = (k + 1) & (pairs_cap - 1);
-    if (!pairs[k]) {
-        pairs[k] = p;
-        npairs++;
-    }
-    return 0;
+    return vigil__set64_add(&pairs, pair_of(vigil__hash64(a), vigil__hash64(b))) < 0 ? -1 : 0;
 }
-
 
 static int grow(void)
 {
@@ -206,9 +180,7 @@ void vigil_names_unload(void)
     free(gsize);
     gsize = NULL;
     gsize_cap = 0;
-    free(pairs);
-    pairs = NULL;
-    pairs_cap = npairs = 0;
+    vigil__set64_free(&pairs);
     data_fp[0] = FP_START;
 }
 
@@ -378,14 +350,5 @@ int vigil__names_groups(const char *form, uint32_t *groups)
 
 int vigil__names_nicknames(uint64_t ha, uint64_t hb)
 {
-    if (!pairs_cap)
-        return 0;
-    uint64_t p = pair_of(ha, hb);
-    size_t k = p & (pairs_cap - 1);
-    while (pairs[k]) {
-        if (pairs[k] == p)
-            return 1;
-        k = (k + 1) & (pairs_cap - 1);
-    }
-    return 0;
+    return vigil__set64_has(&pairs, pair_of(ha, hb));
 }

@@ -233,8 +233,7 @@ static int index_aliases(void)
     return 0;
 }
 
-static uint64_t *alias_seen; /* the hashes of the aliases held */
-static size_t alias_seen_cap, nalias_seen;
+static vigil__set64 alias_seen; /* the hashes of the aliases held */
 
 /* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
  * like a name. 0, or -1 (memory). */
@@ -269,31 +268,11 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
             h = (h ^ (vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2))) *
                 1099511628211ull;
         h = h ? h : 1;
-        if ((nalias_seen + 1) * 2 > alias_seen_cap) {
-            size_t nc = alias_seen_cap ? alias_seen_cap * 2 : 4096;
-            uint64_t *ns = calloc(nc, sizeof(uint64_t));
-            if (!ns)
-                return -1;
-            for (size_t i = 0; i < alias_seen_cap; i++)
-                if (alias_seen[i]) {
-                    size_t k = alias_seen[i] & (nc - 1);
-                    while (ns[k])
-                        k = (k + 1) & (nc - 1);
-                    ns[k] = alias_seen[i];
-                }
-            free(alias_seen);
-            alias_seen = ns;
-            alias_seen_cap = nc;
-        }
-        size_t k = h & (alias_seen_cap - 1);
-        while (alias_seen[k] && alias_seen[k] != h)
-            k = (k + 1) & (alias_seen_cap - 1);
-        if (alias_seen[k] == h) {
+        int added = vigil__set64_add(&alias_seen, h);
+        if (added < 0)
+            return -1;
+        if (!added)
             naliases--;
-        } else {
-            alias_seen[k] = h;
-            nalias_seen++;
-        }
     }
     return 0;
 }
