@@ -324,6 +324,12 @@ int vigil__parse_run(vigil__parse *p, vigil__format f);
 /* Reads a whole file (bounded by VIGIL__MAX_FILE_BYTES) into a malloc'd buffer
  * (NUL-terminated, *len without it). Returns 0 or a vigil_rc with msg set. */
 int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size_t msgsize);
+/* Reads a name-data file (given names, nicknames, legal forms), plain or
+ * gzip, whole into *out (malloc'd, the caller frees), *len bytes. Returns
+ * VIGIL_OK, VIGIL_ERR_IO, VIGIL_ERR_NOMEM, or VIGIL_ERR_LIMIT when it holds
+ * more than max bytes (a power of two, 64 KiB or more: the buffer doubles
+ * from 64 KiB up to it). */
+int vigil__read_data_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Removes a database file, its WAL and shared-memory files and its saved
  * engine (screen/snapshot.c), ignoring any

@@ -234,43 +234,8 @@ static int parse_names(const char *text, size_t len, int nicknames)
     return rc ? rc : lines ? (int)ngroups : VIGIL_ERR_FORMAT;
 }
 
-/* A data file read whole (plain or gzip) into *out, bounded: name data is
- * a few megabytes; a file past the bound is not name data. */
+/* Name data is a few megabytes; a file past this is not name data. */
 #define NAMES_FILE_MAX (256u << 20)
-static int read_whole(const char *path, char **out, size_t *len)
-{
-    gzFile gz = gzopen(path, "rb");
-    if (!gz)
-        return VIGIL_ERR_IO;
-    size_t room = 1 << 20, n = 0;
-    char *buf = malloc(room);
-    int rc = buf ? VIGIL_OK : VIGIL_ERR_NOMEM;
-    while (rc == VIGIL_OK) {
-        if (n == room) {
-            char *nb = room < NAMES_FILE_MAX ? realloc(buf, room * 2) : NULL;
-            if (!nb) {
-                rc = room < NAMES_FILE_MAX ? VIGIL_ERR_NOMEM : VIGIL_ERR_LIMIT;
-                break;
-            }
-            buf = nb;
-            room *= 2;
-        }
-        int got = gzread(gz, buf + n, (unsigned)(room - n));
-        if (got < 0)
-            rc = VIGIL_ERR_IO;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    gzclose(gz);
-    if (rc != VIGIL_OK) {
-        free(buf);
-        return rc;
-    }
-    *out = buf;
-    *len = n;
-    return VIGIL_OK;
-}
 
 int vigil_names_load(const char *path)
 {
@@ -279,7 +244,7 @@ int vigil_names_load(const char *path)
     vigil__names_builtin(); /* what a file adds goes on top */
     char *text;
     size_t len;
-    int rc = read_whole(path, &text, &len);
+    int rc = vigil__read_data_file(path, NAMES_FILE_MAX, &text, &len);
     if (rc != VIGIL_OK)
         return rc;
     size_t plen = strlen(path);

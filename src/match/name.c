@@ -472,30 +472,9 @@ int vigil_legal_forms_load(const char *path)
     if (!path)
         return VIGIL_ERR_ARG;
     vigil__legal_builtin(); /* what a file adds goes on top */
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return VIGIL_ERR_IO;
     char *text = NULL;
-    size_t len = 0, cap = 0;
-    int rc = VIGIL_OK;
-    for (;;) {
-        if (len == cap) {
-            char *nt = cap < LEGAL_FILE_MAX ? realloc(text, cap ? cap * 2 : 1 << 16) : NULL;
-            if (!nt) {
-                rc = cap < LEGAL_FILE_MAX ? VIGIL_ERR_NOMEM : VIGIL_ERR_LIMIT;
-                break;
-            }
-            text = nt;
-            cap = cap ? cap * 2 : 1 << 16;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f))
-        rc = VIGIL_ERR_IO;
-    fclose(f);
+    size_t len = 0;
+    int rc = vigil__read_data_file(path, LEGAL_FILE_MAX, &text, &len);
     if (rc == VIGIL_OK)
         rc = legal_parse(text, len);
     free(text);

@@ -1,5 +1,6 @@
 /*
- * file.c - reading list files whole, and hashing their content.
+ * file.c - reading list files and name-data files whole, and hashing list
+ * files' content.
  *
  * List files are read into memory whole: the largest official list (EU) is
  * under 20 MB, and parsing from memory lets every parser report line numbers
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../internal.h"
 
@@ -56,6 +58,41 @@ int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size
     buf[size] = '\0';
     *data = buf;
     *len = size;
+    return VIGIL_OK;
+}
+
+int vigil__read_data_file(const char *path, size_t max, char **out, size_t *len)
+{
+    gzFile gz = gzopen(path, "rb"); /* (reads a plain file as it is) */
+    if (!gz)
+        return VIGIL_ERR_IO;
+    size_t room = 1 << 16, n = 0;
+    char *buf = malloc(room);
+    int rc = buf ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    while (rc == VIGIL_OK) {
+        if (n == room) {
+            char *nb = room < max ? realloc(buf, room * 2) : NULL;
+            if (!nb) {
+                rc = room < max ? VIGIL_ERR_NOMEM : VIGIL_ERR_LIMIT;
+                break;
+            }
+            buf = nb;
+            room *= 2;
+        }
+        int got = gzread(gz, buf + n, (unsigned)(room - n));
+        if (got < 0)
+            rc = VIGIL_ERR_IO;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    gzclose(gz);
+    if (rc != VIGIL_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
     return VIGIL_OK;
 }
 
