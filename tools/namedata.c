@@ -13,30 +13,15 @@
  *
  * Usage: namedata IN.txt.gz OUT.txt.gz
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "match/match.h"
 #include "vigil.h"
 
 #define MAX_FORMS 512
-
-/* 1 when f (trimmed, lower-cased in place) is one ASCII word of 3+ letters. */
-static int ascii_word(char *f)
-{
-    size_t n = strlen(f);
-    if (n < 3 || n >= 48)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isalpha((unsigned char)f[i]) || (unsigned char)f[i] >= 0x80)
-            return 0;
-        f[i] = (char)tolower((unsigned char)f[i]);
-    }
-    return 1;
-}
 
 static char *trim(char *s)
 {
@@ -83,7 +68,8 @@ int main(int argc, char **argv)
                 snprintf(cand[nc++], sizeof(cand[0]), "%s", f);
             }
             for (int c = 0; c < nc && nf < MAX_FORMS; c++) {
-                if (!ascii_word(cand[c]))
+                /* the forms the loader keeps, that fit forms[] */
+                if (!vigil__names_clean_form(cand[c]) || strlen(cand[c]) >= sizeof(forms[0]))
                     continue;
                 int dup = 0;
                 for (int k = 0; k < nf && !dup; k++)

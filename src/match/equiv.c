@@ -131,9 +131,7 @@ static int add(const char *form, uint32_t group, int size)
     return 0;
 }
 
-/* Lower-cases a form in place; 1 if it is one word of ASCII letters, of
- * three letters or more. */
-static int clean_form(char *f)
+int vigil__names_clean_form(char *f)
 {
     while (*f == ' ')
         memmove(f, f + 1, strlen(f));
@@ -215,7 +213,7 @@ static int parse_names(const char *text, size_t len, int nicknames)
             size += *c == ',';
         for (char *save = NULL, *f = strtok_r(line, ",", &save); f && rc == 0;
              f = strtok_r(NULL, ",", &save)) {
-            if (!clean_form(f) || strlen(f) >= sizeof(first))
+            if (!vigil__names_clean_form(f) || strlen(f) >= sizeof(first))
                 continue;
             if (!nicknames) {
                 rc = add(f, g, size) == 0 ? 0 : VIGIL_ERR_NOMEM;

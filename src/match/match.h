@@ -93,6 +93,11 @@ int vigil__schema_class(const char *schema);
 /* Prepares name for comparison. Returns 0, -1 when nothing is left of it. */
 int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
 
+/* Trims a given-name form and lower-cases it in place (equiv.c); 1 when it
+ * is one word of ASCII letters, three or more: the forms the name data
+ * keeps (tools/namedata.c keeps the same). */
+int vigil__names_clean_form(char *f);
+
 /* The groups of a given-name form (equiv.c): up to VIGIL__MAX_GROUPS ids,
  * 0 for none. Returns 1 when the form has nicknames or is one. */
 int vigil__names_groups(const char *form, uint32_t *groups);
