@@ -284,81 +284,43 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
 
 /* --------------------------------------------------------------- screening */
 
-typedef struct {
-    vigil_hit h;
-    char *explanation; /* owned */
-} result;
-
-static int cmp_result(const void *x, const void *y)
-{
-    const result *a = x, *b = y;
-    return (a->h.score < b->h.score) - (a->h.score > b->h.score);
-}
-
-/* Screens every name of q, keeping each entity's best hit. Returns the
- * number of results in *out (malloc'd), or -1 (an error, its code in *rc). */
+/* Screens every name of q into *out (zeroed here), keeping each entity's
+ * best hit (vigil_hits_merge) and leaving out those of exclude_schema.
+ * Returns VIGIL_OK, or an error code (then *out is empty). */
 static int screen_query(const vigil_engine *e, const vigil_match_query *q, const char *sources,
                         double threshold, size_t limit, const char *exclude_schema,
-                        result **out, int *rc)
+                        vigil_hits *out)
 {
-    result *res = NULL;
-    int n = 0, cap = 0;
-    *out = NULL;
+    memset(out, 0, sizeof(*out));
     for (int k = 0; k < q->nnames; k++) {
         vigil_query vq = {q->names[k], q->schema,   q->birth_date, q->country, q->gender,
                           q->id_number, sources,    threshold,     limit};
         vigil_hits hits;
-        *rc = vigil_screen(e, &vq, &hits);
-        if (*rc != VIGIL_OK)
-            goto failed;
-        for (size_t i = 0; i < hits.n; i++) {
-            vigil_hit *h = &hits.hits[i];
-            if (exclude_schema && strcmp(exclude_schema, h->schema) == 0)
-                continue;
-            int x = 0;
-            while (x < n && (strcmp(res[x].h.source, h->source) || strcmp(res[x].h.source_id, h->source_id)))
-                x++;
-            if (x < n && res[x].h.score >= h->score)
-                continue;
-            if (x == n) {
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    result *nr = realloc(res, (size_t)cap * sizeof(result));
-                    if (!nr) {
-                        vigil_hits_free(&hits);
-                        *rc = VIGIL_ERR_NOMEM;
-                        goto failed;
-                    }
-                    res = nr;
-                }
-                n++;
-            } else
-                free(res[x].explanation);
-            res[x].h = *h;
-            res[x].explanation = h->explanation;
-            res[x].h.explanation = NULL;
-            h->explanation = NULL;
+        int rc = vigil_screen(e, &vq, &hits);
+        if (rc == VIGIL_OK && exclude_schema) {
+            size_t kept = 0;
+            for (size_t i = 0; i < hits.n; i++) {
+                if (strcmp(exclude_schema, hits.hits[i].schema) == 0)
+                    free(hits.hits[i].explanation);
+                else
+                    hits.hits[kept++] = hits.hits[i];
+            }
+            hits.n = kept;
         }
+        /* the cut to the limit once all names are in */
+        if (rc == VIGIL_OK)
+            rc = vigil_hits_merge(out, &hits, k == q->nnames - 1 ? limit : 0);
         vigil_hits_free(&hits);
+        if (rc != VIGIL_OK) {
+            vigil_hits_free(out);
+            return rc;
+        }
     }
-    if (n)
-        qsort(res, (size_t)n, sizeof(result), cmp_result);
-    for (int x = (int)limit; x < n; x++)
-        free(res[x].explanation);
-    if ((size_t)n > limit)
-        n = (int)limit;
-    *out = res;
-    return n;
-failed:
-    for (int x = 0; x < n; x++)
-        free(res[x].explanation);
-    free(res);
-    return -1;
+    return VIGIL_OK;
 }
 
-static void write_result(sb *b, const result *r)
+static void write_result(sb *b, const vigil_hit *h)
 {
-    const vigil_hit *h = &r->h;
     sb_cat(b, "{\"id\":");
     char id[96];
     snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
@@ -378,7 +340,7 @@ static void write_result(sb *b, const result *r)
     sb_printf(b, "],\"matched_name\":");
     sb_str(b, h->matched_name);
     sb_printf(b, ",\"score\":%.4f,\"match\":%s,\"explanations\":%s}", h->score,
-              h->match ? "true" : "false", r->explanation ? r->explanation : "{}");
+              h->match ? "true" : "false", h->explanation ? h->explanation : "{}");
 }
 
 /* ------------------------------------------------------------- arguments */
@@ -762,32 +724,30 @@ static enum MHD_Result do_match(struct MHD_Connection *c, const char *dataset, r
         sb b = {0};
         sb_cat(&b, "{\"responses\":{");
         for (int i = 0; i < mr.n && !b.err; i++) {
-            result *res;
-            int rc;
-            int n = screen_query(h->e, &mr.q[i], sources, threshold, (size_t)limit, exs, &res,
-                                 &rc);
+            vigil_hits res;
+            int rc = screen_query(h->e, &mr.q[i], sources, threshold, (size_t)limit, exs, &res);
             sb_str(&b, mr.q[i].key);
-            if (n < 0) {
+            if (rc != VIGIL_OK) {
                 sb_printf(&b, ":{\"status\":500,\"error\":");
                 sb_str(&b, vigil_strerror(rc));
                 sb_cat(&b, "}");
             } else {
                 sb_cat(&b, ":{\"status\":200,\"results\":[");
-                for (int k = 0; k < n; k++) {
+                for (size_t k = 0; k < res.n; k++) {
                     if (k)
                         sb_cat(&b, ",");
-                    write_result(&b, &res[k]);
-                    free(res[k].explanation);
+                    write_result(&b, &res.hits[k]);
                 }
                 char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
-                sb_printf(&b, "],\"total\":{\"value\":%d,\"relation\":\"eq\"},\"query\":", n);
+                sb_printf(&b, "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":",
+                          res.n);
                 sb_cat(&b, echo ? echo : "{}");
                 sb_cat(&b, "}");
                 free(echo);
             }
             if (i + 1 < mr.n)
                 sb_cat(&b, ",");
-            free(res);
+            vigil_hits_free(&res);
         }
         sb_printf(&b, "},\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}", (int)limit, threshold,
                   vigil_engine_versions(h->e));
@@ -825,10 +785,9 @@ static enum MHD_Result do_search(struct MHD_Connection *c, const char *dataset, 
         mq.schema = schema && *schema ? schema : NULL;
         mq.birth_date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birthDate");
         mq.country = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "country");
-        result *res;
-        int rc;
-        int n = screen_query(h->e, &mq, sources, threshold, (size_t)limit, NULL, &res, &rc);
-        if (n < 0) {
+        vigil_hits res;
+        int rc = screen_query(h->e, &mq, sources, threshold, (size_t)limit, NULL, &res);
+        if (rc != VIGIL_OK) {
             ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
                             rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
                                                   "Company, LegalEntity, Vessel, Airplane)"
@@ -838,15 +797,14 @@ static enum MHD_Result do_search(struct MHD_Connection *c, const char *dataset, 
             sb_cat(&b, "{\"query\":");
             sb_str(&b, q);
             sb_cat(&b, ",\"results\":[");
-            for (int k = 0; k < n; k++) {
+            for (size_t k = 0; k < res.n; k++) {
                 if (k)
                     sb_cat(&b, ",");
-                write_result(&b, &res[k]);
-                free(res[k].explanation);
+                write_result(&b, &res.hits[k]);
             }
-            sb_printf(&b, "],\"total\":{\"value\":%d,\"relation\":\"eq\"},\"versions\":%s}", n,
-                      vigil_engine_versions(h->e));
-            free(res);
+            sb_printf(&b, "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"versions\":%s}",
+                      res.n, vigil_engine_versions(h->e));
+            vigil_hits_free(&res);
             ok = send_sb(c, *status = 200, &b);
         }
     }

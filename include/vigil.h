@@ -245,6 +245,15 @@ typedef struct vigil_hits {
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
 void vigil_hits_free(vigil_hits *h);
 
+/*
+ * Moves the hits of from into into, keeping each entity's best (of equal
+ * scores, the one into held), best first, at most limit of them (0: all):
+ * the hits of several names of one customer as one result. from is emptied
+ * (as by vigil_hits_free). Returns VIGIL_OK, or VIGIL_ERR_NOMEM (into is
+ * then as it was).
+ */
+int vigil_hits_merge(vigil_hits *into, vigil_hits *from, size_t limit);
+
 /* The hits as compact JSON text, the shape vigil batch writes:
  * [{"source", "source_id", "schema", "name", "matched_name", "score",
  * "match", "explanation": {...}}]. Returns malloc'd text to free with

@@ -1156,40 +1156,43 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
         pq.name = parts[k];
         vigil_hits ph;
         rc = screen_one(e, &pq, parts[k], &ph);
-        if (rc != VIGIL_OK)
-            break;
-        vigil_hit *grown = realloc(out->hits, (out->n + ph.n + 1) * sizeof(vigil_hit));
-        if (!grown) {
-            vigil_hits_free(&ph);
-            rc = VIGIL_ERR_NOMEM;
-            break;
-        }
-        out->hits = grown;
-        for (size_t i = 0; i < ph.n; i++) {
-            vigil_hit *h = &ph.hits[i];
-            size_t x = 0;
-            while (x < out->n && !(strcmp(out->hits[x].source, h->source) == 0 &&
-                                   strcmp(out->hits[x].source_id, h->source_id) == 0))
-                x++;
-            if (x == out->n) {
-                out->hits[out->n++] = *h;
-                h->explanation = NULL;
-            } else if (h->score > out->hits[x].score) {
-                free(out->hits[x].explanation);
-                out->hits[x] = *h;
-                h->explanation = NULL;
-            }
-        }
+        if (rc == VIGIL_OK)
+            rc = vigil_hits_merge(out, &ph, k == np - 1 ? limit : 0);
         vigil_hits_free(&ph);
     }
-    if (rc != VIGIL_OK) {
+    if (rc != VIGIL_OK)
         vigil_hits_free(out);
-        return rc;
+    return rc;
+}
+
+int vigil_hits_merge(vigil_hits *into, vigil_hits *from, size_t limit)
+{
+    vigil_hit *grown = realloc(into->hits, (into->n + from->n + 1) * sizeof(vigil_hit));
+    if (!grown) {
+        vigil_hits_free(from);
+        return VIGIL_ERR_NOMEM;
     }
-    if (out->n)
-        qsort(out->hits, out->n, sizeof(vigil_hit), cmp_hit);
-    while (out->n > limit)
-        free(out->hits[--out->n].explanation);
+    into->hits = grown;
+    for (size_t i = 0; i < from->n; i++) {
+        vigil_hit *h = &from->hits[i];
+        size_t x = 0;
+        while (x < into->n && !(strcmp(into->hits[x].source, h->source) == 0 &&
+                                strcmp(into->hits[x].source_id, h->source_id) == 0))
+            x++;
+        if (x == into->n) {
+            into->hits[into->n++] = *h;
+            h->explanation = NULL;
+        } else if (h->score > into->hits[x].score) {
+            free(into->hits[x].explanation);
+            into->hits[x] = *h;
+            h->explanation = NULL;
+        }
+    }
+    vigil_hits_free(from);
+    if (into->n)
+        qsort(into->hits, into->n, sizeof(vigil_hit), cmp_hit);
+    while (limit && into->n > limit)
+        free(into->hits[--into->n].explanation);
     return VIGIL_OK;
 }
 
