@@ -610,8 +610,6 @@ static double date_effect(const entity *en, const vigil__date *q, const char **w
                 *why = "same date of birth, day and month swapped";
                 return 0.04;
             }
-            if (one_digit_apart(q, d))
-                typo = 1;
             continue; /* the year agrees, the day does not */
         }
         *why = "same year of birth";
