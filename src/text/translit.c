@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include "../internal.h"
 
@@ -269,23 +270,7 @@ static int word_latin(tstate *s, int lang, const char *in, size_t n, char *out, 
     return 0;
 }
 
-/* The code point of the UTF-8 sequence at p, its length in *len. */
-static uint32_t cp_at(const unsigned char *p, size_t *len)
-{
-    if (p[0] < 0x80 || !p[1]) {
-        *len = 1;
-        return p[0];
-    }
-    if ((p[0] & 0xE0) == 0xC0) {
-        *len = 2;
-        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-    }
-    *len = (p[0] & 0xF0) == 0xE0 && p[2] ? 3 : 1;
-    return *len == 3 ? (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)
-                     : p[0];
-}
-
-static int is_cyrillic(uint32_t c)
+static int is_cyrillic(UChar32 c)
 {
     return c >= 0x400 && c <= 0x4FF;
 }
@@ -294,24 +279,24 @@ int vigil__cyrillic_lang(const char *s)
 {
     int cyr = 0, uk = 0, be = 0, sr = 0, ru = 0, latin_i = 0;
     int word_cyr = 0, word_i = 0; /* in the word being read */
-    for (const unsigned char *p = (const unsigned char *)s;;) {
-        size_t l;
-        uint32_t c = *p ? cp_at(p, &l) : ' ';
+    for (int32_t i = 0;;) {
+        UChar32 c = ' ';
+        int end = !s[i];
+        if (!end)
+            U8_NEXT((const uint8_t *)s, i, -1, c);
         if (c == ' ') {
             /* a Latin i inside a Cyrillic word stands for і
              * (vigil__to_latin_as), not in a Latin word beside one */
             latin_i |= word_cyr && word_i;
             word_cyr = word_i = 0;
-            if (!*p)
+            if (end)
                 break;
-            p++;
             continue;
         }
-        p += l;
         cyr |= is_cyrillic(c);
         word_cyr |= is_cyrillic(c);
         word_i |= c == 'i' || c == 'I';
-        uint32_t lc = c >= 0x400 && c < 0x410 ? c + 0x50 : c >= 0x410 && c < 0x430 ? c + 0x20 : c;
+        UChar32 lc = c >= 0x400 && c < 0x410 ? c + 0x50 : c >= 0x410 && c < 0x430 ? c + 0x20 : c;
         uk |= lc == 0x456 || lc == 0x457 || lc == 0x454 || c == 0x491 || c == 0x490;
         be |= lc == 0x45E;
         sr |= lc == 0x458 || lc == 0x459 || lc == 0x45A || lc == 0x452 || lc == 0x45B ||
@@ -352,9 +337,11 @@ static void unhomoglyph(const char *in, char *out, size_t cap)
         size_t j = i;
         int cyr = 0;
         while (in[j] && in[j] != ' ') {
-            size_t l;
-            cyr |= is_cyrillic(cp_at((const unsigned char *)in + j, &l));
-            j += l;
+            int32_t x = (int32_t)j;
+            UChar32 c;
+            U8_NEXT((const uint8_t *)in, x, -1, c);
+            cyr |= is_cyrillic(c);
+            j = (size_t)x;
         }
         for (; i < j && k + 4 < cap; i++) {
             const char *h = cyr ? homoglyph((unsigned char)in[i]) : NULL;
