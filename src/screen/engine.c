@@ -797,15 +797,49 @@ static int lone_word(const vigil__pname *qp, const name *nm)
     return nm->cls == VIGIL__CLASS_PERSON && nm->p->n == 1 && qp->n > 1;
 }
 
+/* The query's gender: 1 male, 2 female, 0 not said (or not understood). */
+static int query_gender(const vigil_query *q)
+{
+    if (!q->gender)
+        return 0;
+    if (vigil__ieq(q->gender, "male") || vigil__ieq(q->gender, "m"))
+        return 1;
+    if (vigil__ieq(q->gender, "female") || vigil__ieq(q->gender, "f"))
+        return 2;
+    return 0;
+}
+
+/* The class of entity the query can be: its schema's; a person when it names
+ * no schema but gives a date of birth or a gender it understands (only people
+ * have those: a company's founding date is not its birth, a vessel has no
+ * gender), since a customer record with a birth date is a person and should
+ * not alert on a ship or a firm that shares a word of its name; else -1, any
+ * class. */
+static int query_class(const vigil_query *q)
+{
+    if (q->schema)
+        return vigil__schema_class(q->schema);
+    vigil__date d;
+    if ((q->birth_date && vigil__date_parse(q->birth_date, &d)) || query_gender(q))
+        return VIGIL__CLASS_PERSON;
+    return -1;
+}
+
 /* The explanation of hit c: the name comparison again, with its reasons, and
  * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
-static char *explain(const vigil__pname *qp, const name *nm, const cand *c, const char *part)
+static char *explain(const vigil_query *q, const vigil__pname *qp, const name *nm, const cand *c,
+                     const char *part)
 {
     vigil__jw w = {0};
     vigil__jw_obj(&w);
     if (part) { /* the one of the query's names that met it */
         vigil__jw_key(&w, "query_name");
         vigil__jw_str(&w, part);
+    }
+    if (!q->schema && query_class(q) == VIGIL__CLASS_PERSON) {
+        /* why only persons were screened */
+        vigil__jw_key(&w, "query_schema");
+        vigil__jw_str(&w, "Person (the query gives a date of birth or a gender)");
     }
     vigil__jw_key(&w, "name");
     vigil__jw_obj(&w);
@@ -863,11 +897,11 @@ static char *explain(const vigil__pname *qp, const name *nm, const cand *c, cons
     return vigil__jw_finish(&w);
 }
 
-/* The query's name prepared for each class it may meet (its schema's, or
+/* The query's name prepared for each class it may meet (query_class's, or
  * all three): qp[c] malloc'd, or NULL. */
 static void query_names(const vigil_query *q, vigil__pname *qp[3])
 {
-    int want_cls = q->schema ? vigil__schema_class(q->schema) : -1;
+    int want_cls = query_class(q);
     for (int c = 0; c < 3; c++) {
         qp[c] = NULL;
         if (want_cls >= 0 && c != want_cls)
@@ -961,11 +995,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     if (q->birth_date)
         vigil__date_parse(q->birth_date, &qd);
     const char *qcountry = q->country ? vigil__country_code(q->country) : NULL;
-    int qgender = q->gender ? (vigil__ieq(q->gender, "male") || vigil__ieq(q->gender, "m") ? 1
-                               : vigil__ieq(q->gender, "female") || vigil__ieq(q->gender, "f")
-                                   ? 2
-                                   : 0)
-                            : 0;
+    int qgender = query_gender(q);
     char qid[64] = "";
     if (q->id_number)
         norm_id(q->id_number, qid, sizeof(qid));
@@ -1115,7 +1145,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
         snprintf(h->matched_name, sizeof(h->matched_name), "%s", nm->text);
         h->score = cands[i].score;
         h->match = h->score >= threshold;
-        h->explanation = explain(qp[nm->cls], nm, &cands[i], part);
+        h->explanation = explain(q, qp[nm->cls], nm, &cands[i], part);
         if (!h->explanation)
             rc = VIGIL_ERR_NOMEM;
         out->n++;
