@@ -207,7 +207,9 @@ size_t vigil_engine_names(const vigil_engine *e);
 /* One customer or counterparty to screen. Unset members are NULL or 0. */
 typedef struct vigil_query {
     const char *name;        /* required */
-    const char *schema;      /* Person, Organization, Company, Vessel, Airplane */
+    const char *schema;      /* Person, Organization, Company, Vessel, Airplane;
+                                NULL: any, or Person when birth_date or gender
+                                is given */
     const char *birth_date;  /* "1953-08-27", "1953", "27/08/1953", ... */
     const char *country;     /* nationality or country: a code or a name */
     const char *gender;      /* "male", "female" */

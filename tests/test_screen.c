@@ -206,24 +206,33 @@ void test_screen_small_list(void)
     vigil_engine_close(e);
 }
 
-/* The hits of q on e, one line each with the explanation: for comparing two
- * engines. malloc'd. */
+/* The hits of name on e, one line each with the explanation, screened with
+ * a date of birth and a country (as a person) and with neither (any schema):
+ * for comparing two engines. malloc'd. */
 static char *hits_text(const vigil_engine *e, const char *name)
 {
-    vigil_query q = {name, NULL, "1953-08-27", "Russia", NULL, NULL, NULL, 0, 10};
-    vigil_hits h;
-    if (vigil_screen(e, &q, &h) != VIGIL_OK)
-        return strdup("(failed)");
+    vigil_query qs[2] = {{name, NULL, "1953-08-27", "Russia", NULL, NULL, NULL, 0, 10},
+                         {name, NULL, NULL, NULL, NULL, NULL, NULL, 0, 10}};
+    vigil_hits h[2];
     size_t cap = 1, n = 0;
-    for (size_t i = 0; i < h.n; i++)
-        cap += strlen(h.hits[i].explanation) + 400;
+    for (int k = 0; k < 2; k++) {
+        if (vigil_screen(e, &qs[k], &h[k]) != VIGIL_OK) {
+            if (k)
+                vigil_hits_free(&h[0]);
+            return strdup("(failed)");
+        }
+        for (size_t i = 0; i < h[k].n; i++)
+            cap += strlen(h[k].hits[i].explanation) + 400;
+    }
     char *s = malloc(cap);
     s[0] = '\0';
-    for (size_t i = 0; i < h.n; i++)
-        n += (size_t)snprintf(s + n, cap - n, "%s:%s %s %.6f %s\n", h.hits[i].source,
-                              h.hits[i].source_id, h.hits[i].matched_name, h.hits[i].score,
-                              h.hits[i].explanation);
-    vigil_hits_free(&h);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < h[k].n; i++)
+            n += (size_t)snprintf(s + n, cap - n, "%s:%s %s %.6f %s\n", h[k].hits[i].source,
+                                  h[k].hits[i].source_id, h[k].hits[i].matched_name,
+                                  h[k].hits[i].score, h[k].hits[i].explanation);
+        vigil_hits_free(&h[k]);
+    }
     return s;
 }
 
@@ -432,5 +441,20 @@ void test_screen_heldout_classes(void)
     CHECK(h.n >= 1);
     if (h.n)
         CHECK_CONTAINS(h.hits[0].explanation, "date of birth one digit apart");
+    vigil_hits_free(&h);
+    /* a person is not a company: with no schema, a date of birth or a gender
+     * makes the query a person's (uk:RUS2798 is the vessel PANDA) */
+    vigil_query any = {"Panda", NULL, NULL, NULL, NULL, NULL, "uk", 0, 5};
+    CHECK(rank_of(&any, "uk", "RUS2798", NULL) == 1);
+    vigil_query born = {"Panda", NULL, "1980-01-01", NULL, NULL, NULL, "uk", 0, 5};
+    CHECK(!rank_of(&born, "uk", "RUS2798", NULL));
+    vigil_query female = {"Panda", NULL, NULL, NULL, "female", NULL, "uk", 0, 5};
+    CHECK(!rank_of(&female, "uk", "RUS2798", NULL));
+    /* and the explanation says why only persons were screened */
+    vigil_query bd = {"Alexander Bastrykin", NULL, "1953-08-27", NULL, NULL, NULL, "eu", 0, 5};
+    CHECK_INT(vigil_screen(engine, &bd, &h), VIGIL_OK);
+    CHECK(h.n >= 1);
+    if (h.n)
+        CHECK_CONTAINS(h.hits[0].explanation, "\"query_schema\"");
     vigil_hits_free(&h);
 }
