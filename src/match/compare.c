@@ -38,10 +38,15 @@
  * Isamuddin Riduan": a miss costs more than an alert.) */
 #define LEADING_WORD_COST 0.15
 /* A name whose only word found is one full word, the rest found through
- * initials ("Mary S." in "Mary Leonard Smith"): an initial agrees with a
- * twenty-sixth of all names, so the match rests on one word, and is judged
- * as a one-word name found in a full name is. */
+ * initials ("N. Nazarbayev" in "Nursultan Nazarbayev"): an initial agrees
+ * with a twenty-sixth of all names, so the match rests on one word. */
 #define INITIALS_ONLY 0.85
+/* The same when the one word found is a given name (by the given-name data)
+ * and the initials stand for the rest ("Mary S." and "Mary Spence"): a given
+ * name and an initial are shared by thousands, so the name alone stays under
+ * the default threshold (0.85) and alerts only with evidence that agrees
+ * (the same date of birth, +0.06). */
+#define GIVEN_NAME_AND_INITIALS 0.8
 /* A lone given name ("John", "Adam": one of the given-name data, or a
  * common one) found in a full name proves little. */
 #define LONE_GIVEN_NAME 0.85
@@ -430,16 +435,18 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
         if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f) && !as_family)
             cov *= LONE_GIVEN_NAME;
         /* one full word found, the others only through initials */
-        int words_found = 0, initials_found = 0;
+        int words_found = 0, initials_found = 0, given_found = 0;
         for (int k = 0; k < np; k++) {
             const vigil__tok *x = &a->tok[pairs[k].i], *y = &b->tok[pairs[k].j];
-            if (x->kind == VIGIL__TK_INITIAL || y->kind == VIGIL__TK_INITIAL)
+            if (x->kind == VIGIL__TK_INITIAL || y->kind == VIGIL__TK_INITIAL) {
                 initials_found += x->kind != y->kind;
-            else if (x->kind == VIGIL__TK_WORD && y->kind == VIGIL__TK_WORD)
+            } else if (x->kind == VIGIL__TK_WORD && y->kind == VIGIL__TK_WORD) {
                 words_found++;
+                given_found = x->g[0] && y->g[0];
+            }
         }
         if (words_found == 1 && initials_found >= 1)
-            cov *= INITIALS_ONLY;
+            cov *= given_found ? GIVEN_NAME_AND_INITIALS : INITIALS_ONLY;
         score = cov * (1.0 - EXTRA_WORD_COST * (extra - leading) - LEADING_WORD_COST * leading) *
                 (1.0 - 0.5 * order);
     } else {
@@ -470,8 +477,11 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
                 joined = (jw + lv) / 2.0;
         }
     }
-    if (a->n != b->n && score < 0.9) {
-        /* "bd allh" (عبد الله) and "Abdullah" share their consonants */
+    if (a->n != b->n && score < 0.9 && (a->abjad || b->abjad)) {
+        /* "bd allh" (عبد الله) and "Abdullah" share their consonants. Only
+         * when a name was written in a script without short vowels: between names
+         * spelt with theirs, the consonants run together say little ("Tammy
+         * Mary Smith" and "Timur Samatov" are both tmrsmt) */
         const char *sa = vigil__pname_str(a, a->jskel_at), *sb = vigil__pname_str(b, b->jskel_at);
         if (strlen(sa) >= 4 && strcmp(sa, sb) == 0 && joined < 0.9)
             joined = 0.9;

@@ -67,6 +67,8 @@ typedef struct vigil__pname {
     uint16_t joined_at;          /* all tokens and legal forms run together */
     uint16_t jskel_at;           /* the tokens' skeletons run together */
     uint16_t text_len;           /* bytes of text in use */
+    uint8_t abjad;               /* written in a script without short vowels
+                                    (Arabic, Hebrew, Syriac, Thaana) */
     /* another reading of token i: 金 read in Korean (kim) besides Mandarin
      * (jin); Greek "alexandros" as "alexandr" */
     uint16_t alt_at[VIGIL__MAX_TOKENS];

@@ -967,7 +967,10 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
             }
         }
     }
-    int greek = strcmp(vigil__script_of(src), "Greek") == 0;
+    const char *script = vigil__script_of(src);
+    int greek = strcmp(script, "Greek") == 0;
+    o->abjad = !strcmp(script, "Arabic") || !strcmp(script, "Hebrew") ||
+               !strcmp(script, "Syriac") || !strcmp(script, "Thaana");
     char latin[512], joined[128], jskel[VIGIL__TOKLEN * 4];
     if (vigil__to_latin(src, latin, sizeof(latin)) != 0)
         return -1;

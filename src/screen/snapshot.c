@@ -28,7 +28,7 @@
 #include "engine.h"
 
 #define MAGIC "VIGILIX\0"
-#define FORMAT 3
+#define FORMAT 4
 #define SAMPLE 64 /* names prepared again to check the file */
 
 typedef struct {
