@@ -217,9 +217,13 @@ void vigil__names_builtin(void);
 void vigil__legal_builtin(void);
 
 /* The readings of Cyrillic text: each language's own romanisation
- * (translit.c). VIGIL__LANG_ANY is every other script's standard one. */
+ * (translit.c). VIGIL__LANG_ANY is every other script's standard one;
+ * VIGIL__LANG_SCHOLARLY is ICU's Any-Latin with its diacritics dropped
+ * (Щукин shcukin, Жуков zukov), as systems that romanise with ICU and
+ * Czech, Slovak and Croatian spellings without their accents write Cyrillic
+ * names: a second reading of every listed Cyrillic name. */
 enum { VIGIL__LANG_ANY = 0, VIGIL__LANG_RU, VIGIL__LANG_UK, VIGIL__LANG_BE, VIGIL__LANG_SR,
-       VIGIL__LANGS };
+       VIGIL__LANG_SCHOLARLY, VIGIL__LANGS };
 /* The language a text's Cyrillic is read in, from the letters only some of
  * the languages use (і ї є ґ Ukrainian, ў Belarusian, ј љ њ Serbian; the
  * rest Russian); VIGIL__LANG_ANY when it has no Cyrillic letter. */

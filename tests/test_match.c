@@ -393,7 +393,7 @@ void test_compare_heldout_classes(void)
                             0, 0, &mid),
               VIGIL_OK);
     CHECK(lead.score < mid.score);
-    CHECK(lead.score <= 0.85 + 1e-9);
+    CHECK(lead.score <= 0.9 + 1e-9); /* under an exact name's 1.0, so it ranks after */
     vigil_comparison_free(&lead);
     vigil_comparison_free(&mid);
 }

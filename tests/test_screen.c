@@ -442,6 +442,24 @@ void test_screen_heldout_classes(void)
     if (h.n)
         CHECK_CONTAINS(h.hits[0].explanation, "date of birth one digit apart");
     vigil_hits_free(&h);
+    /* a listed Cyrillic name read the scholarly way too, accents dropped, as
+     * systems that romanise with ICU write it */
+    static const char *const scholarly[][2] = {{"Evgenij Viktorovic PRIGOZIN", "31751919"},
+                                               {"Valerij Ivanovic ANUSKEVIC", "12667486"}};
+    for (size_t i = 0; i < sizeof(scholarly) / sizeof(scholarly[0]); i++) {
+        vigil_query sq = {scholarly[i][0], "Person", NULL, NULL, NULL, NULL, "eu", 0, 10};
+        CHECK_INT(rank_of(&sq, "eu", scholarly[i][1], NULL), 1);
+    }
+    /* an exact name is never pushed out by its relatives: the UN lists
+     * Sabawi Ibrahim Hasan al-Tikriti's sons, whose names differ by their
+     * leading given name */
+    static const char *const sons[][2] = {{"YASIR SABAWI IBRAHIM HASAN AL-TIKRITI", "IQi.081"},
+                                          {"OMAR SABAWI IBRAHIM HASAN AL-TIKRITI", "IQi.082"},
+                                          {"AYMAN SABAWI IBRAHIM HASAN AL-TIKRITI", "IQi.083"}};
+    for (size_t i = 0; i < sizeof(sons) / sizeof(sons[0]); i++) {
+        vigil_query sq = {sons[i][0], "Person", NULL, NULL, NULL, NULL, "un", 0, 10};
+        CHECK_INT(rank_of(&sq, "un", sons[i][1], NULL), 1);
+    }
     /* a person is not a company: with no schema, a date of birth or a gender
      * makes the query a person's (uk:RUS2798 is the vessel PANDA) */
     vigil_query any = {"Panda", NULL, NULL, NULL, NULL, NULL, "uk", 0, 5};

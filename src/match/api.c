@@ -30,12 +30,30 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
         free(b);
         return VIGIL_ERR_NOMEM;
     }
-    int ra = vigil__name_prepare(name1, cls, a);
-    int rb = vigil__name_prepare(name2, cls, b);
+    /* a Cyrillic name has a second reading, the scholarly one (Жуков zukov
+     * beside zhukov): the best of the readings decides */
+    int langs[2] = {-1, VIGIL__LANG_SCHOLARLY};
+    int na = vigil__has_cyrillic(name1) ? 2 : 1, nb = vigil__has_cyrillic(name2) ? 2 : 1;
+    double score = -1.0;
+    int best_a = 0, best_b = 0;
+    for (int x = 0; na * nb > 1 && x < na; x++)
+        for (int y = 0; y < nb; y++) {
+            if (vigil__name_prepare_as(name1, cls, langs[x], a) != 0 ||
+                vigil__name_prepare_as(name2, cls, langs[y], b) != 0)
+                continue;
+            double s = vigil__name_score(a, b, NULL);
+            if (s > score) {
+                score = s;
+                best_a = x;
+                best_b = y;
+            }
+        }
+    int ra = vigil__name_prepare_as(name1, cls, langs[best_a], a);
+    int rb = vigil__name_prepare_as(name2, cls, langs[best_b], b);
     vigil__jw w = {0}, *why = explain ? &w : NULL;
     if (why)
         vigil__jw_obj(why);
-    double score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
+    score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
     if (why && (ra != 0 || rb != 0)) {
         vigil__jw_key(why, "method");
         vigil__jw_str(why, "empty name");

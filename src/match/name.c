@@ -895,6 +895,20 @@ static uint16_t put_text(vigil__pname *o, const char *s)
 
 int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
 {
+    return vigil__name_prepare_as(name, cls, -1, o);
+}
+
+int vigil__has_cyrillic(const char *name)
+{
+    /* Cyrillic is U+0400..U+052F: lead bytes 0xD0..0xD4 */
+    for (const unsigned char *q = (const unsigned char *)name; *q; q++)
+        if (*q >= 0xD0 && *q <= 0xD4 && (q[1] & 0xC0) == 0x80)
+            return 1;
+    return 0;
+}
+
+int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
+{
     /* the tokens are cleared as they are added, the texts as they are put */
     memset(o, 0, offsetof(vigil__pname, tok));
     o->cls = cls;
@@ -972,7 +986,7 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     o->abjad = !strcmp(script, "Arabic") || !strcmp(script, "Hebrew") ||
                !strcmp(script, "Syriac") || !strcmp(script, "Thaana");
     char latin[512], joined[128], jskel[VIGIL__TOKLEN * 4];
-    if (vigil__to_latin(src, latin, sizeof(latin)) != 0)
+    if (vigil__to_latin_as(src, lang, latin, sizeof(latin)) != 0)
         return -1;
     o->latin_at = put_text(o, latin);
     char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];

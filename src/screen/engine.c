@@ -237,25 +237,31 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
             continue;
         if (!en->caption)
             en->caption = strdup(text);
-        if (e->nnames == *names_cap) {
-            size_t nc = *names_cap ? *names_cap * 2 : 16384;
-            name *nn = realloc(e->names, nc * sizeof(name));
-            if (!nn)
+        /* a Cyrillic name is read twice: as its language's English
+         * romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY) */
+        int readings = vigil__has_cyrillic(text) ? 2 : 1;
+        for (int r = 0; r < readings; r++) {
+            if (e->nnames == *names_cap) {
+                size_t nc = *names_cap ? *names_cap * 2 : 16384;
+                name *nn = realloc(e->names, nc * sizeof(name));
+                if (!nn)
+                    return -1;
+                e->names = nn;
+                *names_cap = nc;
+            }
+            /* prepared later, in parallel (prepare_names) */
+            name *nm = &e->names[e->nnames];
+            nm->p = NULL;
+            nm->text = strdup(text);
+            nm->ent = eid;
+            nm->weak = kind && strcmp(kind, "weak_alias") == 0;
+            nm->cls = (uint8_t)en->cls;
+            nm->src = en->src;
+            nm->reading = (uint8_t)r;
+            if (!nm->text)
                 return -1;
-            e->names = nn;
-            *names_cap = nc;
+            e->nnames++;
         }
-        /* prepared later, in parallel (prepare_names) */
-        name *nm = &e->names[e->nnames];
-        nm->p = NULL;
-        nm->text = strdup(text);
-        nm->ent = eid;
-        nm->weak = kind && strcmp(kind, "weak_alias") == 0;
-        nm->cls = (uint8_t)en->cls;
-        nm->src = en->src;
-        if (!nm->text)
-            return -1;
-        e->nnames++;
     }
     e->nents++;
     return 0;
@@ -267,6 +273,21 @@ typedef struct {
     int failed;
 } prep_job;
 
+int vigil__engine_name_lang(const name *nm)
+{
+    return nm->reading ? VIGIL__LANG_SCHOLARLY : -1;
+}
+
+/* 1 when nm is a second reading that came out as the first (the name just
+ * before it) did: kept once. */
+static int same_reading(const name *nm)
+{
+    if (!nm->reading || !nm[-1].p || nm[-1].reading)
+        return 0;
+    return strcmp(vigil__pname_str(nm->p, nm->p->latin_at),
+                  vigil__pname_str(nm[-1].p, nm[-1].p->latin_at)) == 0;
+}
+
 static void *prepare_part(void *arg)
 {
     prep_job *j = arg;
@@ -277,7 +298,7 @@ static void *prepare_part(void *arg)
     }
     for (size_t i = j->from; i < j->e->nnames; i += j->step) {
         name *nm = &j->e->names[i];
-        if (vigil__name_prepare(nm->text, j->e->ents[nm->ent].cls, p) == 0) {
+        if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls, vigil__engine_name_lang(nm), p) == 0) {
             nm->p = vigil__pname_copy(p);
             if (!nm->p)
                 j->failed = 1;
@@ -313,6 +334,13 @@ static int prepare_names(vigil_engine *e)
     }
     if (failed)
         return -1;
+    /* (a name's second reading follows its first: compared before the
+     * names move) */
+    for (size_t i = e->nnames; i-- > 1;)
+        if (e->names[i].p && same_reading(&e->names[i])) {
+            free(e->names[i].p);
+            e->names[i].p = NULL;
+        }
     size_t k = 0;
     for (size_t i = 0; i < e->nnames; i++) {
         if (e->names[i].p)

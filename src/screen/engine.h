@@ -35,7 +35,12 @@ typedef struct {
     char *text;
     uint32_t ent;
     uint8_t weak, cls, src;
+    uint8_t reading; /* 1: the scholarly reading of a Cyrillic name (VIGIL__LANG_SCHOLARLY) */
 } name;
+
+/* The reading a name is prepared in (VIGIL__LANG_SCHOLARLY for a second
+ * reading, else -1). */
+int vigil__engine_name_lang(const name *nm);
 
 typedef struct {
     uint64_t key; /* 0: empty slot */

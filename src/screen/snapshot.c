@@ -28,7 +28,7 @@
 #include "engine.h"
 
 #define MAGIC "VIGILIX\0"
-#define FORMAT 4
+#define FORMAT 5
 #define SAMPLE 64 /* names prepared again to check the file */
 
 typedef struct {
@@ -382,7 +382,7 @@ static int load(vigil_engine *e, cursor *c, const head *h)
         to->text = NULL;
         to->p = p;
         to->text = take_str(c);
-        if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 ||
+        if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 || to->reading > 1 ||
             to->src >= e->nsources || p->cls != to->cls)
             return -1;
     }
@@ -420,7 +420,7 @@ static int sample_ok(const vigil_engine *e)
     size_t step = e->nnames / SAMPLE + 1;
     for (size_t i = 0; ok && i < e->nnames; i += step) {
         const name *nm = &e->names[i];
-        ok = vigil__name_prepare(nm->text, nm->cls, p) == 0;
+        ok = vigil__name_prepare_as(nm->text, nm->cls, vigil__engine_name_lang(nm), p) == 0;
         vigil__pname *c = ok ? vigil__pname_copy(p) : NULL;
         size_t size = offsetof(vigil__pname, tok) + (size_t)nm->p->n * sizeof(vigil__tok) +
                       nm->p->text_len;

@@ -55,6 +55,9 @@ static const char *const rules[VIGIL__LANGS] = {
     /* VIGIL__LANG_SR: Serbian and Macedonian Cyrillic, whose Any-Latin is
      * their own Latin alphabet (Ђорђе Đorđe) */
     PRE_RULES POST_RULES,
+    /* VIGIL__LANG_SCHOLARLY: Any-Latin's letters as they are, accents
+     * dropped (Čačeryn cacheryn would be the English reading again) */
+    PRE_RULES "::Any-Latin; ʹ > ; ʺ > ; · > ; ::Latin-ASCII; ::Lower;",
 };
 
 /* Each thread's transliterator and word cache, freed when the thread ends
