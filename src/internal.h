@@ -201,6 +201,9 @@ int vigil__soundex(const char *s, char *out, size_t size);
 #define VIGIL__PART_LEN 256
 #define VIGIL__MAX_PARTS 8
 int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max);
+/* 1 when text is a name followed by another in brackets at its end,
+ * "BUTEMBO AIRLINES (BAL)": head "BUTEMBO AIRLINES", tail "BAL". */
+int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN], char tail[VIGIL__PART_LEN]);
 
 /* The name data built into the library (build/name_data.c, made by
  * scripts/embed-data from data/): the given-name equivalents (gzip), the

@@ -430,6 +430,22 @@ void test_screen_heldout_classes(void)
     CHECK_INT(vigil__name_parts("Maersk Line A/S", parts, VIGIL__MAX_PARTS), 0);
     CHECK_INT(vigil__name_parts("PUTIN, Vladimir", parts, VIGIL__MAX_PARTS), 0);
     CHECK_INT(vigil__name_parts("John Smith; Jon Smyth", parts, VIGIL__MAX_PARTS), 2);
+    /* "I/E" is import/export, not two names */
+    CHECK_INT(vigil__name_parts("CHINA NATIONAL PRECISION MACHINERY I/E CORP.", parts,
+                                VIGIL__MAX_PARTS),
+              0);
+    /* a listed organisation's name and its acronym in brackets are each its
+     * names: "BUTEMBO AIRLINES (BAL)" is found whole by "BUTEMBO AIRLINES" */
+    vigil_query bal = {"BUTEMBO AIRLINES", "Organization", NULL, NULL, NULL, NULL, "un", 0, 5};
+    double sbal = 0;
+    CHECK_INT(rank_of(&bal, "un", "CDe.002", &sbal), 1);
+    CHECK(sbal > 0.99);
+    char head[VIGIL__PART_LEN], tail[VIGIL__PART_LEN];
+    CHECK(vigil__trailing_name("BUTEMBO AIRLINES (BAL)", head, tail));
+    CHECK_STR(head, "BUTEMBO AIRLINES");
+    CHECK_STR(tail, "BAL");
+    CHECK(!vigil__trailing_name("(BAL)", head, tail));
+    CHECK(!vigil__trailing_name("A (B) C", head, tail));
     /* a date of birth one digit off costs less than a different one */
     vigil_query near = {"Alexander Bastrykin", "Person", "1953-08-28", NULL, NULL, NULL, "eu", 0, 5};
     vigil_query far = {"Alexander Bastrykin", "Person", "1961-03-14", NULL, NULL, NULL, "eu", 0, 5};

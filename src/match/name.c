@@ -20,7 +20,10 @@ static const char *const honorifics[] = {
     "maulvi", "maulana", "mawlana", "mufti", "imam", "president", "general", "gen", "colonel",
     "col", "major", "captain", "capt", "lieutenant", "lt", "prince", "princess", "king",
     "queen", "emir", "amir ul", "hon", "honourable", "rev", "reverend", "qari", "hafiz",
-    "jr", "sr", "mme", "mlle", "herr", "frau", "gospodin", NULL};
+    "jr", "sr", "mme", "mlle", "herr", "frau", "gospodin",
+    /* a title of descent from the Prophet before a name ("Sayyid Ali
+     * Khamenei"), as Sheikh is; inside a name a particle (below) */
+    "sayyid", "syed", "sayed", "seyed", "seyyed", "sayyed", NULL};
 
 /* The honorifics that follow a name. */
 static int is_suffix(const char *w)
@@ -32,7 +35,8 @@ static int is_suffix(const char *w)
 static const char *const particles[] = {
     "al", "el", "bin", "ibn", "ben", "bint", "binti", "abu", "abou", "abd", "ul", "ur", "ud",
     "van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos",
-    "das", "do", "y", "e", "ter", "ten", "op", "zu", "sayyid", "syed", "sayed", "mac", "mc",
+    "das", "do", "y", "e", "ter", "ten", "op", "zu", "sayyid", "syed", "sayed", "seyed",
+    "seyyed", "sayyed", "mac", "mc",
     "ould", "ag", "wa", "bte", "bt", "s", "o", NULL};
 
 /* Given names so common in the lists that sharing one proves little. */

@@ -155,6 +155,38 @@ static void norm_id(const char *s, char *out, size_t cap)
     out[k] = '\0';
 }
 
+/* Adds text as a name of entity en (number eid), to be prepared later, in
+ * parallel (prepare_names): a Cyrillic name twice, read as its language's
+ * English romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY).
+ * 0, or -1 (memory). */
+static int add_name(vigil_engine *e, size_t *names_cap, const entity *en, uint32_t eid,
+                    const char *text, int weak)
+{
+    int readings = vigil__has_cyrillic(text) ? 2 : 1;
+    for (int r = 0; r < readings; r++) {
+        if (e->nnames == *names_cap) {
+            size_t nc = *names_cap ? *names_cap * 2 : 16384;
+            name *nn = realloc(e->names, nc * sizeof(name));
+            if (!nn)
+                return -1;
+            e->names = nn;
+            *names_cap = nc;
+        }
+        name *nm = &e->names[e->nnames];
+        nm->p = NULL;
+        nm->text = strdup(text);
+        nm->ent = eid;
+        nm->weak = (uint8_t)weak;
+        nm->cls = (uint8_t)en->cls;
+        nm->src = en->src;
+        nm->reading = (uint8_t)r;
+        if (!nm->text)
+            return -1;
+        e->nnames++;
+    }
+    return 0;
+}
+
 /* Adds the stored entity doc and its names (prepared later). Returns 0, -1
  * (out of memory) or -2 (more lists than MAX_SOURCES). */
 static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *ents_cap)
@@ -237,31 +269,18 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
             continue;
         if (!en->caption)
             en->caption = strdup(text);
-        /* a Cyrillic name is read twice: as its language's English
-         * romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY) */
-        int readings = vigil__has_cyrillic(text) ? 2 : 1;
-        for (int r = 0; r < readings; r++) {
-            if (e->nnames == *names_cap) {
-                size_t nc = *names_cap ? *names_cap * 2 : 16384;
-                name *nn = realloc(e->names, nc * sizeof(name));
-                if (!nn)
-                    return -1;
-                e->names = nn;
-                *names_cap = nc;
-            }
-            /* prepared later, in parallel (prepare_names) */
-            name *nm = &e->names[e->nnames];
-            nm->p = NULL;
-            nm->text = strdup(text);
-            nm->ent = eid;
-            nm->weak = kind && strcmp(kind, "weak_alias") == 0;
-            nm->cls = (uint8_t)en->cls;
-            nm->src = en->src;
-            nm->reading = (uint8_t)r;
-            if (!nm->text)
-                return -1;
-            e->nnames++;
-        }
+        int weak = kind && strcmp(kind, "weak_alias") == 0;
+        if (add_name(e, names_cap, en, eid, text, weak) != 0)
+            return -1;
+        /* an organisation's name and, in brackets after it, its acronym or
+         * another name ("BUTEMBO AIRLINES (BAL)", "ПАО «Мегафон»"): each
+         * is a name of it (a person's brackets hold a variant of one word or
+         * a remark, "Iury (Yuri) Leonidovich SIVAKOV": not names) */
+        char head[VIGIL__PART_LEN], tail[VIGIL__PART_LEN];
+        if (en->cls != VIGIL__CLASS_PERSON && vigil__trailing_name(text, head, tail) &&
+            (add_name(e, names_cap, en, eid, head, weak) != 0 ||
+             add_name(e, names_cap, en, eid, tail, weak) != 0))
+            return -1;
     }
     e->nents++;
     return 0;

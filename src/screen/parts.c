@@ -30,12 +30,18 @@ static int alias_marker(const char *p, const char *start, size_t *len)
     return 0;
 }
 
+/* 1 for a byte of a word: a letter, a digit, or part of a non-ASCII letter. */
+static int is_letter(char c)
+{
+    return (unsigned char)c >= 0x80 || isalnum((unsigned char)c);
+}
+
 /* How many words s[0..n) has. */
 static int words_in(const char *s, size_t n)
 {
     int w = 0, in = 0;
     for (size_t i = 0; i < n; i++) {
-        int letter = (unsigned char)s[i] >= 0x80 || isalnum((unsigned char)s[i]);
+        int letter = is_letter(s[i]);
         w += letter && !in;
         in = letter;
     }
@@ -82,7 +88,15 @@ int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max)
             size_t next = i + 1;
             while (next < len && text[next] != '/' && text[next] != ';' && text[next] != '(')
                 next++;
-            cut = words_in(text + from, i - from) >= 2 && words_in(text + i + 1, next - i - 1) >= 2;
+            /* and neither word touching it is a lone letter ("I/E CORP.",
+             * import/export) */
+            size_t l = i, r = i + 1;
+            while (l > from && is_letter(text[l - 1]))
+                l--;
+            while (r < len && is_letter(text[r]))
+                r++;
+            cut = words_in(text + from, i - from) >= 2 && words_in(text + i + 1, next - i - 1) >= 2 &&
+                  i - l != 1 && r - i - 1 != 1;
         } else if (text[i] == ',' && after_alias) {
             cut = 1;
         } else if (alias_marker(text + i, text, &ml)) {
@@ -104,4 +118,29 @@ int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max)
     if (!split || np < 2)
         return 0;
     return np;
+}
+
+int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN], char tail[VIGIL__PART_LEN])
+{
+    size_t len = strlen(text);
+    while (len && isspace((unsigned char)text[len - 1]))
+        len--;
+    if (!len || text[len - 1] != ')')
+        return 0;
+    /* the bracket that opens the last one, with none inside it */
+    size_t open = len - 1;
+    while (open > 0 && text[open - 1] != '(' && text[open - 1] != ')')
+        open--;
+    if (open == 0 || text[open - 1] != '(' || open - 1 == 0)
+        return 0;
+    char h[1][VIGIL__PART_LEN], t[1][VIGIL__PART_LEN];
+    int nh = 0, nt = 0;
+    push(h, &nh, 1, text, open - 1);
+    push(t, &nt, 1, text + open, len - 1 - open);
+    /* the head without brackets of its own */
+    if (nh != 1 || nt != 1 || strpbrk(h[0], "()"))
+        return 0;
+    memcpy(head, h[0], VIGIL__PART_LEN);
+    memcpy(tail, t[0], VIGIL__PART_LEN);
+    return 1;
 }
