@@ -370,6 +370,9 @@ void test_compare_heldout_classes(void)
         /* the consonants run together prove nothing between names spelt
          * with their vowels (both tmrsmt) */
         {"Tammy Mary Smith", "Timur SAMATOV"},
+        /* nor, where both names have several words, between an abjad
+         * reading and a Latin name (Yalda Dadfar; both ldfr) */
+        {"یلدا دادفر", "Ali Al-Dafeer"},
         /* a Chinese given name is one word: 志誠 is Zhicheng, not Zhi Chen */
         {"志誠 吳", "Zhi Chen"},
         {"志成 張", "Zhi CHEN"},
@@ -394,6 +397,12 @@ void test_compare_heldout_classes(void)
               VIGIL_OK);
     CHECK(lead.score < mid.score);
     CHECK(lead.score <= 0.9 + 1e-9); /* under an exact name's 1.0, so it ranks after */
+    /* a leading given name in two words costs once */
+    CHECK_INT(vigil_compare("Person", "ABDUL JALIL MOHAMMAD RASUL AYYUB", "MOHAMMAD RASUL AYYUB", 0,
+                            0, &c),
+              VIGIL_OK);
+    CHECK(c.match);
+    vigil_comparison_free(&c);
     vigil_comparison_free(&lead);
     vigil_comparison_free(&mid);
 }

@@ -423,6 +423,11 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
                 if (i < first_paired && l->tok[i].kind == VIGIL__TK_WORD && sh_words >= 2)
                     leading += l->tok[i].w;
             }
+        /* counted once: a relative differs by one leading given name, which
+         * may be written in two words ("Abdul Jalil"); more cost as extra
+         * words do */
+        if (leading > 1.0)
+            leading = 1.0;
         order = disorder(a, pairs, np);
         /* one word against a full name, found only approximately ("Michaela",
          * "Michelle Obama"): one more doubt; a lone given name ("John",
@@ -479,11 +484,14 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
                 joined = (jw + lv) / 2.0;
         }
     }
-    if (a->n != b->n && score < 0.9 && (a->abjad || b->abjad)) {
+    if (a->n != b->n && (a->n == 1 || b->n == 1) && score < 0.9 && (a->abjad || b->abjad)) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants. Only
          * when a name was written in a script without short vowels: between names
          * spelt with theirs, the consonants run together say little ("Tammy
-         * Mary Smith" and "Timur Samatov" are both tmrsmt) */
+         * Mary Smith" and "Timur Samatov" are both tmrsmt). And only against
+         * a name of one word, the name written together: where both have
+         * several, their words are compared one by one ("ylda dadfr", Yalda
+         * Dadfar, and "Ali Al-Dafeer" are both ldfr) */
         const char *sa = vigil__pname_str(a, a->jskel_at), *sb = vigil__pname_str(b, b->jskel_at);
         if (strlen(sa) >= 4 && strcmp(sa, sb) == 0 && joined < 0.9)
             joined = 0.9;
