@@ -159,18 +159,6 @@ static inline void bench_each_csv_row(const char *path, void (*row)(char **f, in
     fclose(fp);
 }
 
-/* Loads the given-name data and legal forms of shared (../shared). */
-static inline void bench_name_data(const char *shared)
-{
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/eval/names/given-name-equivalents.txt.gz", shared);
-    vigil_names_load(path);
-    snprintf(path, sizeof(path), "%s/eval/names/nicknames-groups.csv", shared);
-    vigil_names_load(path);
-    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
-    vigil_legal_forms_load(path);
-}
-
 /* A new database at db_path (char[64]) holding UN, EU, UK and OFAC 2022 from
  * shared. NULL after a message. */
 static inline vigil_db *bench_four_lists(const char *shared, char *db_path, size_t size)

@@ -99,7 +99,6 @@ int main(void)
     if (!db)
         return 1;
     double t0 = bench_now();
-    bench_name_data(shared);
     double names_s = bench_now() - t0;
     vigil_engine *e;
     t0 = bench_now();

@@ -14,13 +14,12 @@ S="${SHARED:-../shared}"
 T=$(mktemp -d /tmp/vigil-http-XXXXXX)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
-NAMES=(--names "$S/eval/names/given-name-equivalents.txt.gz" --names "$S/eval/names/nicknames-groups.csv"
-       --legal-forms "$S/eval/legal-forms/org_types.yml")
-"$VIGIL" load --db "$T/v.db" "${NAMES[@]}" "$S/lists/un/un-consolidated-2026-02-27.xml" \
+# the product as installed: its built-in name data, no --names
+"$VIGIL" load --db "$T/v.db" "$S/lists/un/un-consolidated-2026-02-27.xml" \
   "$S/lists/eu/eu-fsf-rebuilt-2026-08-14.xml" "$S/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" \
   "$S/lists/ofac/sdn-csv-2022-01" >/dev/null || exit 1
 PORT=$("$(dirname "$0")/../scripts/free-port")
-"$VIGIL" serve --db "$T/v.db" --port "$PORT" "${NAMES[@]}" 2>"$T/server.err" &
+"$VIGIL" serve --db "$T/v.db" --port "$PORT" 2>"$T/server.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 cat >"$T/match.lua" <<'LUA'

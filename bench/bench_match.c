@@ -81,27 +81,13 @@ static void read_file(const char *path, ctx *c)
     bench_each_csv_row(path, row, c);
 }
 
-
-
 int main(int argc, char **argv)
 {
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
     static ctx c;
     c.verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     char path[1024];
-    /* the given-name data, as screening loads it */
-    static const char *const data[] = {"eval/names/given-name-equivalents.txt.gz",
-                                       "eval/names/nicknames-groups.csv"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof(path), "%s/%s", shared, data[i]);
-        double t0 = bench_now();
-        int g = vigil_names_load(path);
-        printf("loaded %s: %d groups in all, %.2f s\n", data[i], g, bench_now() - t0);
-    }
-    snprintf(path, sizeof(path), "%s/eval/legal-forms/org_types.yml", shared);
-    double tl = bench_now();
-    int types = vigil_legal_forms_load(path);
-    printf("loaded eval/legal-forms/org_types.yml: %d types, %.2f s\n", types, bench_now() - tl);
+    /* the product as installed: its built-in name data, nothing loaded */
     snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
     read_file(path, &c);
     double acc = (double)(c.tp + c.tn) / c.rows;

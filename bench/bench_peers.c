@@ -889,7 +889,6 @@ int main(int argc, char **argv)
     vigil_db *db = bench_four_lists(shared, db_path, sizeof(db_path));
     if (!db)
         return 1;
-    bench_name_data(shared);
     read_names(db_path);
     bench_each_positive(db_path, positive, NULL);
     bench_each_negative(shared, negative, NULL);

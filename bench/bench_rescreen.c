@@ -146,7 +146,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_rescreen: no name parts under %s/eval/screening\n", shared);
         return 1;
     }
-    bench_name_data(shared);
     char db_path[64];
     double t0 = bench_now();
     vigil_db *db = bench_four_lists(shared, db_path, sizeof(db_path));

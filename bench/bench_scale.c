@@ -151,7 +151,6 @@ int main(int argc, char **argv)
     }
     printf("scale: loaded into the database in %.1f s\n", bench_now() - t0);
     remove(file);
-    bench_name_data(shared);
     double before = heap_mb();
     t0 = bench_now();
     vigil_engine *e;

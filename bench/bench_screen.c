@@ -166,7 +166,6 @@ int main(int argc, char **argv)
     vigil_db *db = bench_four_lists(shared, db_path, sizeof(db_path));
     if (!db)
         return 1;
-    bench_name_data(shared);
     double t0 = bench_now();
     vigil_engine *e;
     if (vigil_engine_open(db, &e) != VIGIL_OK) {
