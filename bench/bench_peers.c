@@ -70,6 +70,7 @@ typedef struct {
     int ncp;
     uint32_t ent;
     int cls;
+    char src[8]; /* the list: eu, un, uk, ofac */
 } lname;
 
 typedef struct {
@@ -199,7 +200,10 @@ static void read_names(const char *db_path)
                 names_cap = names_cap ? names_cap * 2 : 65536;
                 names = realloc(names, names_cap * sizeof(lname));
             }
-            names[nnames++] = (lname){strdup(t), NULL, 0, (uint32_t)order[i], cls};
+            names[nnames] = (lname){strdup(t), NULL, 0, (uint32_t)order[i], cls, ""};
+            snprintf(names[nnames].src, sizeof(names[0].src), "%s",
+                     json_string_value(json_object_get(doc, "source")));
+            nnames++;
         }
         json_decref(doc);
     }
@@ -470,15 +474,16 @@ static int pg_build(double *seconds, double *mb, char *version, size_t vsize)
     int rc = pg_exec(c, "DROP TABLE IF EXISTS names") ||
              pg_exec(c, "CREATE EXTENSION IF NOT EXISTS pg_trgm") ||
              pg_exec(c, "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch") ||
-             pg_exec(c, "CREATE TABLE names(ent int, cls int, name text, norm text, dm text)");
-    r = rc ? NULL : PQexec(c, "COPY names(ent, cls, name) FROM STDIN");
+             pg_exec(c, "CREATE TABLE names(ent int, cls int, src text, name text, norm text, dm text)");
+    r = rc ? NULL : PQexec(c, "COPY names(ent, cls, src, name) FROM STDIN");
     if (!rc && PQresultStatus(r) != PGRES_COPY_IN)
         rc = -1;
     PQclear(r);
     for (size_t i = 0; !rc && i < nnames; i++) {
         char esc[2048], line[2200];
         copy_escape(names[i].text, esc, sizeof(esc));
-        int n = snprintf(line, sizeof(line), "%u\t%d\t%s\n", names[i].ent, names[i].cls, esc);
+        int n = snprintf(line, sizeof(line), "%u\t%d\t%s\t%s\n", names[i].ent, names[i].cls,
+                         names[i].src, esc);
         if (PQputCopyData(c, line, n) != 1)
             rc = -1;
     }
@@ -879,6 +884,212 @@ static void print_kinds(FILE *f, const point pts[NSYS], int md)
     fprintf(f, "\n");
 }
 
+/* ------------------------------------------------- development halves */
+
+/* The development halves of ../shared/eval/screening, each query as vigil
+ * screens it installed (vigil batch: the row's schema, date of birth,
+ * nationality and gender; the list it is screened against) and as the
+ * PostgreSQL team's query would (the same list, persons with persons when
+ * the row says so, else every class). */
+enum { DEV_EUCYR, DEV_UK2UN, DEV_TYPOS, DEV_NEG, DEV_SETS };
+static const char *const dev_set_name[DEV_SETS] = {"EU Cyrillic -> UK", "UK -> UN", "UN typos",
+                                                   "negatives-dev-extra"};
+typedef struct {
+    char *name, *schema, *dob, *country, *gender, *src;
+    int cls; /* -1: any */
+    int expect, set;
+} dquery;
+static dquery *dq;
+static size_t ndq, ndq_cap;
+static float *dev_score[2]; /* vigil, PostgreSQL: the expected entity's (positives), the top (negatives) */
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
+
+static void dev_add(const char *name, const char *schema, const char *dob, const char *country,
+                    const char *gender, const char *src, const char *expect, int set)
+{
+    int e = -1;
+    if (expect) {
+        e = ent_index(expect);
+        if (e < 0)
+            return;
+    }
+    if (ndq == ndq_cap) {
+        ndq_cap = ndq_cap ? ndq_cap * 2 : 16384;
+        dq = realloc(dq, ndq_cap * sizeof(dquery));
+    }
+    dq[ndq++] = (dquery){strdup(name),        dup_or_null(schema), dup_or_null(dob),
+                         dup_or_null(country), dup_or_null(gender), dup_or_null(src),
+                         schema && *schema ? cls_of(schema) : -1, e, set};
+}
+
+static void dev_crosslist(char **f, int n, void *ctx)
+{
+    (void)ctx;
+    /* id,full_name,date_of_birth,schema,screen_against,expect_source,expect_id */
+    if (n < 7 || strcmp(f[0], "id") == 0)
+        return;
+    char key[96];
+    snprintf(key, sizeof(key), "%s:%s", f[5], f[6]);
+    dev_add(f[1], f[3], f[2], NULL, NULL, f[4], key,
+            strncmp(f[0], "eucyr2uk", 8) == 0 ? DEV_EUCYR : DEV_UK2UN);
+}
+
+static void dev_typo(char **f, int n, void *ctx)
+{
+    (void)ctx;
+    /* id,full_name,date_of_birth,nationality,expect_source,expect_id */
+    if (n < 6 || strcmp(f[0], "id") == 0)
+        return;
+    char key[96];
+    snprintf(key, sizeof(key), "%s:%s", f[4], f[5]);
+    dev_add(f[1], NULL, f[2], f[3], NULL, NULL, key, DEV_TYPOS);
+}
+
+static void dev_negative(char **f, int n, void *ctx)
+{
+    (void)ctx;
+    /* id,full_name,gender,date_of_birth,nationality */
+    if (n < 5 || strcmp(f[0], "id") == 0)
+        return;
+    dev_add(f[1], NULL, f[3], f[4], f[2], NULL, NULL, DEV_NEG);
+}
+
+static float dev_vigil(const dquery *x)
+{
+    vigil_query q = {x->name, x->schema, x->dob, x->country, x->gender, NULL, x->src, 0.3, TOPK};
+    vigil_hits h;
+    float best = 0;
+    if (vigil_screen(engine, &q, &h) != VIGIL_OK)
+        return 0;
+    for (size_t i = 0; i < h.n; i++) {
+        char key[96];
+        snprintf(key, sizeof(key), "%s:%s", h.hits[i].source, h.hits[i].source_id);
+        if (x->expect < 0 || ent_index(key) == x->expect)
+            best = (float)h.hits[i].score > best ? (float)h.hits[i].score : best;
+    }
+    vigil_hits_free(&h);
+    return best;
+}
+
+static const char *const pg_dev_sql =
+    "WITH q AS (SELECT lower($1) AS t, dmetaphone($1) AS d) "
+    "SELECT ent, max(score) AS s FROM ("
+    " SELECT n.ent, similarity(n.norm, q.t) AS score FROM names n, q"
+    "  WHERE n.norm % q.t AND ($2::int < 0 OR n.cls = $2::int) AND ($3 = '' OR n.src = $3)"
+    " UNION ALL"
+    " SELECT n.ent, 1.0 - levenshtein(left(n.norm, 255), left(q.t, 255))::float8"
+    "   / greatest(length(n.norm), length(q.t), 1) FROM names n, q"
+    "  WHERE q.d <> '' AND n.dm = q.d AND ($2::int < 0 OR n.cls = $2::int)"
+    "  AND ($3 = '' OR n.src = $3)"
+    ") c GROUP BY ent ORDER BY s DESC LIMIT 10";
+
+static float dev_pg(PGconn *c, const dquery *x)
+{
+    char cls[8];
+    snprintf(cls, sizeof(cls), "%d", x->cls);
+    const char *params[3] = {x->name, cls, x->src ? x->src : ""};
+    PGresult *r = PQexecPrepared(c, "match_dev", 3, params, NULL, NULL, 0);
+    float best = 0;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        for (int i = 0; i < PQntuples(r); i++)
+            if (x->expect < 0 || atoi(PQgetvalue(r, i, 0)) == x->expect) {
+                float v = (float)atof(PQgetvalue(r, i, 1));
+                best = v > best ? v : best;
+            }
+    PQclear(r);
+    return best;
+}
+
+typedef struct {
+    int sys, thread;
+} dev_arg;
+
+static void *dev_part(void *arg)
+{
+    dev_arg *a = arg;
+    for (size_t i = (size_t)a->thread; i < ndq; i += 2)
+        dev_score[a->sys][i] = a->sys == 0 ? dev_vigil(&dq[i]) : dev_pg(pg_conns[a->thread], &dq[i]);
+    vigil_thread_done();
+    return NULL;
+}
+
+static void dev_run(int sys)
+{
+    dev_score[sys] = calloc(ndq ? ndq : 1, sizeof(float));
+    pthread_t th[2];
+    dev_arg args[2] = {{sys, 0}, {sys, 1}};
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, dev_part, &args[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* The share of set found (positives) or alerting (negatives) at t. */
+static double dev_rate(int sys, int set, double t)
+{
+    long n = 0, k = 0;
+    for (size_t i = 0; i < ndq; i++)
+        if (dq[i].set == set) {
+            n++;
+            k += dev_score[sys][i] >= t - 1e-9;
+        }
+    return n ? (double)k / (double)n : 0;
+}
+
+static long dev_count(int set)
+{
+    long n = 0;
+    for (size_t i = 0; i < ndq; i++)
+        n += dq[i].set == set;
+    return n;
+}
+
+/* Writes the curve of both systems on the development halves to f. */
+static void dev_print(FILE *f, int have_pg)
+{
+    fprintf(f, "| threshold |");
+    for (int sys = 0; sys < (have_pg ? 2 : 1); sys++)
+        for (int s = 0; s < DEV_SETS; s++)
+            fprintf(f, " %s %s (%ld) |", sys ? "pg_trgm" : "vigil", dev_set_name[s], dev_count(s));
+    fprintf(f, "\n|---|");
+    for (int c = 0; c < (have_pg ? 2 : 1) * DEV_SETS; c++)
+        fprintf(f, "---|");
+    fprintf(f, "\n");
+    for (int g = 0; g <= 14; g++) {
+        double t = 0.30 + 0.05 * g;
+        fprintf(f, "| %.2f%s |", t, fabs(t - VIGIL_DEFAULT_THRESHOLD) < 1e-9 ? " (vigil's)" : "");
+        for (int sys = 0; sys < (have_pg ? 2 : 1); sys++)
+            for (int s = 0; s < DEV_SETS; s++)
+                fprintf(f, " %.2f%% |", 100.0 * dev_rate(sys, s, t));
+        fprintf(f, "\n");
+    }
+    if (!have_pg)
+        return;
+    /* PostgreSQL at the false alerts vigil raises at its threshold */
+    double fp = dev_rate(0, DEV_NEG, VIGIL_DEFAULT_THRESHOLD), tp = 1.0;
+    for (int g = 0; g < GRID; g++)
+        if (dev_rate(1, DEV_NEG, grid_t(g)) <= fp + 1e-12) {
+            tp = grid_t(g);
+            break;
+        }
+    fprintf(f,
+            "\nAt the false alerts vigil raises at 0.85 (%.2f%%), pg_trgm's lowest threshold that "
+            "alerts no more is %.3f; there it finds",
+            100.0 * fp, tp);
+    for (int s = 0; s < DEV_NEG; s++)
+        fprintf(f, " %s %.2f%%%s", dev_set_name[s], 100.0 * dev_rate(1, s, tp),
+                s + 1 < DEV_NEG ? "," : "");
+    fprintf(f, " (vigil:");
+    for (int s = 0; s < DEV_NEG; s++)
+        fprintf(f, " %.2f%%%s", 100.0 * dev_rate(0, s, VIGIL_DEFAULT_THRESHOLD),
+                s + 1 < DEV_NEG ? "," : ")");
+    fprintf(f, ".\n");
+}
+
 int main(int argc, char **argv)
 {
     conninfo = argc > 1 && *argv[1] ? argv[1] : NULL;
@@ -922,6 +1133,17 @@ int main(int argc, char **argv)
         vigil_comparison_free(&c);
     }
     double vigil_rss = peak_rss_mb(0);
+    {
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/eval/screening/positives-crosslist-dev.csv", shared);
+        bench_each_csv_row(path, dev_crosslist, NULL);
+        snprintf(path, sizeof(path), "%s/eval/screening/positives-un-typos-dev.csv", shared);
+        bench_each_csv_row(path, dev_typo, NULL);
+        snprintf(path, sizeof(path), "%s/eval/screening/negatives-dev-extra.csv", shared);
+        bench_each_csv_row(path, dev_negative, NULL);
+        dev_run(0);
+        printf("peers: vigil on the %zu queries of the development halves done\n", ndq);
+    }
     printf("peers: vigil done (%.0f queries/s)\n", res[0].qps);
     fflush(stdout);
 
@@ -956,6 +1178,10 @@ int main(int argc, char **argv)
         }
         pg_pairs(&res[1]);
         printf("peers: PostgreSQL %s done (%.0f queries/s)\n", pg_version, res[1].qps);
+        for (int i = 0; i < 2; i++)
+            PQclear(PQprepare(pg_conns[i], "match_dev", pg_dev_sql, 3, NULL));
+        dev_run(1);
+        printf("peers: PostgreSQL on the development halves done\n");
         PQfinish(pg_conns[0]);
         PQfinish(pg_conns[1]);
     }
@@ -996,6 +1222,8 @@ int main(int argc, char **argv)
     print_table(stdout, t_fp, by_fp, 0);
     print_kinds(stdout, by_fp, 0);
     print_table(stdout, t_recall, by_recall, 0);
+    printf("\nDevelopment halves:\n");
+    dev_print(stdout, conninfo != NULL);
 
     if (results_path) {
         FILE *f = fopen(results_path, "w");
@@ -1055,6 +1283,15 @@ int main(int argc, char **argv)
                     "Each curve is one system as its threshold moves from 0.30 to 1.00 (the "
                     "trigram index returns no candidate under 0.30; vigil returns none under "
                     "0.60); the dots are vigil at 0.85. Up and to the left is better.\n");
+            fprintf(f,
+                    "\n### The development halves of ../shared/eval/screening, as installed\n\n"
+                    "Each query as `vigil batch` screens it (its schema, date of birth, "
+                    "nationality and gender when the row has them, the list it is screened "
+                    "against) and as the PostgreSQL query above would (the same list; persons "
+                    "with persons when the row names the schema, else every class). Positives: "
+                    "the expected entity at or above the threshold among the 10 best; "
+                    "negatives: any hit at or above it. The share at each threshold:\n\n");
+            dev_print(f, conninfo != NULL);
             fclose(f);
         }
     }
