@@ -237,6 +237,9 @@ int vigil__cyrillic_lang(const char *s);
  * they look like ("ДIКIЙ" with a Latin I). Returns 0, -1 when it does not
  * fit or ICU fails (out is then ""). */
 int vigil__to_latin(const char *in, char *out, size_t cap);
+/* 1 when text holds a simplified Chinese character (one ICU's Hans-Hant
+ * writes otherwise): the name is mainland Chinese, written in pinyin. */
+int vigil__han_simplified(const char *text);
 int vigil__to_latin_as(const char *in, int lang, char *out, size_t cap);
 /* Frees this thread's transliterator (it is opened again when needed). */
 void vigil__translit_release(void);

@@ -340,6 +340,9 @@ void test_compare_heldout_classes(void)
         {"Щапов", "Shchapov"},
         {"王君正", "Wang Junzheng"},
         {"金正恩", "Kim Jong Un"},
+        {"张伟", "Zhang Wei"},  /* simplified: pinyin */
+        {"張偉", "Chang Wei"},  /* traditional: Wade-Giles too */
+        {"习近平", "Xi Jinping"},
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
         CHECK_INT(vigil_compare("Person", same[i][0], same[i][1], 0, 1, &c), VIGIL_OK);
@@ -373,6 +376,10 @@ void test_compare_heldout_classes(void)
         /* nor, where both names have several words, between an abjad
          * reading and a Latin name (Yalda Dadfar; both ldfr) */
         {"یلدا دادفر", "Ali Al-Dafeer"},
+        /* a name in simplified characters is read in pinyin only: a syllable
+         * spelt otherwise is another name (Zhang is not the Korean Chang) */
+        {"畅 张", "CHANG CHANG HA"},
+        {"红 张", "Joung Ok HONG"},
         /* a Chinese given name is one word: 志誠 is Zhicheng, not Zhi Chen */
         {"志誠 吳", "Zhi Chen"},
         {"志成 張", "Zhi CHEN"},
@@ -386,6 +393,10 @@ void test_compare_heldout_classes(void)
                       other[i][0], other[i][1], c.score);
         vigil_comparison_free(&c);
     }
+    /* simplified characters are told by ICU's Hans-Hant */
+    CHECK(vigil__han_simplified("张伟"));
+    CHECK(!vigil__han_simplified("張偉"));
+    CHECK(!vigil__han_simplified("李"));
     /* relatives: an extra leading given name costs more than a dropped
      * middle name (the Al-Tikriti family of the UN, EU and UK lists) */
     vigil_comparison lead, mid;

@@ -226,6 +226,12 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
                          ? tok_sim_alt(&a->tok[i], vigil__pname_str(a, a->alt_at[i]), &b->tok[j],
                                        vigil__pname_str(b, b->alt_at[j]), a->cls)
                          : tok_sim(&a->tok[i], &b->tok[j], a->cls);
+            /* a name in simplified characters is read in pinyin, the only
+             * romanisation mainland names have: a syllable spelt otherwise
+             * is another character, another name (畅 张, Chang Zhang, is not
+             * CHANG CHANG HA; 红 张 is not Joung Ok HONG) */
+            if ((a->pinyin || b->pinyin) && t.s < 1.0)
+                continue;
             if (t.s >= PAIR_FLOOR)
                 cand[nc++] = (pair){i, j, t};
         }
@@ -478,6 +484,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
         for (size_t i = 0; i < b->jlen; i++)
             cb[i] = (unsigned char)jb[i];
         double jw = vigil__jaro_winkler_short(ca, a->jlen, cb, b->jlen);
+        if ((a->pinyin || b->pinyin) && strcmp(ja, jb) != 0)
+            jw = 0.0; /* pinyin run together: the same letters or another name */
         if (jw >= 0.93) {
             double lv = lev_sim(ca, a->jlen, cb, b->jlen);
             if (lv >= 0.85)

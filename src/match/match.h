@@ -69,6 +69,8 @@ typedef struct vigil__pname {
     uint16_t text_len;           /* bytes of text in use */
     uint8_t abjad;               /* written in a script without short vowels
                                     (Arabic, Hebrew, Syriac, Thaana) */
+    uint8_t pinyin;              /* written in simplified Chinese characters: a
+                                    mainland name, romanised in pinyin only */
     /* another reading of token i: 金 read in Korean (kim) besides Mandarin
      * (jin); Greek "alexandros" as "alexandr" */
     uint16_t alt_at[VIGIL__MAX_TOKENS];

@@ -962,8 +962,10 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
             snprintf(src, sizeof(src), "%s %s", fam, rest);
         } else {
             size_t l = 0;
-            han_alt = lookup(hanja_surnames, sizeof(hanja_surnames) / sizeof(hanja_surnames[0]),
-                             src, &l);
+            /* (never in simplified characters, which Korea does not use) */
+            if (!vigil__han_simplified(src))
+                han_alt = lookup(hanja_surnames,
+                                 sizeof(hanja_surnames) / sizeof(hanja_surnames[0]), src, &l);
             /* a Chinese name written whole is its family name (one
              * character) and its given name (the rest, one word once read:
              * 王君正 Wang Junzheng); a family name that is Korean too may
@@ -989,6 +991,7 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     int greek = strcmp(script, "Greek") == 0;
     o->abjad = !strcmp(script, "Arabic") || !strcmp(script, "Hebrew") ||
                !strcmp(script, "Syriac") || !strcmp(script, "Thaana");
+    o->pinyin = !strcmp(script, "Han") && vigil__han_simplified(src);
     char latin[512], joined[128], jskel[VIGIL__TOKLEN * 4];
     if (vigil__to_latin_as(src, lang, latin, sizeof(latin)) != 0)
         return -1;

@@ -70,6 +70,8 @@ typedef struct {
 typedef struct {
     UTransliterator *t[VIGIL__LANGS];
     int failed[VIGIL__LANGS];
+    UTransliterator *hant; /* Hans-Hant, for vigil__han_simplified */
+    int hant_failed;
     word *words;
 } tstate;
 
@@ -85,6 +87,8 @@ static void state_free(void *p)
     for (int l = 0; l < VIGIL__LANGS; l++)
         if (s->t[l])
             utrans_close(s->t[l]);
+    if (s->hant)
+        utrans_close(s->hant);
     free(s->words);
     free(s);
 }
@@ -133,6 +137,34 @@ static UTransliterator *get(tstate *s, int lang)
         s->failed[lang] = 1;
     }
     return s->t[lang];
+}
+
+int vigil__han_simplified(const char *text)
+{
+    tstate *s = state();
+    if (!s)
+        return 0;
+    if (!s->hant && !s->hant_failed) {
+        static const UChar id[] = {'H', 'a', 'n', 's', '-', 'H', 'a', 'n', 't', 0};
+        UErrorCode st = U_ZERO_ERROR;
+        s->hant = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st)) {
+            s->hant = NULL;
+            s->hant_failed = 1;
+        }
+    }
+    if (!s->hant)
+        return 0;
+    UChar u[256], t[512];
+    int32_t n = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(u, 256, &n, text, -1, &st);
+    if (U_FAILURE(st))
+        return 0;
+    memcpy(t, u, (size_t)n * sizeof(UChar));
+    int32_t len = n, limit = n;
+    utrans_transUChars(s->hant, t, &len, 512, 0, &limit, &st);
+    return U_SUCCESS(st) && (len != n || memcmp(t, u, (size_t)n * sizeof(UChar)) != 0);
 }
 
 void vigil__translit_release(void)
