@@ -8,6 +8,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_one(VIGIL__FMT_OFAC_CSV_SDN, data, size, size > 0 && (data[0] & 1));
+    fuzz_one(&vigil__fmt_ofac_csv_sdn, data, size, size > 0 && (data[0] & 1));
     return 0;
 }

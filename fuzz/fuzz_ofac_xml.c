@@ -8,6 +8,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_one(VIGIL__FMT_OFAC_XML, data, size, size > 0 && (data[0] & 1));
+    fuzz_one(&vigil__fmt_ofac_xml, data, size, size > 0 && (data[0] & 1));
     return 0;
 }

@@ -12,7 +12,8 @@
 #include "batch_target.h"
 #include "targets.h"
 
-static int replay_dir(const char *root, const char *name, vigil__format fmt, size_t *count)
+static int replay_dir(const char *root, const char *name, const vigil__list_format *fmt,
+                      size_t *count)
 {
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/%s", root, name);
@@ -59,18 +60,22 @@ int main(int argc, char **argv)
 {
     const char *root = argc > 1 ? argv[1] : "fuzz/corpus";
     int bad = 0;
-    for (size_t i = 0; i < sizeof(fuzz_formats) / sizeof(fuzz_formats[0]); i++) {
-        size_t count = 0;
-        bad |= replay_dir(root, fuzz_formats[i].name, fuzz_formats[i].fmt, &count);
-        printf("replayed %zu corpus files through %s\n", count, fuzz_formats[i].name);
+    /* each list format's corpus (the table of src/lists/formats.c), then
+     * detection's */
+    size_t count;
+    for (const vigil__list_format *const *f = vigil__list_formats; *f; f++) {
+        if (!(*f)->fuzz)
+            continue;
+        count = 0;
+        bad |= replay_dir(root, (*f)->fuzz, *f, &count);
+        printf("replayed %zu corpus files through %s\n", count, (*f)->fuzz);
         if (count == 0)
             bad = 1;
     }
-    static const char *const others[] = {"compare", "snapshot", "request"};
-    size_t count;
-    for (int i = 0; i < 3; i++) {
+    static const char *const others[] = {"detect", "compare", "snapshot", "request"};
+    for (int i = 0; i < 4; i++) {
         count = 0;
-        bad |= replay_dir(root, others[i], VIGIL__FMT_UNKNOWN, &count);
+        bad |= replay_dir(root, others[i], NULL, &count);
         printf("replayed %zu corpus files through %s\n", count, others[i]);
         if (count == 0)
             bad = 1;
@@ -83,7 +88,7 @@ int main(int argc, char **argv)
     dup2(null, 1);
     dup2(null, 2);
     count = 0;
-    bad |= replay_dir(root, "batch", VIGIL__FMT_UNKNOWN, &count);
+    bad |= replay_dir(root, "batch", NULL, &count);
     fflush(stdout);
     fflush(stderr);
     dup2(out, 1);

@@ -23,19 +23,9 @@ static int fuzz_sink(vigil__parse *p, json_t *e)
     return 0;
 }
 
-__attribute__((unused)) static const struct {
-    const char *name;
-    vigil__format fmt;
-} fuzz_formats[] = {
-    {"eu", VIGIL__FMT_EU_FSF},         {"un", VIGIL__FMT_UN_SC},
-    {"uk", VIGIL__FMT_UK},             {"ofac_xml", VIGIL__FMT_OFAC_XML},
-    {"ofac_csv", VIGIL__FMT_OFAC_CSV_SDN}, {"ftm", VIGIL__FMT_FTM},
-    {"detect", VIGIL__FMT_UNKNOWN},
-};
-
-/* Runs data through the parser of fmt (VIGIL__FMT_UNKNOWN: detect it first).
+/* Runs data through the parser of fmt (NULL: detect it first).
  * Returns the parser's result; a crash or leak is what the fuzzer looks for. */
-__attribute__((unused)) static int fuzz_one(vigil__format fmt, const uint8_t *data, size_t size, int lenient)
+__attribute__((unused)) static int fuzz_one(const vigil__list_format *fmt, const uint8_t *data, size_t size, int lenient)
 {
     /* a NUL-terminated copy, as vigil__read_file gives the parsers */
     char *buf = malloc(size + 1);
@@ -45,9 +35,9 @@ __attribute__((unused)) static int fuzz_one(vigil__format fmt, const uint8_t *da
     buf[size] = '\0';
     vigil__file files[4];
     size_t n = 0;
-    if (fmt == VIGIL__FMT_UNKNOWN)
+    if (!fmt)
         fmt = vigil__detect(buf, size);
-    if (fmt == VIGIL__FMT_OFAC_CSV_SDN) {
+    if (fmt && (fmt->set || fmt->csv_fields)) {
         static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
         char *start = buf;
         for (;;) {

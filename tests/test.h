@@ -31,6 +31,13 @@ void test_fail(const char *file, int line, const char *fmt, ...) VIGIL__PRINTF(3
             test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, a_, b_);           \
     } while (0)
 
+#define CHECK_PTR(a, b)                                                                        \
+    do {                                                                                       \
+        const void *a_ = (a), *b_ = (b);                                                       \
+        if (a_ != b_)                                                                          \
+            test_fail(__FILE__, __LINE__, "%s == %s: %p != %p", #a, #b, a_, b_);               \
+    } while (0)
+
 #define CHECK_STR(a, b)                                                                        \
     do {                                                                                       \
         const char *a_ = (a), *b_ = (b);                                                       \

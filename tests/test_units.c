@@ -129,40 +129,40 @@ void test_id_types(void)
     CHECK_STR(vigil__id_type("Something else"), "other");
 }
 
-static vigil__format detect_file(const char *rel)
+static const vigil__list_format *detect_file(const char *rel)
 {
     char *data = NULL;
     size_t len = 0;
     char msg[256];
     if (vigil__read_file(shared_path(rel), &data, &len, msg, sizeof(msg)) != VIGIL_OK) {
         test_fail(__FILE__, __LINE__, "%s", msg);
-        return VIGIL__FMT_UNKNOWN;
+        return NULL;
     }
-    vigil__format f = vigil__detect(data, len);
+    const vigil__list_format *f = vigil__detect(data, len);
     free(data);
     return f;
 }
 
 void test_detect_real_files(void)
 {
-    CHECK_INT(detect_file("lists/un/un-consolidated-2026-02-27.xml"), VIGIL__FMT_UN_SC);
-    CHECK_INT(detect_file("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"), VIGIL__FMT_EU_FSF);
-    CHECK_INT(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"), VIGIL__FMT_EU_FSF);
-    CHECK_INT(detect_file("lists/eu/eu-fsf-official-fragment-putin.xml"), VIGIL__FMT_EU_FSF);
-    CHECK_INT(detect_file("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), VIGIL__FMT_UK);
-    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/sdn.csv"), VIGIL__FMT_OFAC_CSV_SDN);
-    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/alt.csv"), VIGIL__FMT_OFAC_CSV_ALT);
-    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/add.csv"), VIGIL__FMT_OFAC_CSV_ADD);
-    CHECK_INT(detect_file("lists/ofac/sdn-csv-2022-01/sdn_comments.csv"),
-              VIGIL__FMT_OFAC_CSV_COMMENTS);
-    CHECK_INT(detect_file("lists/ofac/consolidated-xml/non-sdn-consolidated-2024-06-05.xml"),
-              VIGIL__FMT_OFAC_XML);
-    CHECK_INT(detect_file("lists/ofac/enhanced-xml/irgc-subset-2024-08-28.xml"),
-              VIGIL__FMT_OFAC_ADVANCED);
-    CHECK_INT(detect_file("lists/ftm/zala.entities.ftm.json"), VIGIL__FMT_FTM);
-    CHECK_INT(detect_file("lists/un/sc-sanctions.xsd"), VIGIL__FMT_UNKNOWN);
-    CHECK_INT(vigil__detect("", 0), VIGIL__FMT_UNKNOWN);
-    CHECK_INT(vigil__detect("hello, world\n", 13), VIGIL__FMT_UNKNOWN);
+    CHECK_PTR(detect_file("lists/un/un-consolidated-2026-02-27.xml"), &vigil__fmt_un_sc);
+    CHECK_PTR(detect_file("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"), &vigil__fmt_eu_fsf);
+    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"), &vigil__fmt_eu_fsf);
+    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-fragment-putin.xml"), &vigil__fmt_eu_fsf);
+    CHECK_PTR(detect_file("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), &vigil__fmt_uk);
+    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/sdn.csv"), &vigil__fmt_ofac_csv_sdn);
+    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/alt.csv"), &vigil__fmt_ofac_csv_alt);
+    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/add.csv"), &vigil__fmt_ofac_csv_add);
+    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/sdn_comments.csv"),
+              &vigil__fmt_ofac_csv_comments);
+    CHECK_PTR(detect_file("lists/ofac/consolidated-xml/non-sdn-consolidated-2024-06-05.xml"),
+              &vigil__fmt_ofac_xml);
+    CHECK_PTR(detect_file("lists/ofac/enhanced-xml/irgc-subset-2024-08-28.xml"),
+              &vigil__fmt_ofac_advanced);
+    CHECK_PTR(detect_file("lists/ftm/zala.entities.ftm.json"), &vigil__fmt_ftm);
+    CHECK_PTR(detect_file("lists/un/sc-sanctions.xsd"), NULL);
+    CHECK_PTR(vigil__detect("", 0), NULL);
+    CHECK_PTR(vigil__detect("hello, world\n", 13), NULL);
 }
 
 /* The explanation writer's text is JSON that jansson reads back as written. */

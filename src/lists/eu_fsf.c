@@ -40,7 +40,7 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     if (!vigil__xml_is(rec, "sanctionEntity"))
         return 0;
     const char *id = vigil__xml_attr(x, rec, "logicalId");
-    json_t *e = vigil__ent_new("eu", id, schema_of(x, rec));
+    json_t *e = vigil__ent_new(x->p->fmt->source, id, schema_of(x, rec));
     int bad = 0;
     bad |= vigil__ent_set(e, "reference", vigil__xml_attr(x, rec, "euReferenceNumber"));
     bad |= vigil__ent_list(e, "un_references", vigil__xml_attr(x, rec, "unitedNationId"));
@@ -150,7 +150,15 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     return vigil__parse_emit(x->p, e, x->f->path, line);
 }
 
-int vigil__parse_eu(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     return vigil__xml_walk(p, &p->files[0], 1, "sanctionEntity", on_root, on_record);
 }
+
+const vigil__list_format vigil__fmt_eu_fsf = {
+    .name = "eu-fsf-xml",
+    .source = "eu",
+    .fuzz = "eu",
+    .xml_roots = {"export", "sanctionEntity"},
+    .parse = parse,
+};

@@ -121,9 +121,9 @@ static int apply(json_t *e, act a, const char *arg, const char *v)
                  json_object_get(json_object_get((r), "properties"), (prop)), i_##v));         \
              v; v = NULL)
 
-static json_t *build(const char *id, json_t *r, const char *schema, int *bad)
+static json_t *build(const char *source, const char *id, json_t *r, const char *schema, int *bad)
 {
-    json_t *e = vigil__ent_new("ftm", id, schema);
+    json_t *e = vigil__ent_new(source, id, schema);
     const char *caption = json_string_value(json_object_get(r, "caption"));
     *bad |= vigil__ent_name(e, caption, "primary", NULL);
     FOREACH_VALUE(r, "name", v)
@@ -273,7 +273,7 @@ static int read_lines(ftm_ctx *c)
     return 0;
 }
 
-int vigil__parse_ftm(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     ftm_ctx c = {p, &p->files[0], json_object(), json_object(), json_object(), json_array(), -1};
     int rc = 0, bad = 0;
@@ -289,7 +289,7 @@ int vigil__parse_ftm(vigil__parse *p)
         {
             const char *s = our_schema(json_string_value(json_object_get(r, "schema")));
             if (s) {
-                json_t *e = build(id, r, s, &bad);
+                json_t *e = build(p->fmt->source, id, r, s, &bad);
                 bad |= fold_addresses(&c, id, e);
                 json_object_set_new(c.built, id, e);
             }
@@ -329,3 +329,11 @@ int vigil__parse_ftm(vigil__parse *p)
     json_decref(c.order);
     return rc;
 }
+
+const vigil__list_format vigil__fmt_ftm = {
+    .name = "ftm-jsonl",
+    .source = "ftm",
+    .fuzz = "ftm",
+    .json = 1,
+    .parse = parse,
+};

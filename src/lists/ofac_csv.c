@@ -23,7 +23,7 @@
 typedef struct {
     vigil__parse *p;
     const vigil__file *f;
-    vigil__format fmt;
+    const vigil__list_format *fmt; /* the file of the set being read */
     vigil__arena arena;
     const char *fld[MAX_FIELDS];
     int nf;
@@ -36,20 +36,6 @@ typedef struct {
     json_t *remarks;  /* ent_num -> remarks text (with its continuation) */
     json_t *order;    /* ent_nums in sdn.csv order */
 } csv_ctx;
-
-static int expected_fields(vigil__format f)
-{
-    switch (f) {
-    case VIGIL__FMT_OFAC_CSV_SDN:
-        return 12;
-    case VIGIL__FMT_OFAC_CSV_ALT:
-        return 5;
-    case VIGIL__FMT_OFAC_CSV_ADD:
-        return 6;
-    default:
-        return 2;
-    }
-}
 
 /* The entity of ent_num, or NULL. A row of alt, add or comments whose
  * ent_num is not in sdn.csv describes nothing that can be screened; OFAC's
@@ -83,7 +69,7 @@ static void name_parts(json_t *e, const char *name, const char *kind, int person
 static void row_sdn(csv_ctx *c)
 {
     const char **f = c->fld;
-    json_t *e = vigil__ent_new("ofac", f[0], vigil__ofac_schema(f[2]));
+    json_t *e = vigil__ent_new(c->p->fmt->source, f[0], vigil__ofac_schema(f[2]));
     int bad = 0;
     int person = f[2] && vigil__ieq(f[2], "individual");
     if (f[1])
@@ -198,20 +184,20 @@ static void on_row(int term, void *data)
     (void)term;
     csv_ctx *c = data;
     if (c->rc == 0) {
-        int want = expected_fields(c->fmt);
+        int want = c->fmt->csv_fields;
         if (c->nf != want)
             c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line,
                                       "%d fields, expected %d in an OFAC %s row", c->nf, want,
-                                      vigil__format_name(c->fmt));
+                                      c->fmt->name);
         else if (!c->fld[0] || strspn(c->fld[0], "0123456789") != strlen(c->fld[0]))
             c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line,
                                       "ent_num \"%s\" is not a number",
                                       c->fld[0] ? c->fld[0] : "");
-        else if (c->fmt == VIGIL__FMT_OFAC_CSV_SDN)
+        else if (c->fmt == &vigil__fmt_ofac_csv_sdn)
             row_sdn(c);
-        else if (c->fmt == VIGIL__FMT_OFAC_CSV_ALT)
+        else if (c->fmt == &vigil__fmt_ofac_csv_alt)
             row_alt(c);
-        else if (c->fmt == VIGIL__FMT_OFAC_CSV_ADD)
+        else if (c->fmt == &vigil__fmt_ofac_csv_add)
             row_add(c);
         else
             row_comments(c);
@@ -221,7 +207,7 @@ static void on_row(int term, void *data)
     vigil__arena_reset(&c->arena);
 }
 
-static int read_file(csv_ctx *c, const vigil__file *f, vigil__format fmt)
+static int read_file(csv_ctx *c, const vigil__file *f, const vigil__list_format *fmt)
 {
     size_t bad;
     if (!vigil__utf8_valid(f->data, f->len, &bad))
@@ -269,7 +255,7 @@ static int read_file(csv_ctx *c, const vigil__file *f, vigil__format fmt)
     return c->rc;
 }
 
-int vigil__parse_ofac_csv(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     csv_ctx c;
     memset(&c, 0, sizeof(c));
@@ -281,7 +267,7 @@ int vigil__parse_ofac_csv(vigil__parse *p)
     int rc = 0;
     const vigil__file *sdn = NULL;
     for (size_t i = 0; i < p->nfiles && rc == 0; i++)
-        if (vigil__detect(p->files[i].data, p->files[i].len) == VIGIL__FMT_OFAC_CSV_SDN) {
+        if (vigil__detect(p->files[i].data, p->files[i].len) == &vigil__fmt_ofac_csv_sdn) {
             if (sdn)
                 rc = vigil__parse_fail(p, p->files[i].path, 0,
                                        "a second sdn.csv in one OFAC CSV set (first: %s)",
@@ -297,10 +283,10 @@ int vigil__parse_ofac_csv(vigil__parse *p)
     /* sdn.csv first, whatever order the files came in */
     for (int pass = 0; pass < 2 && rc == 0; pass++)
         for (size_t i = 0; i < p->nfiles && rc == 0; i++) {
-            vigil__format f = vigil__detect(p->files[i].data, p->files[i].len);
-            if ((pass == 0) != (f == VIGIL__FMT_OFAC_CSV_SDN))
+            const vigil__list_format *f = vigil__detect(p->files[i].data, p->files[i].len);
+            if ((pass == 0) != (f == &vigil__fmt_ofac_csv_sdn))
                 continue;
-            if (f < VIGIL__FMT_OFAC_CSV_SDN || f > VIGIL__FMT_OFAC_CSV_COMMENTS)
+            if (!f || (f != &vigil__fmt_ofac_csv_sdn && f->set != &vigil__fmt_ofac_csv_sdn))
                 rc = vigil__parse_fail(p, p->files[i].path, 1,
                                        "not a file of the OFAC SDN CSV set");
             else
@@ -328,3 +314,36 @@ int vigil__parse_ofac_csv(vigil__parse *p)
     json_decref(c.order);
     return rc;
 }
+
+/* The SDN legacy CSV set: sdn.csv reads the set; alt.csv, add.csv and
+ * sdn_comments.csv are files of it, refused alone. */
+const vigil__list_format vigil__fmt_ofac_csv_sdn = {
+    .name = "ofac-sdn-csv",
+    .source = "ofac",
+    .fuzz = "ofac_csv",
+    .csv_fields = 12,
+    .parse = parse,
+};
+#define PART(file)                                                                              \
+    "an OFAC " file " file needs its sdn.csv: give the files together or their folder"
+const vigil__list_format vigil__fmt_ofac_csv_alt = {
+    .name = "ofac-sdn-csv",
+    .source = "ofac",
+    .csv_fields = 5,
+    .refused = PART("alt.csv"),
+    .set = &vigil__fmt_ofac_csv_sdn,
+};
+const vigil__list_format vigil__fmt_ofac_csv_add = {
+    .name = "ofac-sdn-csv",
+    .source = "ofac",
+    .csv_fields = 6,
+    .refused = PART("add.csv"),
+    .set = &vigil__fmt_ofac_csv_sdn,
+};
+const vigil__list_format vigil__fmt_ofac_csv_comments = {
+    .name = "ofac-sdn-csv",
+    .source = "ofac",
+    .csv_fields = 2,
+    .refused = PART("sdn_comments.csv"),
+    .set = &vigil__fmt_ofac_csv_sdn,
+};

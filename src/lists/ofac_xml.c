@@ -35,7 +35,7 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     const char *id = vigil__xml_ctext(x, rec, "uid");
     const char *type = vigil__xml_ctext(x, rec, "sdnType");
     const char *schema = vigil__ofac_schema(type);
-    json_t *e = vigil__ent_new("ofac", id, schema);
+    json_t *e = vigil__ent_new(x->p->fmt->source, id, schema);
     int bad = 0;
     const char *first = vigil__xml_ctext(x, rec, "firstName");
     const char *last = vigil__xml_ctext(x, rec, "lastName");
@@ -112,7 +112,24 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     return vigil__parse_emit(x->p, e, x->f->path, line);
 }
 
-int vigil__parse_ofac_xml(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     return vigil__xml_walk(p, &p->files[0], 1, NULL, NULL, on_record);
 }
+
+const vigil__list_format vigil__fmt_ofac_xml = {
+    .name = "ofac-sdn-xml",
+    .source = "ofac",
+    .fuzz = "ofac_xml",
+    .xml_roots = {"sdnList"},
+    .parse = parse,
+};
+
+/* OFAC's advanced XML is recognised, so that it is refused with a reason */
+const vigil__list_format vigil__fmt_ofac_advanced = {
+    .name = "ofac-advanced-xml",
+    .source = "ofac",
+    .xml_roots = {"sanctionsData", "Sanctions"},
+    .refused = "OFAC advanced XML (sdn_advanced.xsd) is not read: use the SDN legacy CSV set or "
+               "sdn.xml (docs/lists.md)",
+};

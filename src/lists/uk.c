@@ -103,7 +103,7 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     if (!vigil__xml_is(rec, "Designation"))
         return 0;
     const char *id = vigil__xml_ctext(x, rec, "UniqueID");
-    json_t *e = vigil__ent_new("uk", id, schema_of(vigil__xml_ctext(x, rec, "IndividualEntityShip")));
+    json_t *e = vigil__ent_new(x->p->fmt->source, id, schema_of(vigil__xml_ctext(x, rec, "IndividualEntityShip")));
     int bad = 0;
     VX_FOREACH(nm, vigil__xml_child(rec, "Names"), "Name")
     {
@@ -167,7 +167,15 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     return vigil__parse_emit(x->p, e, x->f->path, line);
 }
 
-int vigil__parse_uk(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     return vigil__xml_walk(p, &p->files[0], 1, NULL, on_root, on_record);
 }
+
+const vigil__list_format vigil__fmt_uk = {
+    .name = "uk-sanctions-xml",
+    .source = "uk",
+    .fuzz = "uk",
+    .xml_roots = {"Designations"},
+    .parse = parse,
+};

@@ -50,7 +50,7 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     if (!person && !vigil__xml_is(rec, "ENTITY"))
         return 0;
     const char *id = vigil__xml_ctext(x, rec, "REFERENCE_NUMBER");
-    json_t *e = vigil__ent_new("un", id, person ? "Person" : "Organization");
+    json_t *e = vigil__ent_new(x->p->fmt->source, id, person ? "Person" : "Organization");
     int bad = 0;
     const char *parts[] = {vigil__xml_ctext(x, rec, "FIRST_NAME"),
                            vigil__xml_ctext(x, rec, "SECOND_NAME"),
@@ -141,7 +141,15 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     return vigil__parse_emit(x->p, e, x->f->path, line);
 }
 
-int vigil__parse_un(vigil__parse *p)
+static int parse(vigil__parse *p)
 {
     return vigil__xml_walk(p, &p->files[0], 2, NULL, on_root, on_record);
 }
+
+const vigil__list_format vigil__fmt_un_sc = {
+    .name = "un-sc-xml",
+    .source = "un",
+    .fuzz = "un",
+    .xml_roots = {"CONSOLIDATED_LIST"},
+    .parse = parse,
+};

@@ -355,7 +355,7 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
         files[i].data = bufs[i];
         files[i].len = len;
     }
-    vigil__format fmt = VIGIL__FMT_UNKNOWN;
+    const vigil__list_format *fmt = NULL;
     char hash[65] = "";
     char names[512] = "";
     sink_ctx s;
@@ -363,13 +363,13 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
     s.db = db;
     if (rc == VIGIL_OK) {
         fmt = vigil__detect(files[0].data, files[0].len);
-        s.source = vigil__format_source(fmt);
+        s.source = fmt ? fmt->source : "";
         vigil__sha256_files(files, u->n, hash);
         size_t k = 0;
         for (size_t i = 0; i < u->n && k < sizeof(names); i++)
             k += (size_t)snprintf(names + k, sizeof(names) - k, "%s%s", i ? ";" : "", u->paths[i]);
-        if (fmt >= VIGIL__FMT_OFAC_CSV_SDN && fmt <= VIGIL__FMT_OFAC_CSV_COMMENTS)
-            fmt = VIGIL__FMT_OFAC_CSV_SDN; /* the set is read from its sdn.csv */
+        if (fmt && fmt->set)
+            fmt = fmt->set; /* a file of a set: the set is read (OFAC's from its sdn.csv) */
         if (*s.source) {
             int found = find_version(db, "source = ?1 AND sha256 = ?2", 0, s.source, hash, out);
             if (found < 0)
@@ -390,7 +390,7 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
                      &st);
         if (rc == VIGIL_OK) {
             sqlite3_bind_text(st, 1, *s.source ? s.source : "unknown", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, vigil__format_name(fmt), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, fmt ? fmt->name : "unknown", -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, names, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
