@@ -59,9 +59,19 @@ char *vigil__nfc(const char *s);
 /* The ICU script name ("Latin", "Cyrillic", ...) of the first letter of s
  * whose script is not Common/Inherited; "" when s has none. Static string. */
 const char *vigil__script_of(const char *s);
-/* FNV-1a hash of the NUL-terminated s, and of n bytes at s. */
+/* The one hash (util/text.c): 64-bit FNV-1a. vigil__hash64 of the
+ * NUL-terminated s, vigil__hash64n of n bytes at s, vigil__hash64_more of n
+ * more bytes after h (from VIGIL__HASH_START), vigil__hash_mix of one more
+ * 64-bit value (a line's hash into a fingerprint). */
+#define VIGIL__HASH_START 1469598103934665603ull
+#define VIGIL__HASH_PRIME 1099511628211ull
 uint64_t vigil__hash64(const char *s);
 uint64_t vigil__hash64n(const char *s, size_t n);
+uint64_t vigil__hash64_more(uint64_t h, const char *s, size_t n);
+static inline uint64_t vigil__hash_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * VIGIL__HASH_PRIME;
+}
 /* A set of nonzero 64-bit hashes (util/set64.c); zero-initialise. */
 typedef struct vigil__set64 {
     uint64_t *slot;

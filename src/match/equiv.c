@@ -151,12 +151,11 @@ int vigil__names_clean_form(char *f)
 /* What name data [0] and legal forms [1] were loaded, as hashes (the
  * loaders mix in every line they read, in order; unloading the names starts
  * theirs again). Loading happens before screening starts, on one thread. */
-#define FP_START 1469598103934665603ull
-static uint64_t data_fp[2] = {FP_START, FP_START};
+static uint64_t data_fp[2] = {VIGIL__HASH_START, VIGIL__HASH_START};
 
 void vigil__match_data_mix(int legal, const char *line)
 {
-    data_fp[legal != 0] = (data_fp[legal != 0] ^ vigil__hash64(line)) * 1099511628211ull;
+    data_fp[legal != 0] = vigil__hash_mix(data_fp[legal != 0], vigil__hash64(line));
 }
 
 uint64_t vigil__match_data_fp(void)
@@ -179,7 +178,7 @@ void vigil_names_unload(void)
     gsize = NULL;
     gsize_cap = 0;
     vigil__set64_free(&pairs);
-    data_fp[0] = FP_START;
+    data_fp[0] = VIGIL__HASH_START;
 }
 
 /* Reads the groups of one data text, len bytes at text, a line at a time:

@@ -269,8 +269,8 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     if (la == &aliases[naliases - 1]) {
         uint64_t h = vigil__hash64(la->canon) * 0x9e3779b97f4a7c15ull;
         for (int k = 0; k < la->n; k++)
-            h = (h ^ (vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2))) *
-                1099511628211ull;
+            h = vigil__hash_mix(h, vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull + (h << 6) +
+                                       (h >> 2));
         h = h ? h : 1;
         int added = vigil__set64_add(&alias_seen, h);
         if (added < 0)

@@ -45,10 +45,8 @@
 
 static uint64_t key_of(char kind, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    h = (h ^ (unsigned char)kind) * 1099511628211ull;
-    for (size_t i = 0; i < n && s[i]; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = vigil__hash64_more(VIGIL__HASH_START, &kind, 1);
+    h = vigil__hash64_more(h, s, strnlen(s, n));
     return h ? h : 1;
 }
 

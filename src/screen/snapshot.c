@@ -57,7 +57,7 @@ static void stamp(head *h)
 
 /* ------------------------------------------------------------ checksum */
 
-#define SUM_START 1469598103934665603ull
+#define SUM_START VIGIL__HASH_START
 
 /* Adds p[0..n) to the checksum h. Calls over consecutive pieces give the
  * checksum of the whole when every piece but the last is a multiple of 8. */
@@ -67,12 +67,10 @@ static uint64_t sum_more(uint64_t h, const char *p, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        h = (h ^ w) * 1099511628211ull;
+        h = vigil__hash_mix(h, w); /* FNV-1a over 8 bytes at a time */
         h ^= h >> 29;
     }
-    for (; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-    return h;
+    return vigil__hash64_more(h, p + i, n - i);
 }
 
 static uint64_t checksum(const char *p, size_t n)

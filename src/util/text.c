@@ -204,12 +204,16 @@ size_t vigil__line_at(const char *data, size_t len, size_t off)
     return line;
 }
 
+uint64_t vigil__hash64_more(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = vigil__hash_mix(h, (unsigned char)s[i]);
+    return h;
+}
+
 uint64_t vigil__hash64n(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    return vigil__hash64_more(VIGIL__HASH_START, s, n);
 }
 
 uint64_t vigil__hash64(const char *s)
