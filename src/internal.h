@@ -88,36 +88,36 @@ size_t vigil__line_at(const char *data, size_t len, size_t off);
 
 /* ------------------------------------------------------------ JSON writer */
 
-/* JSON text written directly (util/jw.c), for explanations on the hot path.
- * Start from a zeroed vigil__jw; write values, keys and containers in order;
+/* JSON text written directly (util/json.c), for explanations on the hot path.
+ * Start from a zeroed vigil__json; write values, keys and containers in order;
  * commas are placed for you. */
 #define VIGIL__JW_DEPTH 16
-typedef struct vigil__jw {
+typedef struct vigil__json {
     char *s;
     size_t n, cap;
     int depth, after_key, err;
     unsigned char has[VIGIL__JW_DEPTH];
-} vigil__jw;
+} vigil__json;
 
-void vigil__jw_obj(vigil__jw *w);
-void vigil__jw_obj_end(vigil__jw *w);
-void vigil__jw_arr(vigil__jw *w);
-void vigil__jw_arr_end(vigil__jw *w);
+void vigil__json_obj(vigil__json *w);
+void vigil__json_obj_end(vigil__json *w);
+void vigil__json_arr(vigil__json *w);
+void vigil__json_arr_end(vigil__json *w);
 /* A member's key; the next value written is its value. */
-void vigil__jw_key(vigil__jw *w, const char *key);
+void vigil__json_key(vigil__json *w, const char *key);
 /* A string (NULL is written as ""), escaped. */
-void vigil__jw_str(vigil__jw *w, const char *s);
+void vigil__json_str(vigil__json *w, const char *s);
 /* A number with at most four decimals (not finite: 0; from 1e9, four
  * significant digits). */
-void vigil__jw_num(vigil__jw *w, double v);
-void vigil__jw_bool(vigil__jw *w, int v);
+void vigil__json_num(vigil__json *w, double v);
+void vigil__json_bool(vigil__json *w, int v);
 /* Text that is already one JSON value. */
-void vigil__jw_raw(vigil__jw *w, const char *json);
+void vigil__json_raw(vigil__json *w, const char *json);
 /* The text, malloc'd for the caller to free, or NULL when it failed (out of
  * memory, containers left open, too deep). The writer is zeroed again. */
-char *vigil__jw_finish(vigil__jw *w);
+char *vigil__json_finish(vigil__json *w);
 /* Drops what was written. */
-void vigil__jw_reset(vigil__jw *w);
+void vigil__json_reset(vigil__json *w);
 
 /* ------------------------------------------------------------------ dates */
 
@@ -273,6 +273,9 @@ int vigil__read_file(const char *path, char **data, size_t *len, char *msg, size
  * more than max bytes (a power of two, 64 KiB or more: the buffer doubles
  * from 64 KiB up to it). */
 int vigil__read_data_file(const char *path, size_t max, char **out, size_t *len);
+
+/* The saved engine's file is the database's path with this after it. */
+#define VIGIL__ENGINE_SUFFIX ".engine"
 
 /* Removes a database file, its WAL and shared-memory files and its saved
  * engine (screen/snapshot.c), ignoring any

@@ -168,24 +168,24 @@ void test_detect_real_files(void)
 /* The explanation writer's text is JSON that jansson reads back as written. */
 void test_json_writer(void)
 {
-    vigil__jw w = {0};
-    vigil__jw_obj(&w);
-    vigil__jw_key(&w, "s");
-    vigil__jw_str(&w, "a\"b\\c\n\t\x01 \xc3\xa9");
-    vigil__jw_key(&w, "list");
-    vigil__jw_arr(&w);
-    vigil__jw_num(&w, 0.93456);
-    vigil__jw_num(&w, -0.15);
-    vigil__jw_num(&w, 1.0 / 0.0);
-    vigil__jw_bool(&w, 1);
-    vigil__jw_str(&w, NULL);
-    vigil__jw_obj(&w);
-    vigil__jw_obj_end(&w);
-    vigil__jw_arr_end(&w);
-    vigil__jw_key(&w, "raw");
-    vigil__jw_raw(&w, "[1,2]");
-    vigil__jw_obj_end(&w);
-    char *text = vigil__jw_finish(&w);
+    vigil__json w = {0};
+    vigil__json_obj(&w);
+    vigil__json_key(&w, "s");
+    vigil__json_str(&w, "a\"b\\c\n\t\x01 \xc3\xa9");
+    vigil__json_key(&w, "list");
+    vigil__json_arr(&w);
+    vigil__json_num(&w, 0.93456);
+    vigil__json_num(&w, -0.15);
+    vigil__json_num(&w, 1.0 / 0.0);
+    vigil__json_bool(&w, 1);
+    vigil__json_str(&w, NULL);
+    vigil__json_obj(&w);
+    vigil__json_obj_end(&w);
+    vigil__json_arr_end(&w);
+    vigil__json_key(&w, "raw");
+    vigil__json_raw(&w, "[1,2]");
+    vigil__json_obj_end(&w);
+    char *text = vigil__json_finish(&w);
     CHECK_STR(text, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001 \xc3\xa9\",\"list\":[0.9346,-0.15,0,true,\"\",{}],"
                     "\"raw\":[1,2]}");
     json_t *v = text ? json_loads(text, 0, NULL) : NULL;
@@ -195,20 +195,20 @@ void test_json_writer(void)
     json_decref(v);
     free(text);
     /* numbers: at most four decimals, no trailing zeros */
-    vigil__jw_arr(&w);
+    vigil__json_arr(&w);
     double nums[] = {1.0, 12.5, -0.00001, 0.05, 0.99999, 2e9, -3.14159, 0.0};
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
-        vigil__jw_num(&w, nums[i]);
-    vigil__jw_arr_end(&w);
-    text = vigil__jw_finish(&w);
+        vigil__json_num(&w, nums[i]);
+    vigil__json_arr_end(&w);
+    text = vigil__json_finish(&w);
     CHECK_STR(text, "[1,12.5,0,0.05,1,2e+09,-3.1416,0]");
     free(text);
     /* a container left open, or too deep: no text */
-    vigil__jw_obj(&w);
-    CHECK(vigil__jw_finish(&w) == NULL);
+    vigil__json_obj(&w);
+    CHECK(vigil__json_finish(&w) == NULL);
     for (int i = 0; i < VIGIL__JW_DEPTH + 1; i++)
-        vigil__jw_arr(&w);
+        vigil__json_arr(&w);
     for (int i = 0; i < VIGIL__JW_DEPTH + 1; i++)
-        vigil__jw_arr_end(&w);
-    CHECK(vigil__jw_finish(&w) == NULL);
+        vigil__json_arr_end(&w);
+    CHECK(vigil__json_finish(&w) == NULL);
 }

@@ -50,19 +50,19 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
         }
     int ra = vigil__name_prepare_as(name1, cls, langs[best_a], a);
     int rb = vigil__name_prepare_as(name2, cls, langs[best_b], b);
-    vigil__jw w = {0}, *why = explain ? &w : NULL;
+    vigil__json w = {0}, *why = explain ? &w : NULL;
     if (why)
-        vigil__jw_obj(why);
+        vigil__json_obj(why);
     score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
     if (why && (ra != 0 || rb != 0)) {
-        vigil__jw_key(why, "method");
-        vigil__jw_str(why, "empty name");
+        vigil__json_key(why, "method");
+        vigil__json_str(why, "empty name");
     }
     out->score = score;
     out->match = score >= threshold;
     if (why) {
-        vigil__jw_obj_end(why);
-        out->explanation = vigil__jw_finish(why);
+        vigil__json_obj_end(why);
+        out->explanation = vigil__json_finish(why);
     }
     free(a);
     free(b);

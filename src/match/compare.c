@@ -115,7 +115,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     {
         size_t c = vigil__common_bound(a->mask, a->cnt, b->mask, b->cnt);
         size_t mx = a->len > b->len ? a->len : b->len;
-        double ub = wj * vigil__jw_bound(c, a->len, b->len) + (1.0 - wj) * (double)c / (double)mx;
+        double ub = wj * vigil__jaro_winkler_bound(c, a->len, b->len) + (1.0 - wj) * (double)c / (double)mx;
         if (ub < PAIR_FLOOR && c + 1 < mx)
             goto phonetic;
     }
@@ -305,22 +305,22 @@ static double disorder(const vigil__pname *a, const pair *p, int np)
 }
 
 /* The tokens of x left unpaired, as a JSON array. */
-static void tok_array(vigil__jw *w, const vigil__pname *x, const int *m)
+static void tok_array(vigil__json *w, const vigil__pname *x, const int *m)
 {
-    vigil__jw_arr(w);
+    vigil__json_arr(w);
     for (int i = 0; i < x->n; i++)
         if (m[i] < 0)
-            vigil__jw_str(w, x->tok[i].t);
-    vigil__jw_arr_end(w);
+            vigil__json_str(w, x->tok[i].t);
+    vigil__json_arr_end(w);
 }
 
 /* The legal forms of x, as a JSON array. */
-static void legal_array(vigil__jw *w, const vigil__pname *x)
+static void legal_array(vigil__json *w, const vigil__pname *x)
 {
-    vigil__jw_arr(w);
+    vigil__json_arr(w);
     for (int i = 0; i < x->nlegal; i++)
-        vigil__jw_str(w, x->legal[i]);
-    vigil__jw_arr_end(w);
+        vigil__json_str(w, x->legal[i]);
+    vigil__json_arr_end(w);
 }
 
 /* Legal forms: the same, the same kind, different, or not on both sides. */
@@ -386,7 +386,7 @@ static int acronym(const vigil__pname *s, const vigil__pname *l)
     return 1;
 }
 
-double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw *why)
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why)
 {
     pair pairs[VIGIL__MAX_TOKENS];
     int ma[VIGIL__MAX_TOKENS], mb[VIGIL__MAX_TOKENS];
@@ -473,7 +473,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
      * edit similarity of 0.85 */
     double jub = 0.0;
     if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
-        jub = vigil__jw_bound(vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt),
+        jub = vigil__jaro_winkler_bound(vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt),
                               a->jlen, b->jlen);
     }
     if (jub >= 0.93) {
@@ -524,58 +524,58 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw
     if (score < 0.0)
         score = 0.0;
     if (why) {
-        vigil__jw_key(why, "method");
-        vigil__jw_str(why, method);
-        vigil__jw_key(why, "latin");
-        vigil__jw_arr(why);
-        vigil__jw_str(why, vigil__pname_str(a, a->latin_at));
-        vigil__jw_str(why, vigil__pname_str(b, b->latin_at));
-        vigil__jw_arr_end(why);
-        vigil__jw_key(why, "pairs");
-        vigil__jw_arr(why);
+        vigil__json_key(why, "method");
+        vigil__json_str(why, method);
+        vigil__json_key(why, "latin");
+        vigil__json_arr(why);
+        vigil__json_str(why, vigil__pname_str(a, a->latin_at));
+        vigil__json_str(why, vigil__pname_str(b, b->latin_at));
+        vigil__json_arr_end(why);
+        vigil__json_key(why, "pairs");
+        vigil__json_arr(why);
         for (int k = 0; k < np; k++) {
-            vigil__jw_obj(why);
-            vigil__jw_key(why, "a");
-            vigil__jw_str(why, a->tok[pairs[k].i].t);
-            vigil__jw_key(why, "b");
-            vigil__jw_str(why, b->tok[pairs[k].j].t);
-            vigil__jw_key(why, "score");
-            vigil__jw_num(why, round(pairs[k].t.s * 1000) / 1000);
-            vigil__jw_key(why, "how");
-            vigil__jw_str(why, pairs[k].t.how);
-            vigil__jw_obj_end(why);
+            vigil__json_obj(why);
+            vigil__json_key(why, "a");
+            vigil__json_str(why, a->tok[pairs[k].i].t);
+            vigil__json_key(why, "b");
+            vigil__json_str(why, b->tok[pairs[k].j].t);
+            vigil__json_key(why, "score");
+            vigil__json_num(why, round(pairs[k].t.s * 1000) / 1000);
+            vigil__json_key(why, "how");
+            vigil__json_str(why, pairs[k].t.how);
+            vigil__json_obj_end(why);
         }
-        vigil__jw_arr_end(why);
-        vigil__jw_key(why, "unpaired");
-        vigil__jw_arr(why);
+        vigil__json_arr_end(why);
+        vigil__json_key(why, "unpaired");
+        vigil__json_arr(why);
         tok_array(why, a, ma);
         tok_array(why, b, mb);
-        vigil__jw_arr_end(why);
+        vigil__json_arr_end(why);
         if (a->cls == VIGIL__CLASS_PERSON) {
-            vigil__jw_key(why, "extra_words_weight");
-            vigil__jw_num(why, round(extra * 100) / 100);
-            vigil__jw_key(why, "order_changes");
-            vigil__jw_num(why, round(order * 100) / 100);
+            vigil__json_key(why, "extra_words_weight");
+            vigil__json_num(why, round(extra * 100) / 100);
+            vigil__json_key(why, "order_changes");
+            vigil__json_num(why, round(order * 100) / 100);
         } else {
-            vigil__jw_key(why, "legal_forms");
-            vigil__jw_obj(why);
-            vigil__jw_key(why, "forms");
-            vigil__jw_arr(why);
+            vigil__json_key(why, "legal_forms");
+            vigil__json_obj(why);
+            vigil__json_key(why, "forms");
+            vigil__json_arr(why);
             legal_array(why, a);
             legal_array(why, b);
-            vigil__jw_arr_end(why);
-            vigil__jw_key(why, "judged");
-            vigil__jw_str(why, legal_how);
-            vigil__jw_key(why, "factor");
-            vigil__jw_num(why, lf);
-            vigil__jw_obj_end(why);
-            vigil__jw_key(why, "numbers");
-            vigil__jw_obj(why);
-            vigil__jw_key(why, "judged");
-            vigil__jw_str(why, num_how);
-            vigil__jw_key(why, "factor");
-            vigil__jw_num(why, nf);
-            vigil__jw_obj_end(why);
+            vigil__json_arr_end(why);
+            vigil__json_key(why, "judged");
+            vigil__json_str(why, legal_how);
+            vigil__json_key(why, "factor");
+            vigil__json_num(why, lf);
+            vigil__json_obj_end(why);
+            vigil__json_key(why, "numbers");
+            vigil__json_obj(why);
+            vigil__json_key(why, "judged");
+            vigil__json_str(why, num_how);
+            vigil__json_key(why, "factor");
+            vigil__json_num(why, nf);
+            vigil__json_obj_end(why);
         }
     }
     return score;

@@ -155,7 +155,7 @@ static inline size_t vigil__common_bound(uint32_t ma, const uint8_t *ca, uint32_
 
 /* An upper bound of the Jaro-Winkler similarity of strings of n and m
  * characters with at most c in common. */
-static inline double vigil__jw_bound(size_t c, size_t n, size_t m)
+static inline double vigil__jaro_winkler_bound(size_t c, size_t n, size_t m)
 {
     if (!n || !m || !c)
         return 0.0;
@@ -168,7 +168,7 @@ static inline double vigil__jw_bound(size_t c, size_t n, size_t m)
 /* Scores two prepared names of one class in [0, 1]. When why is not NULL it
  * receives the explanation (docs/matching.md) as members of the JSON object
  * it has open. */
-double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__jw *why);
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why);
 
 #define VIGIL__DEFAULT_THRESHOLD 0.85
 

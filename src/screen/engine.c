@@ -520,8 +520,8 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
      * versions (snapshot.c); otherwise built, and saved for the next process */
     char saved[4096] = "";
     const char *file = sqlite3_db_filename(db->sql, "main");
-    if (file && *file && strlen(file) + 8 < sizeof(saved))
-        snprintf(saved, sizeof(saved), "%s.engine", file);
+    if (file && *file && strlen(file) + sizeof(VIGIL__ENGINE_SUFFIX) < sizeof(saved))
+        snprintf(saved, sizeof(saved), "%s" VIGIL__ENGINE_SUFFIX, file);
     if (saved[0] && vigil__snapshot_load(e, saved, versions) == 0) {
         free(versions);
         *out = e;
@@ -875,71 +875,71 @@ static int query_class(const vigil_query *q)
 static char *explain(const vigil_query *q, const vigil__pname *qp, const name *nm, const cand *c,
                      const char *part)
 {
-    vigil__jw w = {0};
-    vigil__jw_obj(&w);
+    vigil__json w = {0};
+    vigil__json_obj(&w);
     if (part) { /* the one of the query's names that met it */
-        vigil__jw_key(&w, "query_name");
-        vigil__jw_str(&w, part);
+        vigil__json_key(&w, "query_name");
+        vigil__json_str(&w, part);
     }
     if (!q->schema && query_class(q) == VIGIL__CLASS_PERSON) {
         /* why only persons were screened */
-        vigil__jw_key(&w, "query_schema");
-        vigil__jw_str(&w, "Person (the query gives a date of birth or a gender)");
+        vigil__json_key(&w, "query_schema");
+        vigil__json_str(&w, "Person (the query gives a date of birth or a gender)");
     }
-    vigil__jw_key(&w, "name");
-    vigil__jw_obj(&w);
+    vigil__json_key(&w, "name");
+    vigil__json_obj(&w);
     double ns = vigil__name_score(qp, nm->p, &w);
-    vigil__jw_key(&w, "score");
-    vigil__jw_num(&w, ns);
+    vigil__json_key(&w, "score");
+    vigil__json_num(&w, ns);
     if (nm->weak) {
-        vigil__jw_key(&w, "weak_alias");
-        vigil__jw_bool(&w, 1);
+        vigil__json_key(&w, "weak_alias");
+        vigil__json_bool(&w, 1);
     }
     if (lone_word(qp, nm)) {
-        vigil__jw_key(&w, "lone_listed_word");
-        vigil__jw_bool(&w, 1);
+        vigil__json_key(&w, "lone_listed_word");
+        vigil__json_bool(&w, 1);
     }
-    vigil__jw_obj_end(&w);
-    vigil__jw_key(&w, "evidence");
-    vigil__jw_arr(&w);
+    vigil__json_obj_end(&w);
+    vigil__json_key(&w, "evidence");
+    vigil__json_arr(&w);
     const char *kinds[] = {"birth_date", "country"};
     const char *whys[] = {c->date_why, c->country_why};
     double fx[] = {c->date_fx, c->country_fx};
     for (int k = 0; k < 2; k++) {
         if (!whys[k])
             continue;
-        vigil__jw_obj(&w);
-        vigil__jw_key(&w, "kind");
-        vigil__jw_str(&w, kinds[k]);
-        vigil__jw_key(&w, "judged");
-        vigil__jw_str(&w, whys[k]);
-        vigil__jw_key(&w, "effect");
-        vigil__jw_num(&w, fx[k]);
-        vigil__jw_obj_end(&w);
+        vigil__json_obj(&w);
+        vigil__json_key(&w, "kind");
+        vigil__json_str(&w, kinds[k]);
+        vigil__json_key(&w, "judged");
+        vigil__json_str(&w, whys[k]);
+        vigil__json_key(&w, "effect");
+        vigil__json_num(&w, fx[k]);
+        vigil__json_obj_end(&w);
     }
     if (c->gender_differs) {
-        vigil__jw_obj(&w);
-        vigil__jw_key(&w, "kind");
-        vigil__jw_str(&w, "gender");
-        vigil__jw_key(&w, "judged");
-        vigil__jw_str(&w, "different gender");
-        vigil__jw_key(&w, "effect");
-        vigil__jw_num(&w, -GENDER_COST);
-        vigil__jw_obj_end(&w);
+        vigil__json_obj(&w);
+        vigil__json_key(&w, "kind");
+        vigil__json_str(&w, "gender");
+        vigil__json_key(&w, "judged");
+        vigil__json_str(&w, "different gender");
+        vigil__json_key(&w, "effect");
+        vigil__json_num(&w, -GENDER_COST);
+        vigil__json_obj_end(&w);
     }
     if (c->same_id) {
-        vigil__jw_obj(&w);
-        vigil__jw_key(&w, "kind");
-        vigil__jw_str(&w, "identifier");
-        vigil__jw_key(&w, "judged");
-        vigil__jw_str(&w, "same identifier");
-        vigil__jw_key(&w, "effect");
-        vigil__jw_str(&w, "decisive");
-        vigil__jw_obj_end(&w);
+        vigil__json_obj(&w);
+        vigil__json_key(&w, "kind");
+        vigil__json_str(&w, "identifier");
+        vigil__json_key(&w, "judged");
+        vigil__json_str(&w, "same identifier");
+        vigil__json_key(&w, "effect");
+        vigil__json_str(&w, "decisive");
+        vigil__json_obj_end(&w);
     }
-    vigil__jw_arr_end(&w);
-    vigil__jw_obj_end(&w);
-    return vigil__jw_finish(&w);
+    vigil__json_arr_end(&w);
+    vigil__json_obj_end(&w);
+    return vigil__json_finish(&w);
 }
 
 /* The query's name prepared for each class it may meet (query_class's, or
@@ -1282,29 +1282,29 @@ void vigil_hits_free(vigil_hits *h)
 
 char *vigil_hits_json(const vigil_hits *h)
 {
-    vigil__jw w = {0};
-    vigil__jw_arr(&w);
+    vigil__json w = {0};
+    vigil__json_arr(&w);
     for (size_t i = 0; h && i < h->n; i++) {
         const vigil_hit *x = &h->hits[i];
-        vigil__jw_obj(&w);
-        vigil__jw_key(&w, "source");
-        vigil__jw_str(&w, x->source);
-        vigil__jw_key(&w, "source_id");
-        vigil__jw_str(&w, x->source_id);
-        vigil__jw_key(&w, "schema");
-        vigil__jw_str(&w, x->schema);
-        vigil__jw_key(&w, "name");
-        vigil__jw_str(&w, x->name);
-        vigil__jw_key(&w, "matched_name");
-        vigil__jw_str(&w, x->matched_name);
-        vigil__jw_key(&w, "score");
-        vigil__jw_num(&w, x->score);
-        vigil__jw_key(&w, "match");
-        vigil__jw_bool(&w, x->match);
-        vigil__jw_key(&w, "explanation");
-        vigil__jw_raw(&w, x->explanation ? x->explanation : "{}");
-        vigil__jw_obj_end(&w);
+        vigil__json_obj(&w);
+        vigil__json_key(&w, "source");
+        vigil__json_str(&w, x->source);
+        vigil__json_key(&w, "source_id");
+        vigil__json_str(&w, x->source_id);
+        vigil__json_key(&w, "schema");
+        vigil__json_str(&w, x->schema);
+        vigil__json_key(&w, "name");
+        vigil__json_str(&w, x->name);
+        vigil__json_key(&w, "matched_name");
+        vigil__json_str(&w, x->matched_name);
+        vigil__json_key(&w, "score");
+        vigil__json_num(&w, x->score);
+        vigil__json_key(&w, "match");
+        vigil__json_bool(&w, x->match);
+        vigil__json_key(&w, "explanation");
+        vigil__json_raw(&w, x->explanation ? x->explanation : "{}");
+        vigil__json_obj_end(&w);
     }
-    vigil__jw_arr_end(&w);
-    return vigil__jw_finish(&w);
+    vigil__json_arr_end(&w);
+    return vigil__json_finish(&w);
 }

@@ -133,7 +133,7 @@ int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65])
 
 void vigil__remove_db_files(const char *path)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", ".engine"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", VIGIL__ENGINE_SUFFIX};
     for (size_t i = 0; i < 4; i++) {
         char p[4096];
         snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);

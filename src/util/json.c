@@ -1,5 +1,5 @@
 /*
- * jw.c - a JSON text writer for explanations on the screening hot path.
+ * json.c - a JSON text writer for explanations on the screening hot path.
  *
  * Why not jansson here: every hit of every query carries an explanation, and
  * building it as a jansson tree, dumping it and freeing it cost more than
@@ -10,7 +10,7 @@
  *
  * Commas are placed by the writer: each open container remembers whether it
  * has a member yet. Nesting deeper than VIGIL__JW_DEPTH or running out of
- * memory sets err; the text is then unusable and vigil__jw_finish returns NULL.
+ * memory sets err; the text is then unusable and vigil__json_finish returns NULL.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@
 
 #include "../internal.h"
 
-static void put(vigil__jw *w, const char *s, size_t n)
+static void put(vigil__json *w, const char *s, size_t n)
 {
     if (w->err)
         return;
@@ -41,7 +41,7 @@ static void put(vigil__jw *w, const char *s, size_t n)
 }
 
 /* A comma before a value, unless it follows a key or opens its container. */
-static void sep(vigil__jw *w)
+static void sep(vigil__json *w)
 {
     if (w->after_key) {
         w->after_key = 0;
@@ -54,7 +54,7 @@ static void sep(vigil__jw *w)
     }
 }
 
-static void open_c(vigil__jw *w, char c)
+static void open_c(vigil__json *w, char c)
 {
     sep(w);
     if (w->depth >= VIGIL__JW_DEPTH) {
@@ -65,7 +65,7 @@ static void open_c(vigil__jw *w, char c)
     w->has[w->depth++] = 0;
 }
 
-static void close_c(vigil__jw *w, char c)
+static void close_c(vigil__json *w, char c)
 {
     if (w->depth == 0) {
         w->err = 1;
@@ -75,27 +75,27 @@ static void close_c(vigil__jw *w, char c)
     put(w, &c, 1);
 }
 
-void vigil__jw_obj(vigil__jw *w)
+void vigil__json_obj(vigil__json *w)
 {
     open_c(w, '{');
 }
 
-void vigil__jw_obj_end(vigil__jw *w)
+void vigil__json_obj_end(vigil__json *w)
 {
     close_c(w, '}');
 }
 
-void vigil__jw_arr(vigil__jw *w)
+void vigil__json_arr(vigil__json *w)
 {
     open_c(w, '[');
 }
 
-void vigil__jw_arr_end(vigil__jw *w)
+void vigil__json_arr_end(vigil__json *w)
 {
     close_c(w, ']');
 }
 
-static void quoted(vigil__jw *w, const char *s)
+static void quoted(vigil__json *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     put(w, "\"", 1);
@@ -126,7 +126,7 @@ static void quoted(vigil__jw *w, const char *s)
     put(w, "\"", 1);
 }
 
-void vigil__jw_key(vigil__jw *w, const char *key)
+void vigil__json_key(vigil__json *w, const char *key)
 {
     sep(w);
     quoted(w, key);
@@ -134,13 +134,13 @@ void vigil__jw_key(vigil__jw *w, const char *key)
     w->after_key = 1;
 }
 
-void vigil__jw_str(vigil__jw *w, const char *s)
+void vigil__json_str(vigil__json *w, const char *s)
 {
     sep(w);
     quoted(w, s ? s : "");
 }
 
-void vigil__jw_num(vigil__jw *w, double v)
+void vigil__json_num(vigil__json *w, double v)
 {
     sep(w);
     char b[32];
@@ -177,19 +177,19 @@ void vigil__jw_num(vigil__jw *w, double v)
     put(w, p, (size_t)(b + sizeof(b) - p));
 }
 
-void vigil__jw_bool(vigil__jw *w, int v)
+void vigil__json_bool(vigil__json *w, int v)
 {
     sep(w);
     put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
-void vigil__jw_raw(vigil__jw *w, const char *json)
+void vigil__json_raw(vigil__json *w, const char *json)
 {
     sep(w);
     put(w, json, strlen(json));
 }
 
-char *vigil__jw_finish(vigil__jw *w)
+char *vigil__json_finish(vigil__json *w)
 {
     char *s = w->s;
     if (w->err || w->depth || !s) {
@@ -200,7 +200,7 @@ char *vigil__jw_finish(vigil__jw *w)
     return s;
 }
 
-void vigil__jw_reset(vigil__jw *w)
+void vigil__json_reset(vigil__json *w)
 {
     free(w->s);
     memset(w, 0, sizeof(*w));
