@@ -111,43 +111,9 @@ void vigil__now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-const char *vigil_strerror(int rc)
-{
-    switch (rc) {
-    case VIGIL_OK:
-        return "ok";
-    case VIGIL_ERR_NOMEM:
-        return "out of memory";
-    case VIGIL_ERR_IO:
-        return "i/o error";
-    case VIGIL_ERR_FORMAT:
-        return "bad list file";
-    case VIGIL_ERR_DB:
-        return "database error";
-    case VIGIL_ERR_NOTFOUND:
-        return "not found";
-    case VIGIL_ERR_ARG:
-        return "bad argument";
-    case VIGIL_ERR_LIMIT:
-        return "over a limit";
-    default:
-        return "unknown error";
-    }
-}
-
-const char *vigil_version(void)
-{
-    return VIGIL_VERSION;
-}
-
 const char *vigil_errmsg(const vigil_db *db)
 {
     return db ? db->errmsg : "no database handle";
-}
-
-void vigil_free(void *p)
-{
-    free(p);
 }
 
 static int check_schema(vigil_db *db)

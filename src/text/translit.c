@@ -176,12 +176,6 @@ void vigil__translit_release(void)
     pthread_setspecific(state_key, NULL);
 }
 
-void vigil_thread_done(void)
-{
-    vigil__translit_release();
-    vigil__screen_thread_done();
-}
-
 static int is_hangul(UChar c)
 {
     return c >= 0xAC00 && c <= 0xD7A3;
