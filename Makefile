@@ -18,7 +18,7 @@ TEST_SRC = $(wildcard tests/*.c)
 BENCH    = $(patsubst bench/%.c,build/bench/%,$(filter-out bench/bench_peers.c,$(wildcard bench/*.c)))
 FUZZ     = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data
+.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format
 all: build/vigil
 
 deps:
@@ -152,6 +152,11 @@ data: build/libvigil.a tools/namedata.c
 	build/namedata $(SHARED)/eval/names/given-name-equivalents.txt.gz data/given-names.txt.gz
 	cp $(SHARED)/eval/names/nicknames-groups.csv data/nicknames.csv
 	cp $(SHARED)/eval/legal-forms/org_types.yml data/org_types.yml
+
+# Formats every C file of the repository as .clang-format says; make test
+# checks that nothing would change (scripts/format --check).
+format: deps
+	@scripts/format
 
 clean:
 	rm -rf build

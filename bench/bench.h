@@ -163,10 +163,9 @@ static inline void bench_each_csv_row(const char *path, void (*row)(char **f, in
  * shared. NULL after a message. */
 static inline vigil_db *bench_four_lists(const char *shared, char *db_path, size_t size)
 {
-    static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
-                                      "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
-                                      "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml",
-                                      "lists/ofac/sdn-csv-2022-01"};
+    static const char *const rel[] = {
+        "lists/un/un-consolidated-2026-02-27.xml", "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
+        "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml", "lists/ofac/sdn-csv-2022-01"};
     char p[4][1024];
     const char *ps[4];
     for (int i = 0; i < 4; i++) {

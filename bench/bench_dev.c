@@ -41,12 +41,14 @@ static double threshold_of(int k)
 typedef struct {
     const char *name;
     int positive;
-    long n[2], hit[2];        /* by part: how many, how many found / alerting */
-    long curve[STEPS];        /* found (or alerting) at each threshold */
+    long n[2], hit[2]; /* by part: how many, how many found / alerting */
+    long curve[STEPS]; /* found (or alerting) at each threshold */
 } set;
 
-static set sets[] = {{"eucyr2uk", 1, {0}, {0}, {0}}, {"uk2un", 1, {0}, {0}, {0}},
-                     {"un-typos", 1, {0}, {0}, {0}}, {"negatives-extra", 0, {0}, {0}, {0}},
+static set sets[] = {{"eucyr2uk", 1, {0}, {0}, {0}},
+                     {"uk2un", 1, {0}, {0}, {0}},
+                     {"un-typos", 1, {0}, {0}, {0}},
+                     {"negatives-extra", 0, {0}, {0}, {0}},
                      {"negatives-2000", 0, {0}, {0}, {0}}};
 enum { EUCYR, UK2UN, TYPOS, NEG_EXTRA, NEG_2000, NSETS };
 
@@ -63,7 +65,8 @@ static int part_of(const char *key)
 
 /* Screens q and counts it in set s: for a positive, the score of the
  * expected entity; for a negative, the best score. */
-static void count(int si, const vigil_query *q, const char *key, const char *src, const char *id)
+static void count(int si, const vigil_query *q, const char *key, const char *src,
+                  const char *id)
 {
     set *s = &sets[si];
     vigil_hits h;
@@ -74,8 +77,8 @@ static void count(int si, const vigil_query *q, const char *key, const char *src
     double best = 0.0;
     size_t at = h.n;
     for (size_t i = 0; i < h.n; i++) {
-        if (s->positive && (strcmp(h.hits[i].source, src) != 0 ||
-                            strcmp(h.hits[i].source_id, id) != 0))
+        if (s->positive &&
+            (strcmp(h.hits[i].source, src) != 0 || strcmp(h.hits[i].source_id, id) != 0))
             continue;
         if (h.hits[i].score > best) {
             best = h.hits[i].score;
@@ -112,8 +115,8 @@ static void crosslist_row(char **f, int n, void *ctx)
     if (n < 7 || header(f, n, "id"))
         return;
     int si = strncmp(f[0], "eucyr2uk", 8) == 0 ? EUCYR : UK2UN;
-    vigil_query q = {f[1], f[3][0] ? f[3] : NULL, f[2][0] ? f[2] : NULL, NULL, NULL, NULL,
-                     f[4], 0, 10};
+    vigil_query q = {
+        f[1], f[3][0] ? f[3] : NULL, f[2][0] ? f[2] : NULL, NULL, NULL, NULL, f[4], 0, 10};
     count(si, &q, f[6], f[5], f[6]);
 }
 
@@ -123,8 +126,8 @@ static void typo_row(char **f, int n, void *ctx)
     /* id,full_name,date_of_birth,nationality,expect_source,expect_id */
     if (n < 6 || header(f, n, "id"))
         return;
-    vigil_query q = {f[1], NULL, f[2][0] ? f[2] : NULL, f[3][0] ? f[3] : NULL, NULL, NULL,
-                     NULL, 0, 10};
+    vigil_query q = {f[1], NULL, f[2][0] ? f[2] : NULL, f[3][0] ? f[3] : NULL, NULL, NULL, NULL,
+                     0,    10};
     count(TYPOS, &q, f[5], f[4], f[5]);
 }
 
@@ -134,8 +137,15 @@ static void extra_row(char **f, int n, void *ctx)
     /* id,full_name,gender,date_of_birth,nationality */
     if (n < 5 || header(f, n, "id"))
         return;
-    vigil_query q = {f[1], NULL, f[3][0] ? f[3] : NULL, f[4][0] ? f[4] : NULL,
-                     f[2][0] ? f[2] : NULL, NULL, NULL, 0, 10};
+    vigil_query q = {f[1],
+                     NULL,
+                     f[3][0] ? f[3] : NULL,
+                     f[4][0] ? f[4] : NULL,
+                     f[2][0] ? f[2] : NULL,
+                     NULL,
+                     NULL,
+                     0,
+                     10};
     count(NEG_EXTRA, &q, f[0], "", "");
 }
 
@@ -143,8 +153,15 @@ static void negative_row(char **f, void *ctx)
 {
     (void)ctx;
     /* full_name, first, middle, last, gender, date_of_birth, place, nationality */
-    vigil_query q = {f[0], NULL, f[5][0] ? f[5] : NULL, f[7][0] ? f[7] : NULL,
-                     f[4][0] ? f[4] : NULL, NULL, NULL, 0, 10};
+    vigil_query q = {f[0],
+                     NULL,
+                     f[5][0] ? f[5] : NULL,
+                     f[7][0] ? f[7] : NULL,
+                     f[4][0] ? f[4] : NULL,
+                     NULL,
+                     NULL,
+                     0,
+                     10};
     count(NEG_2000, &q, f[0], "", "");
 }
 
@@ -225,9 +242,9 @@ int main(int argc, char **argv)
                x->hit[1], x->n[1], pct(x->hit[1], x->n[1]), h, n, pct(h, n));
     }
     long pr = pairs[0][0] + pairs[1][0], pn = pairs[0][1] + pairs[1][1];
-    printf("%-16s %8s %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%%\n", "judged pairs",
-           "right", pairs[0][0], pairs[0][1], pct(pairs[0][0], pairs[0][1]), pairs[1][0],
-           pairs[1][1], pct(pairs[1][0], pairs[1][1]), pr, pn, pct(pr, pn));
+    printf("%-16s %8s %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%%\n",
+           "judged pairs", "right", pairs[0][0], pairs[0][1], pct(pairs[0][0], pairs[0][1]),
+           pairs[1][0], pairs[1][1], pct(pairs[1][0], pairs[1][1]), pr, pn, pct(pr, pn));
 
     printf("\ncurve (all of each set): threshold");
     for (int s = 0; s < NSETS; s++)

@@ -14,14 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
 #include "bench.h"
+#include "internal.h"
 #include "vigil.h"
 
 #define RUNS 5
-
-
-
 
 static long entities;
 static int count_sink(vigil__parse *p, json_t *e)
@@ -37,10 +34,9 @@ int main(void)
 {
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
     char paths[4][1024];
-    static const char *const rel[] = {"lists/un/un-consolidated-2026-02-27.xml",
-                                      "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
-                                      "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml",
-                                      "lists/ofac/sdn-csv-2022-01"};
+    static const char *const rel[] = {
+        "lists/un/un-consolidated-2026-02-27.xml", "lists/eu/eu-fsf-rebuilt-2026-08-14.xml",
+        "lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml", "lists/ofac/sdn-csv-2022-01"};
     for (int i = 0; i < 4; i++)
         snprintf(paths[i], sizeof(paths[i]), "%s/%s", shared, rel[i]);
 

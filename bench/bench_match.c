@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "match/match.h"
 #include "bench.h"
+#include "match/match.h"
 #include "vigil.h"
 
 typedef struct {
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < c.nnames; i++)
         for (int s = 0; s < 2; s++)
             if (vigil__name_prepare(c.names[i][s], VIGIL__CLASS_PERSON, &pn[k]) == 0 &&
-                strspn(c.names[i][s], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'") ==
+                strspn(c.names[i][s],
+                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'") ==
                     strlen(c.names[i][s]))
                 k++;
     for (int i = 0; i < c.npeople; i++)
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
             }
         runs[r] = (double)pairs / (bench_now() - t0);
     }
-        printf("speed: %d synthetic customers x %d judged-pair names, Latin persons prepared once, "
+    printf("speed: %d synthetic customers x %d judged-pair names, Latin persons prepared once, "
            "%lld comparisons per run: median %.0f comparisons/s on one core (target >= "
            "1,000,000)\n",
            kc, k, pairs, bench_median(runs, 5));

@@ -55,7 +55,7 @@
 #define TOPK 10
 #define SAMPLE 1000
 #define GRID 141 /* thresholds 0.30, 0.305, ... 1.00 */
-#define NSYS 4 /* vigil, PostgreSQL, the scan, vigil with the other evidence */
+#define NSYS 4   /* vigil, PostgreSQL, the scan, vigil with the other evidence */
 
 static double grid_t(int g)
 {
@@ -86,8 +86,8 @@ typedef struct {
     char *name;
     const char *schema;
     int cls;
-    int expect; /* entity index, or -1 for a synthetic person */
-    int kind;   /* of bench_kinds, or -1 */
+    int expect;                   /* entity index, or -1 for a synthetic person */
+    int kind;                     /* of bench_kinds, or -1 */
     char *dob, *country, *gender; /* a synthetic person's, for vigil with evidence */
 } query;
 
@@ -258,7 +258,8 @@ static void pair_row(char **f, int n, void *ctx)
     (void)ctx;
     if (n < 4 || !strcmp(f[0], "schema") || npairs == 4096)
         return;
-    pairs[npairs++] = (pair){strdup(f[1]), strdup(f[2]), strdup(f[0]), !strcmp(f[3], "true"), 0};
+    pairs[npairs++] =
+        (pair){strdup(f[1]), strdup(f[2]), strdup(f[0]), !strcmp(f[3], "true"), 0};
 }
 
 static void cross_row(char **f, int n, void *ctx)
@@ -334,8 +335,15 @@ static vigil_engine *engine;
 static void vigil_query_one(size_t qi, topk *t, int evidence)
 {
     const query *x = &queries[qi];
-    vigil_query q = {x->name, x->schema, evidence ? x->dob : NULL, evidence ? x->country : NULL,
-                     evidence ? x->gender : NULL, NULL, NULL, 0.3, TOPK};
+    vigil_query q = {x->name,
+                     x->schema,
+                     evidence ? x->dob : NULL,
+                     evidence ? x->country : NULL,
+                     evidence ? x->gender : NULL,
+                     NULL,
+                     NULL,
+                     0.3,
+                     TOPK};
     vigil_hits h;
     t->n = 0;
     if (vigil_screen(engine, &q, &h) != VIGIL_OK)
@@ -468,13 +476,16 @@ static int pg_build(double *seconds, double *mb, char *version, size_t vsize)
     }
     PQclear(PQexec(c, "SET client_min_messages = warning"));
     PGresult *r = PQexec(c, "SHOW server_version");
-    snprintf(version, vsize, "%s", PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "?");
+    snprintf(version, vsize, "%s",
+             PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "?");
     PQclear(r);
     double t0 = bench_now();
-    int rc = pg_exec(c, "DROP TABLE IF EXISTS names") ||
-             pg_exec(c, "CREATE EXTENSION IF NOT EXISTS pg_trgm") ||
-             pg_exec(c, "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch") ||
-             pg_exec(c, "CREATE TABLE names(ent int, cls int, src text, name text, norm text, dm text)");
+    int rc =
+        pg_exec(c, "DROP TABLE IF EXISTS names") ||
+        pg_exec(c, "CREATE EXTENSION IF NOT EXISTS pg_trgm") ||
+        pg_exec(c, "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch") ||
+        pg_exec(
+            c, "CREATE TABLE names(ent int, cls int, src text, name text, norm text, dm text)");
     r = rc ? NULL : PQexec(c, "COPY names(ent, cls, src, name) FROM STDIN");
     if (!rc && PQresultStatus(r) != PGRES_COPY_IN)
         rc = -1;
@@ -538,8 +549,8 @@ static void pg_pairs(results *r)
     for (int i = 0; i < npairs; i++) {
         const char *params[2] = {pairs[i].a, pairs[i].b};
         PGresult *q = PQexecPrepared(c, "pair", 2, params, NULL, NULL, 0);
-        r->pair_score[i] = PQresultStatus(q) == PGRES_TUPLES_OK ? (float)atof(PQgetvalue(q, 0, 0))
-                                                                  : 0;
+        r->pair_score[i] =
+            PQresultStatus(q) == PGRES_TUPLES_OK ? (float)atof(PQgetvalue(q, 0, 0)) : 0;
         PQclear(q);
     }
 }
@@ -723,15 +734,16 @@ static void write_chart(const char *path)
                 "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                 "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
                 L, Y(yt[i]), L + pw, Y(yt[i]), L - 6, Y(yt[i]) + 4, yt[i]);
-    fprintf(f,
-            "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">false alerts on 2,000 synthetic "
-            "persons (log scale)</text>\n"
-            "<text x=\"16\" y=\"%.0f\" transform=\"rotate(-90 16 %.0f)\" "
-            "text-anchor=\"middle\">recall on 10,702 variants of listed names (log of "
-            "misses)</text>\n"
-            "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-            "stroke=\"#444\"/>\n",
-            L + pw / 2, H - 20, T + ph / 2, T + ph / 2, L, T, pw, ph);
+    fprintf(
+        f,
+        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">false alerts on 2,000 synthetic "
+        "persons (log scale)</text>\n"
+        "<text x=\"16\" y=\"%.0f\" transform=\"rotate(-90 16 %.0f)\" "
+        "text-anchor=\"middle\">recall on 10,702 variants of listed names (log of "
+        "misses)</text>\n"
+        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+        "stroke=\"#444\"/>\n",
+        L + pw / 2, H - 20, T + ph / 2, T + ph / 2, L, T, pw, ph);
     for (int s = 0; s < NSYS; s++) {
         if (!res[s].ran)
             continue;
@@ -809,10 +821,9 @@ static void print_table(FILE *f, const char *title, const point pts[NSYS], int m
     const results *v = &res[0];
     fprintf(f, "%s%s\n\n", md ? "### " : "", title);
     if (md)
-        fprintf(f,
-                "| system | threshold | recall | at rank 1 | false alerts | pair accuracy | "
-                "cross-script pairs | p50 | p99 | queries/s, 2 threads | build | size |\n"
-                "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        fprintf(f, "| system | threshold | recall | at rank 1 | false alerts | pair accuracy | "
+                   "cross-script pairs | p50 | p99 | queries/s, 2 threads | build | size |\n"
+                   "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     else
         fprintf(f, "%-22s %6s %8s %7s %14s %6s %6s %16s %16s %13s %13s %13s\n", "system",
                 "thresh", "recall", "rank1", "false alerts", "pairs", "cross", "p50", "p99",
@@ -901,7 +912,8 @@ typedef struct {
 } dquery;
 static dquery *dq;
 static size_t ndq, ndq_cap;
-static float *dev_score[2]; /* vigil, PostgreSQL: the expected entity's (positives), the top (negatives) */
+static float *dev_score
+    [2]; /* vigil, PostgreSQL: the expected entity's (positives), the top (negatives) */
 
 static char *dup_or_null(const char *s)
 {
@@ -921,9 +933,15 @@ static void dev_add(const char *name, const char *schema, const char *dob, const
         ndq_cap = ndq_cap ? ndq_cap * 2 : 16384;
         dq = realloc(dq, ndq_cap * sizeof(dquery));
     }
-    dq[ndq++] = (dquery){strdup(name),        dup_or_null(schema), dup_or_null(dob),
-                         dup_or_null(country), dup_or_null(gender), dup_or_null(src),
-                         schema && *schema ? cls_of(schema) : -1, e, set};
+    dq[ndq++] = (dquery){strdup(name),
+                         dup_or_null(schema),
+                         dup_or_null(dob),
+                         dup_or_null(country),
+                         dup_or_null(gender),
+                         dup_or_null(src),
+                         schema && *schema ? cls_of(schema) : -1,
+                         e,
+                         set};
 }
 
 static void dev_crosslist(char **f, int n, void *ctx)
@@ -960,7 +978,8 @@ static void dev_negative(char **f, int n, void *ctx)
 
 static float dev_vigil(const dquery *x)
 {
-    vigil_query q = {x->name, x->schema, x->dob, x->country, x->gender, NULL, x->src, 0.3, TOPK};
+    vigil_query q = {x->name, x->schema, x->dob, x->country, x->gender,
+                     NULL,    x->src,    0.3,    TOPK};
     vigil_hits h;
     float best = 0;
     if (vigil_screen(engine, &q, &h) != VIGIL_OK)
@@ -1012,7 +1031,8 @@ static void *dev_part(void *arg)
 {
     dev_arg *a = arg;
     for (size_t i = (size_t)a->thread; i < ndq; i += 2)
-        dev_score[a->sys][i] = a->sys == 0 ? dev_vigil(&dq[i]) : dev_pg(pg_conns[a->thread], &dq[i]);
+        dev_score[a->sys][i] =
+            a->sys == 0 ? dev_vigil(&dq[i]) : dev_pg(pg_conns[a->thread], &dq[i]);
     vigil_thread_done();
     return NULL;
 }
@@ -1054,14 +1074,16 @@ static void dev_print(FILE *f, int have_pg)
     fprintf(f, "| threshold |");
     for (int sys = 0; sys < (have_pg ? 2 : 1); sys++)
         for (int s = 0; s < DEV_SETS; s++)
-            fprintf(f, " %s %s (%ld) |", sys ? "pg_trgm" : "vigil", dev_set_name[s], dev_count(s));
+            fprintf(f, " %s %s (%ld) |", sys ? "pg_trgm" : "vigil", dev_set_name[s],
+                    dev_count(s));
     fprintf(f, "\n|---|");
     for (int c = 0; c < (have_pg ? 2 : 1) * DEV_SETS; c++)
         fprintf(f, "---|");
     fprintf(f, "\n");
     for (int g = 0; g <= 14; g++) {
         double t = 0.30 + 0.05 * g;
-        fprintf(f, "| %.2f%s |", t, fabs(t - VIGIL_DEFAULT_THRESHOLD) < 1e-9 ? " (vigil's)" : "");
+        fprintf(f, "| %.2f%s |", t,
+                fabs(t - VIGIL_DEFAULT_THRESHOLD) < 1e-9 ? " (vigil's)" : "");
         for (int sys = 0; sys < (have_pg ? 2 : 1); sys++)
             for (int s = 0; s < DEV_SETS; s++)
                 fprintf(f, " %.2f%% |", 100.0 * dev_rate(sys, s, t));
@@ -1076,10 +1098,11 @@ static void dev_print(FILE *f, int have_pg)
             tp = grid_t(g);
             break;
         }
-    fprintf(f,
-            "\nAt the false alerts vigil raises at 0.85 (%.2f%%), pg_trgm's lowest threshold that "
-            "alerts no more is %.3f; there it finds",
-            100.0 * fp, tp);
+    fprintf(
+        f,
+        "\nAt the false alerts vigil raises at 0.85 (%.2f%%), pg_trgm's lowest threshold that "
+        "alerts no more is %.3f; there it finds",
+        100.0 * fp, tp);
     for (int s = 0; s < DEV_NEG; s++)
         fprintf(f, " %s %.2f%%%s", dev_set_name[s], 100.0 * dev_rate(1, s, tp),
                 s + 1 < DEV_NEG ? "," : "");
@@ -1201,8 +1224,8 @@ int main(int argc, char **argv)
     for (int s = 0; s < NSYS; s++) {
         int own = s == 0 || s == 3, short_of = 0;
         double t1 = own ? VIGIL_DEFAULT_THRESHOLD : threshold_for_fp(&res[s], mv.alerts);
-        double t2 = own ? VIGIL_DEFAULT_THRESHOLD
-                        : threshold_for_recall(&res[s], mv.found, &short_of);
+        double t2 =
+            own ? VIGIL_DEFAULT_THRESHOLD : threshold_for_recall(&res[s], mv.found, &short_of);
         by_fp[s] = (point){t1, measure_at(&res[s], t1), pair_accuracy(&res[s], t1, 0),
                            pair_accuracy(&res[s], t1, 1), 0};
         by_recall[s] = (point){t2, measure_at(&res[s], t2), pair_accuracy(&res[s], t2, 0),
@@ -1228,43 +1251,44 @@ int main(int argc, char **argv)
     if (results_path) {
         FILE *f = fopen(results_path, "w");
         if (f) {
-            fprintf(f,
-                    "# vigil against the tools users would otherwise pick\n\n"
-                    "Written by `bench/bench_peers` (`make bench`, or `make bench-peers` alone); "
-                    "do not edit by hand.\n\n"
-                    "- Machine: %s\n- Date: %s\n- PostgreSQL: %s, pg_trgm and "
-                    "fuzzystrmatch, on loopback\n- Data: every name of the UN, EU, UK and "
-                    "OFAC 2022 lists in ../shared (%zu names of %zu entities)\n"
-                    "- Queries, names only (and the schema: persons are compared with "
-                    "persons): %d variants of listed names (positives: typing errors, "
-                    "reorderings, dropped middle names, original scripts, ICU romanisations, "
-                    "organisations, vessels; bench/positives.h) and %d synthetic persons "
-                    "listed nowhere (negatives, ../shared/eval/screening). The last vigil row "
-                    "gives the negatives their date of birth, nationality and gender too, as "
-                    "a customer record has them (the positives carry none).\n"
-                    "- PostgreSQL is queried as a team would build it: names lower-cased, "
-                    "candidates within trigram similarity 0.3 (`%%`, GIN index) or of the same "
-                    "double metaphone (b-tree index), scored by the better of trigram "
-                    "similarity and Levenshtein similarity (when the metaphones agree). The "
-                    "scan compares the case-folded query with every case-folded name by "
-                    "Jaro-Winkler.\n"
-                    "- Recall: the listed entity is among the 10 best hits at or above the "
-                    "threshold; at rank 1: and none scores higher. False alerts: negatives "
-                    "with any hit at or above the threshold. Pair accuracy: the %d judged "
-                    "pairs of ../shared/eval/names/name-pairs-dev.csv decided at the same "
-                    "threshold; cross-script pairs: the share of the %d pairs of "
-                    "cross-script-pairs.csv (a name and the same name in another script) "
-                    "judged a match there.\n"
-                    "- Speed: p50 and p99 of %d of the queries one after another on one "
-                    "thread (PostgreSQL: one connection, the round trip on loopback); "
-                    "queries/s: all %zu queries on 2 threads (PostgreSQL: 2 connections). "
-                    "Build: from the names to a searchable structure (vigil: its engine from "
-                    "its database; PostgreSQL: COPY, lower-casing, double metaphone, the "
-                    "indexes, VACUUM ANALYZE; the scan: case folding). Size: vigil's engine "
-                    "in memory, PostgreSQL's table and indexes (pg_total_relation_size), the "
-                    "scan's arrays. In brackets: the ratio to vigil in the same run.\n\n",
-                    mach, when, conninfo ? pg_version : "not run", nnames, nents, mv.npos,
-                    mv.nneg, npairs - ncross, ncross, SAMPLE, nq);
+            fprintf(
+                f,
+                "# vigil against the tools users would otherwise pick\n\n"
+                "Written by `bench/bench_peers` (`make bench`, or `make bench-peers` alone); "
+                "do not edit by hand.\n\n"
+                "- Machine: %s\n- Date: %s\n- PostgreSQL: %s, pg_trgm and "
+                "fuzzystrmatch, on loopback\n- Data: every name of the UN, EU, UK and "
+                "OFAC 2022 lists in ../shared (%zu names of %zu entities)\n"
+                "- Queries, names only (and the schema: persons are compared with "
+                "persons): %d variants of listed names (positives: typing errors, "
+                "reorderings, dropped middle names, original scripts, ICU romanisations, "
+                "organisations, vessels; bench/positives.h) and %d synthetic persons "
+                "listed nowhere (negatives, ../shared/eval/screening). The last vigil row "
+                "gives the negatives their date of birth, nationality and gender too, as "
+                "a customer record has them (the positives carry none).\n"
+                "- PostgreSQL is queried as a team would build it: names lower-cased, "
+                "candidates within trigram similarity 0.3 (`%%`, GIN index) or of the same "
+                "double metaphone (b-tree index), scored by the better of trigram "
+                "similarity and Levenshtein similarity (when the metaphones agree). The "
+                "scan compares the case-folded query with every case-folded name by "
+                "Jaro-Winkler.\n"
+                "- Recall: the listed entity is among the 10 best hits at or above the "
+                "threshold; at rank 1: and none scores higher. False alerts: negatives "
+                "with any hit at or above the threshold. Pair accuracy: the %d judged "
+                "pairs of ../shared/eval/names/name-pairs-dev.csv decided at the same "
+                "threshold; cross-script pairs: the share of the %d pairs of "
+                "cross-script-pairs.csv (a name and the same name in another script) "
+                "judged a match there.\n"
+                "- Speed: p50 and p99 of %d of the queries one after another on one "
+                "thread (PostgreSQL: one connection, the round trip on loopback); "
+                "queries/s: all %zu queries on 2 threads (PostgreSQL: 2 connections). "
+                "Build: from the names to a searchable structure (vigil: its engine from "
+                "its database; PostgreSQL: COPY, lower-casing, double metaphone, the "
+                "indexes, VACUUM ANALYZE; the scan: case folding). Size: vigil's engine "
+                "in memory, PostgreSQL's table and indexes (pg_total_relation_size), the "
+                "scan's arrays. In brackets: the ratio to vigil in the same run.\n\n",
+                mach, when, conninfo ? pg_version : "not run", nnames, nents, mv.npos, mv.nneg,
+                npairs - ncross, ncross, SAMPLE, nq);
             print_table(f, t_fp, by_fp, 1);
             fprintf(f, "Recall by kind of positive, at the thresholds above:\n\n");
             print_kinds(f, by_fp, 1);
@@ -1276,9 +1300,9 @@ int main(int argc, char **argv)
                     "buffers they touched included; the server's other processes not).\n\n",
                     vigil_rss, pg_rss);
             fprintf(f, "![recall against false alerts](%s)\n\n",
-                    chart_path ? (strrchr(chart_path, '/') ? strrchr(chart_path, '/') + 1
-                                                           : chart_path)
-                               : "recall-fp.svg");
+                    chart_path
+                        ? (strrchr(chart_path, '/') ? strrchr(chart_path, '/') + 1 : chart_path)
+                        : "recall-fp.svg");
             fprintf(f,
                     "Each curve is one system as its threshold moves from 0.30 to 1.00 (the "
                     "trigram index returns no candidate under 0.30; vigil returns none under "

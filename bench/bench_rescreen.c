@@ -24,8 +24,8 @@
 #define CHANGED 200
 
 static bench_parts given, middle, family;
-static const char *const trade[] = {"Petro", "Energy", "Shipping", "Global", "Trade",
-                                    "Investment", "Capital", "Logistics", "Group", "Mining"};
+static const char *const trade[] = {"Petro",      "Energy",  "Shipping",  "Global", "Trade",
+                                    "Investment", "Capital", "Logistics", "Group",  "Mining"};
 static const char *const legal[] = {"LLC", "Ltd", "GmbH", "JSC", "S.A.", "FZE", "Inc."};
 static const char *const countries[] = {"RU", "IR", "KP", "SY", "CN", "US", "GB", "DE",
                                         "FR", "AE", "TR", "IN", "PK", "AF", "IQ", "VE"};
@@ -53,15 +53,16 @@ static void make_customer(long i, person *p)
     if (bench_rnd(100) < 90) {
         p->g = given.v[bench_rnd((uint32_t)given.n)];
         p->f = family.v[bench_rnd((uint32_t)family.n)];
-        const char *m = bench_rnd(100) < 25 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
+        const char *m =
+            bench_rnd(100) < 25 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
         snprintf(p->name, sizeof(p->name), "%s%s%s %s", p->g, m ? " " : "", m ? m : "", p->f);
         snprintf(p->dob, sizeof(p->dob), "%d-%02d-%02d", 1940 + (int)bench_rnd(65),
                  1 + (int)bench_rnd(12), 1 + (int)bench_rnd(28));
         p->schema = "Person";
     } else {
         p->g = p->f = NULL;
-        snprintf(p->name, sizeof(p->name), "%s %s %s",
-                 family.v[bench_rnd((uint32_t)family.n)], trade[bench_rnd(10)], legal[bench_rnd(7)]);
+        snprintf(p->name, sizeof(p->name), "%s %s %s", family.v[bench_rnd((uint32_t)family.n)],
+                 trade[bench_rnd(10)], legal[bench_rnd(7)]);
         p->dob[0] = '\0';
         p->schema = "Company";
     }
@@ -164,13 +165,8 @@ int main(int argc, char **argv)
         for (; k < BLOCK && done < n; k++, done++) {
             make_customer(done, &ps[k]);
             person *p = &ps[k];
-            cs[k] = (vigil_customer){p->id,
-                                     p->name,
-                                     p->schema,
-                                     p->dob[0] ? p->dob : NULL,
-                                     p->country,
-                                     NULL,
-                                     NULL};
+            cs[k] = (vigil_customer){p->id,      p->name, p->schema, p->dob[0] ? p->dob : NULL,
+                                     p->country, NULL,    NULL};
             /* customers the new version will list: by name alone (the listed
              * entry keeps its own date of birth and country, which would
              * otherwise speak against the match) */

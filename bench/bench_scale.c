@@ -23,12 +23,11 @@
 #include "bench.h"
 #include "internal.h"
 
-
 static bench_parts given, middle, family, words;
-static const char *const legal[] = {"LLC", "Ltd", "GmbH", "JSC", "S.A.", "Holdings", "Trading Co",
-                                    "PJSC", "FZE", "Inc."};
-static const char *const countries[] = {"ru", "ir", "kp", "sy", "cn", "us", "gb", "de", "fr",
-                                        "ae", "tr", "in", "pk", "af", "iq", "ve"};
+static const char *const legal[] = {"LLC",      "Ltd",        "GmbH", "JSC", "S.A.",
+                                    "Holdings", "Trading Co", "PJSC", "FZE", "Inc."};
+static const char *const countries[] = {"ru", "ir", "kp", "sy", "cn", "us", "gb", "de",
+                                        "fr", "ae", "tr", "in", "pk", "af", "iq", "ve"};
 
 static void keep_parts(char **f, void *ctx)
 {
@@ -43,26 +42,31 @@ static void entity(FILE *out, long i, char *name, size_t cap)
 {
     char alias[512] = "";
     if (bench_rnd(100) < 85) {
-        const char *g = given.v[bench_rnd((uint32_t)given.n)], *f = family.v[bench_rnd((uint32_t)family.n)];
-        const char *m = bench_rnd(100) < 30 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
+        const char *g = given.v[bench_rnd((uint32_t)given.n)],
+                   *f = family.v[bench_rnd((uint32_t)family.n)];
+        const char *m =
+            bench_rnd(100) < 30 && middle.n ? middle.v[bench_rnd((uint32_t)middle.n)] : NULL;
         snprintf(name, cap, "%s%s%s %s", g, m ? " " : "", m ? m : "", f);
         if (bench_rnd(100) < 30)
             snprintf(alias, sizeof(alias), "%s, %s", f, g);
         fprintf(out,
-                "{\"id\": \"S%ld\", \"schema\": \"Person\", \"properties\": {\"name\": [\"%s\"%s%s%s], "
+                "{\"id\": \"S%ld\", \"schema\": \"Person\", \"properties\": {\"name\": "
+                "[\"%s\"%s%s%s], "
                 "\"birthDate\": [\"%d-%02d-%02d\"], \"nationality\": [\"%s\"]}}\n",
                 i, name, alias[0] ? ", \"" : "", alias, alias[0] ? "\"" : "",
                 1940 + (int)bench_rnd(65), 1 + (int)bench_rnd(12), 1 + (int)bench_rnd(28),
                 countries[bench_rnd(sizeof(countries) / sizeof(countries[0]))]);
     } else {
-        const char *a = words.v[bench_rnd((uint32_t)words.n)], *b = words.v[bench_rnd((uint32_t)words.n)];
+        const char *a = words.v[bench_rnd((uint32_t)words.n)],
+                   *b = words.v[bench_rnd((uint32_t)words.n)];
         const char *c = bench_rnd(100) < 40 ? words.v[bench_rnd((uint32_t)words.n)] : NULL;
         const char *l = legal[bench_rnd(sizeof(legal) / sizeof(legal[0]))];
         snprintf(name, cap, "%s %s%s%s %s", a, b, c ? " " : "", c ? c : "", l);
         if (bench_rnd(100) < 30)
             snprintf(alias, sizeof(alias), "%s %s", a, b);
         fprintf(out,
-                "{\"id\": \"S%ld\", \"schema\": \"Company\", \"properties\": {\"name\": [\"%s\"%s%s%s], "
+                "{\"id\": \"S%ld\", \"schema\": \"Company\", \"properties\": {\"name\": "
+                "[\"%s\"%s%s%s], "
                 "\"country\": [\"%s\"]}}\n",
                 i, name, alias[0] ? ", \"" : "", alias, alias[0] ? "\"" : "",
                 countries[bench_rnd(sizeof(countries) / sizeof(countries[0]))]);
@@ -109,10 +113,11 @@ int main(int argc, char **argv)
     bench_each_negative(shared, keep_parts, NULL);
     /* organisation words: the words of the persons' family names and a few
      * trade words, so that organisations share words as real ones do */
-    static const char *const trade[] = {"Petro", "Energy", "Shipping", "Maritime", "Global",
-                                        "Industrial", "Trade", "Investment", "Bank", "Capital",
-                                        "Steel", "Aviation", "Logistics", "Chemical", "Group",
-                                        "Technologies", "Oil", "Gas", "Mining", "Finance"};
+    static const char *const trade[] = {"Petro",     "Energy",     "Shipping", "Maritime",
+                                        "Global",    "Industrial", "Trade",    "Investment",
+                                        "Bank",      "Capital",    "Steel",    "Aviation",
+                                        "Logistics", "Chemical",   "Group",    "Technologies",
+                                        "Oil",       "Gas",        "Mining",   "Finance"};
     for (size_t i = 0; i < sizeof(trade) / sizeof(trade[0]); i++)
         bench_add_part(&words, trade[i]);
     for (int i = 0; i < family.n; i++)
@@ -161,7 +166,8 @@ int main(int argc, char **argv)
     double build = bench_now() - t0, after = heap_mb();
     printf("scale: engine of %zu entities, %zu names built (and saved) in %.1f s; memory in "
            "use %.0f MB before, %.0f MB after: %.0f MB for the engine (target 2 GB)\n",
-           vigil_engine_entities(e), vigil_engine_names(e), build, before, after, after - before);
+           vigil_engine_entities(e), vigil_engine_names(e), build, before, after,
+           after - before);
     vigil_engine_close(e);
     t0 = bench_now();
     if (vigil_engine_open(db, &e) != VIGIL_OK)

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "positives.h"
 #include "internal.h"
+#include "positives.h"
 #include "vigil.h"
 
 /* Every query of the quality measures, kept for the speed measures. */
@@ -55,7 +55,8 @@ static void keep(const vigil_query *q)
 
 static vigil_query query_of(const stored_query *s)
 {
-    return (vigil_query){s->name, s->schema, s->dob, s->country, s->gender, NULL, NULL, 0, s->limit};
+    return (vigil_query){s->name, s->schema, s->dob, s->country, s->gender,
+                         NULL,    NULL,      0,      s->limit};
 }
 
 /* One pass over all queries on this thread; fills lat[] (seconds). */
@@ -160,7 +161,9 @@ static void positive(int kind, const char *name, const char *schema, const char 
 
 int main(int argc, char **argv)
 {
-    verbose = argc > 1 && strcmp(argv[1], "-v") == 0 ? 1 : argc > 1 && strcmp(argv[1], "-vv") == 0 ? 2 : 0;
+    verbose = argc > 1 && strcmp(argv[1], "-v") == 0    ? 1
+              : argc > 1 && strcmp(argv[1], "-vv") == 0 ? 2
+                                                        : 0;
     const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
     char db_path[64];
     vigil_db *db = bench_four_lists(shared, db_path, sizeof(db_path));
@@ -240,9 +243,10 @@ int main(int argc, char **argv)
     free(best);
     for (int pass = 0; pass < 3; pass++)
         tput[pass] = throughput(e, 2);
-    printf("throughput, 2 threads sharing the engine: %.0f records/s (median of %.0f/%.0f/%.0f; "
-           "target 20,000)\n",
-           bench_median(tput, 3), tput[0], tput[1], tput[2]);
+    printf(
+        "throughput, 2 threads sharing the engine: %.0f records/s (median of %.0f/%.0f/%.0f; "
+        "target 20,000)\n",
+        bench_median(tput, 3), tput[0], tput[1], tput[2]);
     for (size_t i = 0; i < nqueries; i++) {
         free(queries[i].name);
         free(queries[i].schema);

@@ -20,8 +20,8 @@
 
 enum { BENCH_KINDS = 9 };
 static const char *const bench_kinds[BENCH_KINDS] = {
-    "as listed",           "typing error",    "reordered",
-    "middle name dropped", "original script", "other romanisation",
+    "as listed",           "typing error",      "reordered",
+    "middle name dropped", "original script",   "other romanisation",
     "organisation",        "organisation typo", "vessel"};
 
 /* Calls fn for every positive of the database at db_path: its kind (an
@@ -35,12 +35,13 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
     sqlite3 *sql;
     sqlite3_open_v2(db_path, &sql, SQLITE_OPEN_READONLY, NULL);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(sql,
-                       "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
-                       "ve.doc_id WHERE d.schema IN ('Person', 'Organization', 'Company', 'Vessel') "
-                       "ORDER BY ve.version_id, "
-                       "ve.source_id",
-                       -1, &st, NULL);
+    sqlite3_prepare_v2(
+        sql,
+        "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
+        "ve.doc_id WHERE d.schema IN ('Person', 'Organization', 'Company', 'Vessel') "
+        "ORDER BY ve.version_id, "
+        "ve.source_id",
+        -1, &st, NULL);
     int rows[3] = {0}, count = 0;
     UErrorCode ust = U_ZERO_ERROR;
     UChar plain_id[] = u"Any-Latin; Latin-ASCII";
@@ -56,7 +57,8 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
         const char *src = json_string_value(json_object_get(doc, "source"));
         const char *id = json_string_value(json_object_get(doc, "source_id"));
         json_t *names = json_object_get(doc, "names");
-        const char *primary = json_string_value(json_object_get(json_array_get(names, 0), "name"));
+        const char *primary =
+            json_string_value(json_object_get(json_array_get(names, 0), "name"));
         char v[BENCH_KINDS][512];
         int have[BENCH_KINDS] = {0};
         if (cls != 0 && primary && strlen(primary) < 200) {
@@ -90,7 +92,8 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
             int nw = 0;
             char tmp[512];
             snprintf(tmp, sizeof(tmp), "%s", primary);
-            for (char *s = NULL, *w = strtok_r(tmp, " ,", &s); w && nw < 16; w = strtok_r(NULL, " ,", &s))
+            for (char *s = NULL, *w = strtok_r(tmp, " ,", &s); w && nw < 16;
+                 w = strtok_r(NULL, " ,", &s))
                 snprintf(words[nw++], sizeof(words[0]), "%s", w);
             snprintf(v[0], sizeof(v[0]), "%s", primary);
             have[0] = 1;
@@ -112,7 +115,8 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
                     }
                     k += (size_t)snprintf(v[1] + k, sizeof(v[1]) - k, "%s%s", i ? " " : "", w);
                 }
-                have[1] = (unsigned char)words[lw][mid] < 0x80 && (unsigned char)words[lw][mid + 1] < 0x80;
+                have[1] = (unsigned char)words[lw][mid] < 0x80 &&
+                          (unsigned char)words[lw][mid + 1] < 0x80;
             }
             if (nw >= 2) {
                 size_t k = (size_t)snprintf(v[2], sizeof(v[2]), "%s", words[nw - 1]);
@@ -135,7 +139,8 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
         {
             const char *script = json_string_value(json_object_get(nm, "script"));
             if (cls == 0 && script && strcmp(script, "Latin") && !have[4]) {
-                snprintf(v[4], sizeof(v[4]), "%s", json_string_value(json_object_get(nm, "name")));
+                snprintf(v[4], sizeof(v[4]), "%s",
+                         json_string_value(json_object_get(nm, "name")));
                 have[4] = 1;
                 /* the same name romanised by ICU's own standard rules, not
                  * vigil's (Ivanovic for Ivanovich, ...) */
@@ -155,7 +160,11 @@ static inline int bench_each_positive(const char *db_path, bench_positive_fn fn,
         for (int k = 0; k < BENCH_KINDS; k++) {
             if (!have[k])
                 continue;
-            fn(k, v[k], cls == 0 ? "Person" : cls == 1 ? "Organization" : "Vessel", src, id, ctx);
+            fn(k, v[k],
+               cls == 0   ? "Person"
+               : cls == 1 ? "Organization"
+                          : "Vessel",
+               src, id, ctx);
             count++;
         }
         json_decref(doc);

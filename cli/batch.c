@@ -48,14 +48,14 @@ typedef struct {
     int threads;
     record recs[BLOCK];
     char *out[BLOCK];
-    size_t block;      /* records screened together (at most BLOCK) */
+    size_t block; /* records screened together (at most BLOCK) */
     const vigil_cli_batch_io *io;
     vigil_cli_records_fn sink; /* set: records go to it, not screened */
     void *sink_ctx;
     const char *who; /* the command, in messages */
     size_t n;
     _Atomic size_t next;
-    long long row;     /* rows written so far */
+    long long row; /* rows written so far */
     long long failed;
     long long input_size, input_read;
     double started, last_progress;
@@ -101,10 +101,10 @@ json_t *vigil_cli_hits_json(const vigil_hits *hits)
         const vigil_hit *h = &hits->hits[i];
         json_t *why = json_loads(h->explanation, 0, NULL);
         json_array_append_new(
-            res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source, "source_id",
-                           h->source_id, "schema", h->schema, "name", h->name, "matched_name",
-                           h->matched_name, "score", h->score, "match", h->match, "explanation",
-                           why ? why : json_object()));
+            res, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:b,s:o}", "source", h->source,
+                           "source_id", h->source_id, "schema", h->schema, "name", h->name,
+                           "matched_name", h->matched_name, "score", h->score, "match",
+                           h->match, "explanation", why ? why : json_object()));
     }
     return res;
 }
@@ -120,8 +120,8 @@ static char *screen_one(batch *b, const record *r, long long row)
     if (!err && (!r->f[F_NAME] || !*r->f[F_NAME]))
         err = "no name";
     if (!err) {
-        vigil_query q = {r->f[F_NAME], r->f[F_SCHEMA], r->f[F_DOB],     r->f[F_COUNTRY],
-                         r->f[F_GENDER], r->f[F_IDNUM], NULL,          b->threshold,
+        vigil_query q = {r->f[F_NAME],   r->f[F_SCHEMA], r->f[F_DOB], r->f[F_COUNTRY],
+                         r->f[F_GENDER], r->f[F_IDNUM],  NULL,        b->threshold,
                          b->limit};
         if (q.schema && !*q.schema)
             q.schema = NULL;
@@ -210,9 +210,15 @@ static void sink_block(batch *b)
     vigil_cli_record rs[BLOCK];
     for (size_t i = 0; i < b->n; i++) {
         char **f = b->recs[i].f;
-        rs[i] = (vigil_cli_record){b->row + (long long)i + 1, f[F_ID],     f[F_NAME],
-                                   f[F_SCHEMA],               f[F_DOB],    f[F_COUNTRY],
-                                   f[F_GENDER],               f[F_IDNUM],  b->recs[i].error};
+        rs[i] = (vigil_cli_record){b->row + (long long)i + 1,
+                                   f[F_ID],
+                                   f[F_NAME],
+                                   f[F_SCHEMA],
+                                   f[F_DOB],
+                                   f[F_COUNTRY],
+                                   f[F_GENDER],
+                                   f[F_IDNUM],
+                                   b->recs[i].error};
     }
     if (b->n)
         b->sink(b->sink_ctx, rs, b->n);
@@ -341,7 +347,9 @@ static void json_record(batch *b, const char *line, size_t len)
     if (!o || !json_is_object(o)) {
         char msg[200];
         snprintf(msg, sizeof(msg), "not a JSON object: %s",
-                 len > MAX_LINE ? "line too long" : o ? "another JSON value" : err.text);
+                 len > MAX_LINE ? "line too long"
+                 : o            ? "another JSON value"
+                                : err.text);
         r.error = strdup(msg);
     } else {
         const char *k;

@@ -23,8 +23,8 @@ int vigil_cli_batch_file(const vigil_engine *e, FILE *in, const char *format, do
 
 /* Where a batch writes and reports, for callers other than the command. */
 typedef struct {
-    FILE *out;     /* the JSON lines; NULL: standard output */
-    size_t block;  /* records screened together; 0: 4096 */
+    FILE *out;    /* the JSON lines; NULL: standard output */
+    size_t block; /* records screened together; 0: 4096 */
     /* after each block: records written so far, and of them failed */
     void (*on_block)(void *ctx, long long rows, long long failed);
     void *ctx;

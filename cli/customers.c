@@ -16,7 +16,7 @@ typedef struct {
     const char *path;
     long long counts[3]; /* unchanged, added, changed */
     long long refused;
-    int failed;          /* the store failed: the rest is not read into it */
+    int failed; /* the store failed: the rest is not read into it */
 } import;
 
 static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
@@ -34,8 +34,12 @@ static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++)
-        cs[i] = (vigil_customer){r[i].error ? NULL : r[i].id, r[i].name,  r[i].schema,
-                                 r[i].dob,                   r[i].country, r[i].gender,
+        cs[i] = (vigil_customer){r[i].error ? NULL : r[i].id,
+                                 r[i].name,
+                                 r[i].schema,
+                                 r[i].dob,
+                                 r[i].country,
+                                 r[i].gender,
                                  r[i].id_number};
     int rc = vigil_customers_put(im->db, cs, n, st);
     if (rc != VIGIL_OK) {
@@ -48,8 +52,8 @@ static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
             continue;
         }
         im->refused++;
-        const char *why = r[i].error                ? r[i].error
-                          : !r[i].id || !*r[i].id   ? "no id"
+        const char *why = r[i].error                  ? r[i].error
+                          : !r[i].id || !*r[i].id     ? "no id"
                           : !r[i].name || !*r[i].name ? "no name"
                                                       : "unknown schema (Person, Organization, "
                                                         "Company, Vessel, Airplane)";
@@ -67,7 +71,7 @@ int vigil_cli_customers_import(vigil_db *db, const char *path, const char *forma
         fprintf(stderr, "vigil customers import: cannot open %s\n", path);
         return 1;
     }
-    import im = {db, path && strcmp(path, "-") ? path : "standard input", {0}, 0, 0};
+import im = {db, path && strcmp(path, "-") ? path: "standard input", {0 }, 0, 0 };
     int rc = vigil_cli_read_records(in, format, import_block, &im);
     if (in != stdin)
         fclose(in);
@@ -106,7 +110,8 @@ int vigil_cli_rescreen(vigil_db *db, const vigil_rescreen_options *opt, int json
     printf("lists      %lld entities new or changed, %lld removed since the last run\n",
            (long long)r.entities_changed, (long long)r.entities_removed);
     printf("customers  %lld held: %lld against every list, %lld against the changed entities\n",
-           (long long)r.customers, (long long)r.screened_in_full, (long long)r.screened_changed);
+           (long long)r.customers, (long long)r.screened_in_full,
+           (long long)r.screened_changed);
     printf("alerts     %lld new, %lld already known, %lld closed as delisted\n",
            (long long)r.alerts_new, (long long)r.alerts_known, (long long)r.alerts_delisted);
     return 0;

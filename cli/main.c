@@ -51,8 +51,7 @@ static const char *const usage_text[] = {
     "                        plain or .gz) or nickname groups (.csv); also taken\n"
     "                        from $VIGIL_NAMES, a colon-separated list of files\n"
     "          --legal-forms FILE  more legal forms, in the layout of org_types.yml;\n"
-    "                        also taken from $VIGIL_LEGAL_FORMS\n"
-    ,
+    "                        also taken from $VIGIL_LEGAL_FORMS\n",
     "  screen [--db PATH] [--schema S] [--dob DATE] [--country C] [--gender G]\n"
     "         [--id ID] [--source LIST,...] [--threshold T] [--limit N] [--json]\n"
     "         [--names FILE]... [--legal-forms FILE] NAME\n"
@@ -81,8 +80,7 @@ static const char *const usage_text[] = {
     "        back unless --force. Exit status 1 when any list failed.\n"
     "  diff [--db PATH] [--json] SOURCE [OLD_VERSION NEW_VERSION]\n"
     "        What changed in a list between two versions (by default its two latest):\n"
-    "        entities added, removed and changed, with the fields that changed.\n"
-    ,
+    "        entities added, removed and changed, with the fields that changed.\n",
     "  customers [--db PATH] [--format jsonl|csv] [--names FILE]... import FILE|-\n"
     "  customers [--db PATH] count\n"
     "        Keeps customers in the database, by id: the same CSV or JSON lines as\n"
@@ -179,36 +177,37 @@ enum {
     OPT_BY
 };
 
-static const struct option long_opts[] = {{"db", required_argument, NULL, OPT_DB},
-                                          {"lenient", no_argument, NULL, OPT_LENIENT},
-                                          {"published", required_argument, NULL, OPT_PUBLISHED},
-                                          {"json", no_argument, NULL, OPT_JSON},
-                                          {"version", required_argument, NULL, OPT_VERSION},
-                                          {"schema", required_argument, NULL, OPT_SCHEMA},
-                                          {"threshold", required_argument, NULL, OPT_THRESHOLD},
-                                          {"explain", no_argument, NULL, OPT_EXPLAIN},
-                                          {"names", required_argument, NULL, OPT_NAMES},
-                                          {"legal-forms", required_argument, NULL, OPT_LEGAL},
-                                          {"dob", required_argument, NULL, OPT_DOB},
-                                          {"country", required_argument, NULL, OPT_COUNTRY},
-                                          {"gender", required_argument, NULL, OPT_GENDER},
-                                          {"id", required_argument, NULL, OPT_ID},
-                                          {"source", required_argument, NULL, OPT_SOURCE},
-                                          {"limit", required_argument, NULL, OPT_LIMIT},
-                                          {"threads", required_argument, NULL, OPT_THREADS},
-                                          {"format", required_argument, NULL, OPT_FORMAT},
-                                          {"listen", required_argument, NULL, OPT_LISTEN},
-                                          {"port", required_argument, NULL, OPT_PORT},
-                                          {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
-                                          {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
-                                          {"force", no_argument, NULL, OPT_FORCE},
-                                          {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
-                                          {"open", no_argument, NULL, OPT_OPEN},
-                                          {"full", no_argument, NULL, OPT_FULL},
-                                          {"note", required_argument, NULL, OPT_NOTE},
-                                          {"by", required_argument, NULL, OPT_BY},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"lenient", no_argument, NULL, OPT_LENIENT},
+    {"published", required_argument, NULL, OPT_PUBLISHED},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"version", required_argument, NULL, OPT_VERSION},
+    {"schema", required_argument, NULL, OPT_SCHEMA},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"names", required_argument, NULL, OPT_NAMES},
+    {"legal-forms", required_argument, NULL, OPT_LEGAL},
+    {"dob", required_argument, NULL, OPT_DOB},
+    {"country", required_argument, NULL, OPT_COUNTRY},
+    {"gender", required_argument, NULL, OPT_GENDER},
+    {"id", required_argument, NULL, OPT_ID},
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
+    {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
+    {"open", no_argument, NULL, OPT_OPEN},
+    {"full", no_argument, NULL, OPT_FULL},
+    {"note", required_argument, NULL, OPT_NOTE},
+    {"by", required_argument, NULL, OPT_BY},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 typedef struct {
     const char *db;
@@ -419,8 +418,8 @@ static int cmd_load(int argc, char **argv)
     vigil_load_options lo = {o.lenient, o.published, 0};
     vigil_list_version *vs = NULL;
     size_t n = 0;
-    int rc = vigil_load(db, (const char *const *)argv + first, (size_t)(argc - first), &lo, &vs,
-                        &n);
+    int rc =
+        vigil_load(db, (const char *const *)argv + first, (size_t)(argc - first), &lo, &vs, &n);
     if (rc != VIGIL_OK) {
         fail_db(db, rc);
         fprintf(stderr, "vigil: nothing was loaded; the database is as it was\n");
@@ -439,8 +438,7 @@ static int cmd_load(int argc, char **argv)
                    v->source, (long long)v->id, v->files, (long long)v->entities,
                    (long long)v->persons, (long long)v->organizations, (long long)v->vessels,
                    (long long)v->airplanes, skipped, v->published[0] ? v->published : "-");
-        }
-        else
+        } else
             printf("unchanged %s: %s is already held as version %lld\n", v->source, v->files,
                    (long long)v->id);
     }
@@ -493,14 +491,15 @@ static int cmd_lists(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             const vigil_list_version *v = &vs[i];
             json_array_append_new(
-                arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I},s:I}", "id",
-                               (json_int_t)v->id, "source", v->source, "format", v->format,
-                               "published", v->published, "loaded_at", v->loaded_at, "sha256",
-                               v->sha256, "files", v->files, "entities", (json_int_t)v->entities,
-                               "counts", "Person", (json_int_t)v->persons, "Organization",
-                               (json_int_t)v->organizations, "Vessel", (json_int_t)v->vessels,
-                               "Airplane", (json_int_t)v->airplanes, "skipped",
-                               (json_int_t)v->skipped));
+                arr,
+                json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:{s:I,s:I,s:I,s:I},s:I}", "id",
+                          (json_int_t)v->id, "source", v->source, "format", v->format,
+                          "published", v->published, "loaded_at", v->loaded_at, "sha256",
+                          v->sha256, "files", v->files, "entities", (json_int_t)v->entities,
+                          "counts", "Person", (json_int_t)v->persons, "Organization",
+                          (json_int_t)v->organizations, "Vessel", (json_int_t)v->vessels,
+                          "Airplane", (json_int_t)v->airplanes, "skipped",
+                          (json_int_t)v->skipped));
         }
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         printf("%s\n", s ? s : "[]");
@@ -674,7 +673,8 @@ static int load_names(const opts *o)
 static int cmd_compare(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN, OPT_NAMES, OPT_LEGAL, 0};
+    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN,
+                                  OPT_NAMES,  OPT_LEGAL,     0};
     int first = parse_opts(argc, argv, &o, "compare", allowed);
     if (first < 0 || first != argc - 2) {
         if (first >= 0)
@@ -687,18 +687,19 @@ static int cmd_compare(int argc, char **argv)
     int rc = vigil_compare(o.schema, argv[first], argv[first + 1], o.threshold, 1, &r);
     if (rc != VIGIL_OK) {
         if (rc == VIGIL_ERR_ARG)
-            fprintf(stderr, "vigil compare: unknown schema \"%s\" (Person, Organization, "
-                            "Company, Vessel, Airplane)\n",
+            fprintf(stderr,
+                    "vigil compare: unknown schema \"%s\" (Person, Organization, "
+                    "Company, Vessel, Airplane)\n",
                     o.schema ? o.schema : "");
         else
             fprintf(stderr, "vigil compare: %s\n", vigil_strerror(rc));
         return rc == VIGIL_ERR_ARG ? 2 : 1;
     }
     json_t *why = json_loads(r.explanation, 0, NULL);
-    json_t *out = json_pack("{s:f,s:b,s:o}", "score", r.score,
-                            "match", r.match, "explanation", why ? why : json_object());
-    char *s = json_dumps(out, (o.explain ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
-                                  JSON_REAL_PRECISION(3));
+    json_t *out = json_pack("{s:f,s:b,s:o}", "score", r.score, "match", r.match, "explanation",
+                            why ? why : json_object());
+    char *s = json_dumps(out, (o.explain ? JSON_INDENT(2) : JSON_COMPACT) |
+                                  JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
     printf("%s\n", s ? s : "{}");
     free(s);
     json_decref(out);
@@ -732,10 +733,9 @@ static vigil_engine *open_engine(const opts *o)
 static int cmd_screen(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_DB,     OPT_SCHEMA, OPT_DOB,   OPT_COUNTRY,
-                                  OPT_GENDER, OPT_ID,     OPT_SOURCE, OPT_THRESHOLD,
-                                  OPT_LIMIT,  OPT_JSON,   OPT_NAMES, OPT_LEGAL,
-                                  0};
+    static const int allowed[] = {
+        OPT_DB,        OPT_SCHEMA, OPT_DOB,  OPT_COUNTRY, OPT_GENDER, OPT_ID, OPT_SOURCE,
+        OPT_THRESHOLD, OPT_LIMIT,  OPT_JSON, OPT_NAMES,   OPT_LEGAL,  0};
     int first = parse_opts(argc, argv, &o, "screen", allowed);
     if (first < 0 || first != argc - 1) {
         if (first >= 0)
@@ -746,7 +746,7 @@ static int cmd_screen(int argc, char **argv)
     if (!e)
         return 1;
     int rc;
-    vigil_query q = {argv[first], o.schema, o.dob,     o.country, o.gender,
+    vigil_query q = {argv[first], o.schema, o.dob,       o.country,      o.gender,
                      o.id,        o.source, o.threshold, (size_t)o.limit};
     vigil_hits hits;
     rc = vigil_screen(e, &q, &hits);
@@ -764,7 +764,8 @@ static int cmd_screen(int argc, char **argv)
         json_t *vers = json_loads(vigil_engine_versions(e), 0, NULL);
         json_t *doc = json_pack("{s:s,s:o,s:o}", "query", q.name, "versions",
                                 vers ? vers : json_array(), "results", res);
-        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+        char *s =
+            json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
         printf("%s\n", s ? s : "{}");
         free(s);
         json_decref(doc);
@@ -800,7 +801,8 @@ static int cmd_batch(int argc, char **argv)
     int first = parse_opts(argc, argv, &o, "batch", allowed);
     if (first < 0 || first < argc - 1) {
         if (first >= 0)
-            fprintf(stderr, "vigil batch: give at most one input file (or - for standard input)\n");
+            fprintf(stderr,
+                    "vigil batch: give at most one input file (or - for standard input)\n");
         return 2;
     }
     vigil_engine *e = open_engine(&o);
@@ -860,15 +862,16 @@ static int cmd_diff(int argc, char **argv)
     } else {
         json_t *c = json_object_get(d, "counts");
         json_t *vo = json_object_get(d, "old"), *vn = json_object_get(d, "new");
-        printf("%s: version %lld (published %s) to version %lld (published %s): %lld added, %lld "
-               "removed, %lld changed\n",
-               argv[first], (long long)json_integer_value(json_object_get(vo, "id")),
-               json_string_value(json_object_get(vo, "published")),
-               (long long)json_integer_value(json_object_get(vn, "id")),
-               json_string_value(json_object_get(vn, "published")),
-               (long long)json_integer_value(json_object_get(c, "added")),
-               (long long)json_integer_value(json_object_get(c, "removed")),
-               (long long)json_integer_value(json_object_get(c, "changed")));
+        printf(
+            "%s: version %lld (published %s) to version %lld (published %s): %lld added, %lld "
+            "removed, %lld changed\n",
+            argv[first], (long long)json_integer_value(json_object_get(vo, "id")),
+            json_string_value(json_object_get(vo, "published")),
+            (long long)json_integer_value(json_object_get(vn, "id")),
+            json_string_value(json_object_get(vn, "published")),
+            (long long)json_integer_value(json_object_get(c, "added")),
+            (long long)json_integer_value(json_object_get(c, "removed")),
+            (long long)json_integer_value(json_object_get(c, "changed")));
         static const char *const kinds[] = {"added", "removed", "changed"};
         for (int k = 0; k < 3; k++) {
             size_t i;
@@ -895,8 +898,8 @@ static int cmd_diff(int argc, char **argv)
 static int cmd_update(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_DB,         OPT_SOURCE, OPT_FORCE, OPT_MAX_SHRINK,
-                                  OPT_LENIENT,    OPT_NAMES,  OPT_LEGAL, 0};
+    static const int allowed[] = {OPT_DB,      OPT_SOURCE, OPT_FORCE, OPT_MAX_SHRINK,
+                                  OPT_LENIENT, OPT_NAMES,  OPT_LEGAL, 0};
     int first = parse_opts(argc, argv, &o, "update", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -953,8 +956,8 @@ static int cmd_customers(int argc, char **argv)
 static int cmd_rescreen(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_DB,    OPT_THRESHOLD, OPT_THREADS, OPT_FULL,
-                                  OPT_JSON,  OPT_NAMES,     OPT_LEGAL,   0};
+    static const int allowed[] = {OPT_DB,   OPT_THRESHOLD, OPT_THREADS, OPT_FULL,
+                                  OPT_JSON, OPT_NAMES,     OPT_LEGAL,   0};
     int first = parse_opts(argc, argv, &o, "rescreen", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -1018,7 +1021,8 @@ static int cmd_decide(int argc, char **argv)
         (strcmp(argv[first + 1], "true-match") && strcmp(argv[first + 1], "false-positive")) ||
         !o.note || !*o.note) {
         if (first >= 0)
-            fprintf(stderr, "vigil decide: give ALERT_ID true-match|false-positive --note TEXT\n");
+            fprintf(stderr,
+                    "vigil decide: give ALERT_ID true-match|false-positive --note TEXT\n");
         return 2;
     }
     const char *by = o.by ? o.by : getenv("USER");
@@ -1037,9 +1041,9 @@ static int cmd_decide(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     opts o;
-    static const int allowed[] = {OPT_DB,          OPT_LISTEN,     OPT_PORT,  OPT_THREADS,
-                                  OPT_ADMIN_TOKEN, OPT_ACCESS_LOG, OPT_NAMES, OPT_LEGAL,
-                                  0};
+    static const int allowed[] = {OPT_DB,      OPT_LISTEN,      OPT_PORT,
+                                  OPT_THREADS, OPT_ADMIN_TOKEN, OPT_ACCESS_LOG,
+                                  OPT_NAMES,   OPT_LEGAL,       0};
     int first = parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -1060,8 +1064,12 @@ static int cmd_serve(int argc, char **argv)
     } else if (o.access_log)
         log = stderr;
     const char *token = o.admin_token ? o.admin_token : getenv("VIGIL_ADMIN_TOKEN");
-    vigil_serve_opts so = {o.db, o.listen ? o.listen : "127.0.0.1", o.port ? (int)o.port : 8080,
-                           (int)o.threads, token, log};
+    vigil_serve_opts so = {o.db,
+                           o.listen ? o.listen : "127.0.0.1",
+                           o.port ? (int)o.port : 8080,
+                           (int)o.threads,
+                           token,
+                           log};
     int rc = vigil_cli_serve(&so);
     if (log && log != stderr)
         fclose(log);

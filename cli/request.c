@@ -12,7 +12,7 @@
 #include "request.h"
 
 static const char *const schemas[] = {"Person", "Organization", "Company", "LegalEntity",
-                                      "Vessel", "Airplane", NULL};
+                                      "Vessel", "Airplane",     NULL};
 
 int vigil_utf8_ok(const char *s, size_t n)
 {
@@ -53,7 +53,8 @@ int vigil_utf8_ok(const char *s, size_t n)
     return 1;
 }
 
-static int fail(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *msg, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *msg, size_t cap, const char *fmt, ...)
 {
     va_list ap;
@@ -133,10 +134,11 @@ static int parse_query(const char *key, json_t *v, vigil_match_query *q, char *m
         for (int i = 0; schemas[i] && !known; i++)
             known = strcmp(schemas[i], json_string_value(schema)) == 0;
         if (!known)
-            return fail(msg, cap,
-                        "query \"%s\": unknown schema \"%.64s\" (Person, Organization, Company, "
-                        "LegalEntity, Vessel, Airplane)",
-                        key, json_string_value(schema));
+            return fail(
+                msg, cap,
+                "query \"%s\": unknown schema \"%.64s\" (Person, Organization, Company, "
+                "LegalEntity, Vessel, Airplane)",
+                key, json_string_value(schema));
         q->schema = json_string_value(schema);
     }
     json_t *props = json_object_get(v, "properties");
@@ -156,13 +158,14 @@ static int parse_query(const char *key, json_t *v, vigil_match_query *q, char *m
     for (int i = 0; countries[i] && !q->country; i++)
         q->country = first_of(props, countries[i], &bad);
     q->gender = first_of(props, "gender", &bad);
-    static const char *const ids[] = {"idNumber", "passportNumber", "registrationNumber",
-                                      "imoNumber", "taxNumber", "innCode", NULL};
+    static const char *const ids[] = {"idNumber",  "passportNumber", "registrationNumber",
+                                      "imoNumber", "taxNumber",      "innCode",
+                                      NULL};
     for (int i = 0; ids[i] && !q->id_number; i++)
         q->id_number = first_of(props, ids[i], &bad);
     if (bad)
-        return fail(msg, cap, "query \"%s\": property values must be strings or lists of strings",
-                    key);
+        return fail(msg, cap,
+                    "query \"%s\": property values must be strings or lists of strings", key);
     return 0;
 }
 
@@ -175,8 +178,8 @@ int vigil_match_request_parse(const char *body, size_t len, vigil_match_request 
     json_error_t err;
     out->doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
     if (!out->doc)
-        return fail(msg, cap, "the body is not JSON: %s (line %d, column %d)", err.text, err.line,
-                    err.column);
+        return fail(msg, cap, "the body is not JSON: %s (line %d, column %d)", err.text,
+                    err.line, err.column);
     json_t *queries = json_object_get(out->doc, "queries");
     int rc = 0;
     if (!json_is_object(out->doc) || !json_is_object(queries))

@@ -11,17 +11,17 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define VIGIL_MAX_QUERIES 100     /* queries in one request */
-#define VIGIL_MAX_QUERY_NAMES 20  /* names in one query */
+#define VIGIL_MAX_QUERIES 100    /* queries in one request */
+#define VIGIL_MAX_QUERY_NAMES 20 /* names in one query */
 
 /* One query: pointers into the parsed document (valid while it lives). */
 typedef struct {
-    const char *key;                         /* "q1" */
-    const char *schema;                      /* as given, checked; NULL: Person */
+    const char *key;    /* "q1" */
+    const char *schema; /* as given, checked; NULL: Person */
     const char *names[VIGIL_MAX_QUERY_NAMES];
     int nnames;
     const char *birth_date, *country, *gender, *id_number; /* the first of each, or NULL */
-    json_t *echo;                            /* the query object as sent */
+    json_t *echo;                                          /* the query object as sent */
 } vigil_match_query;
 
 typedef struct {

@@ -115,8 +115,21 @@ static int reload(char *msg, size_t cap)
 
 /* --------------------------------------------------------------- metrics */
 
-enum { EP_MATCH, EP_SEARCH, EP_ENTITY, EP_CATALOG, EP_HEALTH, EP_READY, EP_METRICS, EP_RELOAD,
-       EP_ROOT, EP_BATCH, EP_PAGE, EP_OTHER, NEP };
+enum {
+    EP_MATCH,
+    EP_SEARCH,
+    EP_ENTITY,
+    EP_CATALOG,
+    EP_HEALTH,
+    EP_READY,
+    EP_METRICS,
+    EP_RELOAD,
+    EP_ROOT,
+    EP_BATCH,
+    EP_PAGE,
+    EP_OTHER,
+    NEP
+};
 static const char *const ep_names[NEP] = {"match",   "search", "entities", "catalog",
                                           "healthz", "readyz", "metrics",  "reload",
                                           "api",     "batch",  "page",     "other"};
@@ -293,8 +306,8 @@ static int screen_query(const vigil_engine *e, const vigil_match_query *q, const
 {
     memset(out, 0, sizeof(*out));
     for (int k = 0; k < q->nnames; k++) {
-        vigil_query vq = {q->names[k], q->schema,   q->birth_date, q->country, q->gender,
-                          q->id_number, sources,    threshold,     limit};
+        vigil_query vq = {q->names[k],  q->schema, q->birth_date, q->country, q->gender,
+                          q->id_number, sources,   threshold,     limit};
         vigil_hits hits;
         int rc = vigil_screen(e, &vq, &hits);
         if (rc == VIGIL_OK && exclude_schema) {
@@ -400,7 +413,8 @@ static int sources_of(struct MHD_Connection *c, const holder *h, const char *dat
             break;
     }
     if (!found) {
-        snprintf(msg, mcap, "no list \"%.64s\" is loaded (default: all; or eu, un, uk, ofac, ...)",
+        snprintf(msg, mcap,
+                 "no list \"%.64s\" is loaded (default: all; or eu, un, uk, ofac, ...)",
                  dataset);
         return 404;
     }
@@ -603,14 +617,16 @@ static void results_csv(sb *b, const char *jsonl, size_t len)
         if (!o)
             continue;
         char row[32];
-        snprintf(row, sizeof(row), "%lld", (long long)json_integer_value(json_object_get(o, "row")));
+        snprintf(row, sizeof(row), "%lld",
+                 (long long)json_integer_value(json_object_get(o, "row")));
         json_t *res = json_object_get(o, "results");
         size_t k = json_array_size(res);
         for (size_t i = 0; i < (k ? k : 1); i++) {
             json_t *h = json_array_get(res, i);
             char score[32] = "";
             if (h)
-                snprintf(score, sizeof(score), "%.4f", json_number_value(json_object_get(h, "score")));
+                snprintf(score, sizeof(score), "%.4f",
+                         json_number_value(json_object_get(h, "score")));
             csv_field(b, row, 0);
             csv_field(b, json_string_value(json_object_get(o, "id")), 0);
             csv_field(b, json_string_value(json_object_get(o, "status")), 0);
@@ -620,7 +636,8 @@ static void results_csv(sb *b, const char *jsonl, size_t len)
             for (int f = 0; f < 5; f++)
                 csv_field(b, h ? json_string_value(json_object_get(h, keys[f])) : NULL, 0);
             csv_field(b, score, 0);
-            csv_field(b, h ? (json_is_true(json_object_get(h, "match")) ? "true" : "false") : "", 1);
+            csv_field(
+                b, h ? (json_is_true(json_object_get(h, "match")) ? "true" : "false") : "", 1);
         }
         json_decref(o);
     }
@@ -665,10 +682,12 @@ static enum MHD_Result batch_answer(struct MHD_Connection *c, job *j, const char
         free(b.s);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", csv ? "text/csv; charset=utf-8"
-                                                   : "application/x-ndjson; charset=utf-8");
+    MHD_add_response_header(r, "Content-Type",
+                            csv ? "text/csv; charset=utf-8"
+                                : "application/x-ndjson; charset=utf-8");
     char disp[96];
-    snprintf(disp, sizeof(disp), "attachment; filename=\"vigil-%s.%s\"", j->id, csv ? "csv" : "jsonl");
+    snprintf(disp, sizeof(disp), "attachment; filename=\"vigil-%s.%s\"", j->id,
+             csv ? "csv" : "jsonl");
     MHD_add_response_header(r, "Content-Disposition", disp);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)(*status = 200), r);
     MHD_destroy_response(r);
@@ -739,8 +758,8 @@ static enum MHD_Result do_match(struct MHD_Connection *c, const char *dataset, r
                     write_result(&b, &res.hits[k]);
                 }
                 char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
-                sb_printf(&b, "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":",
-                          res.n);
+                sb_printf(&b,
+                          "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", res.n);
                 sb_cat(&b, echo ? echo : "{}");
                 sb_cat(&b, "}");
                 free(echo);
@@ -749,8 +768,8 @@ static enum MHD_Result do_match(struct MHD_Connection *c, const char *dataset, r
                 sb_cat(&b, ",");
             vigil_hits_free(&res);
         }
-        sb_printf(&b, "},\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}", (int)limit, threshold,
-                  vigil_engine_versions(h->e));
+        sb_printf(&b, "},\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}", (int)limit,
+                  threshold, vigil_engine_versions(h->e));
         vigil_match_request_free(&mr);
         ok = send_sb(c, *status = 200, &b);
     }
@@ -769,8 +788,9 @@ static enum MHD_Result do_search(struct MHD_Connection *c, const char *dataset, 
     const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
     enum MHD_Result ok;
     if (!q || !*q || strlen(q) > 1000 || !vigil_utf8_ok(q, strlen(q))) {
-        ok = send_error(c, *status = 400, "give a name to search for: ?q=NAME (UTF-8, at most "
-                                          "1000 bytes)");
+        ok = send_error(c, *status = 400,
+                        "give a name to search for: ?q=NAME (UTF-8, at most "
+                        "1000 bytes)");
     } else if (num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
                num_arg(c, "limit", 1, 500, 10, &limit)) {
         ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
@@ -815,7 +835,8 @@ static enum MHD_Result do_search(struct MHD_Connection *c, const char *dataset, 
 static enum MHD_Result do_entity(struct MHD_Connection *c, const char *id, int *status)
 {
     const char *colon = strchr(id, ':');
-    if (!colon || colon == id || !colon[1] || strlen(id) > 200 || !vigil_utf8_ok(id, strlen(id)))
+    if (!colon || colon == id || !colon[1] || strlen(id) > 200 ||
+        !vigil_utf8_ok(id, strlen(id)))
         return send_error(c, *status = 400, "an entity is SOURCE:SOURCE_ID, e.g. un:QDi.276");
     char source[32];
     snprintf(source, sizeof(source), "%.*s", (int)(colon - id), id);
@@ -844,7 +865,8 @@ static enum MHD_Result do_catalog(struct MHD_Connection *c, int *status)
     if (rc == VIGIL_OK)
         rc = vigil_versions(db, &v, &n);
     if (rc != VIGIL_OK) {
-        enum MHD_Result ok = send_error(c, *status = 500, db ? vigil_errmsg(db) : vigil_strerror(rc));
+        enum MHD_Result ok =
+            send_error(c, *status = 500, db ? vigil_errmsg(db) : vigil_strerror(rc));
         vigil_db_close(db);
         return ok;
     }
@@ -903,8 +925,9 @@ static enum MHD_Result do_metrics(struct MHD_Connection *c, int *status)
         lat[i] = atomic_load(&lat_ring[i]);
     if (lat && n)
         qsort(lat, n, sizeof(double), cmp_d);
-    sb_printf(&b, "# HELP vigil_request_duration_seconds Latency of the last %d requests.\n"
-                  "# TYPE vigil_request_duration_seconds summary\n",
+    sb_printf(&b,
+              "# HELP vigil_request_duration_seconds Latency of the last %d requests.\n"
+              "# TYPE vigil_request_duration_seconds summary\n",
               LAT_RING);
     static const double qs[] = {0.5, 0.9, 0.99};
     for (int i = 0; i < 3; i++)
@@ -913,10 +936,11 @@ static enum MHD_Result do_metrics(struct MHD_Connection *c, int *status)
     sb_printf(&b, "vigil_request_duration_seconds_count %llu\n", total);
     free(lat);
     holder *h = acquire();
-    sb_printf(&b, "# HELP vigil_entities Entities in the lists being screened.\n"
-                  "# TYPE vigil_entities gauge\nvigil_entities %zu\n"
-                  "# HELP vigil_requests_in_flight Requests being answered.\n"
-                  "# TYPE vigil_requests_in_flight gauge\nvigil_requests_in_flight %d\n",
+    sb_printf(&b,
+              "# HELP vigil_entities Entities in the lists being screened.\n"
+              "# TYPE vigil_entities gauge\nvigil_entities %zu\n"
+              "# HELP vigil_requests_in_flight Requests being answered.\n"
+              "# TYPE vigil_requests_in_flight gauge\nvigil_requests_in_flight %d\n",
               h ? vigil_engine_entities(h->e) : 0, atomic_load(&in_flight));
     release(h);
     if (b.err || !b.s) {
@@ -930,7 +954,8 @@ static enum MHD_Result do_reload(struct MHD_Connection *c, int *status)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (!opts->admin_token || !*opts->admin_token)
-        return send_error(c, *status = 403, "reloading over HTTP is off (start with --admin-token)");
+        return send_error(c, *status = 403,
+                          "reloading over HTTP is off (start with --admin-token)");
     char want[512];
     snprintf(want, sizeof(want), "Bearer %s", opts->admin_token);
     /* compared in constant time */
@@ -978,11 +1003,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
     struct {
         const char *prefix;
         int ep, exact, want_post;
-    } routes[] = {{"/match/", EP_MATCH, 0, 1},   {"/search/", EP_SEARCH, 0, 0},
+    } routes[] = {{"/match/", EP_MATCH, 0, 1},     {"/search/", EP_SEARCH, 0, 0},
                   {"/entities/", EP_ENTITY, 0, 0}, {"/catalog", EP_CATALOG, 1, 0},
-                  {"/healthz", EP_HEALTH, 1, 0}, {"/readyz", EP_READY, 1, 0},
-                  {"/metrics", EP_METRICS, 1, 0}, {"/admin/reload", EP_RELOAD, 1, 1},
-                  {"/batch", EP_BATCH, 1, 1},    {"/batch/", EP_BATCH, 0, 0},
+                  {"/healthz", EP_HEALTH, 1, 0},   {"/readyz", EP_READY, 1, 0},
+                  {"/metrics", EP_METRICS, 1, 0},  {"/admin/reload", EP_RELOAD, 1, 1},
+                  {"/batch", EP_BATCH, 1, 1},      {"/batch/", EP_BATCH, 0, 0},
                   {"/api", EP_ROOT, 1, 0}};
     *ep = EP_OTHER;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -992,8 +1017,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
             continue;
         *ep = routes[i].ep;
         if (routes[i].want_post ? !post : !get)
-            return send_error(c, *status = 405,
-                              routes[i].want_post ? "use POST" : "use GET");
+            return send_error(c, *status = 405, routes[i].want_post ? "use POST" : "use GET");
         const char *rest = url + n;
         switch (routes[i].ep) {
         case EP_MATCH:
@@ -1005,7 +1029,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
         case EP_CATALOG:
             return do_catalog(c, status);
         case EP_HEALTH:
-            return send_text(c, *status = 200, strdup("{\"status\":\"ok\"}"), "application/json");
+            return send_text(c, *status = 200, strdup("{\"status\":\"ok\"}"),
+                             "application/json");
         case EP_READY: {
             holder *h = acquire();
             int ready = h != NULL;
@@ -1019,17 +1044,19 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
         case EP_RELOAD:
             return do_reload(c, status);
         case EP_BATCH:
-            return routes[i].want_post ? job_start(c, r, status) : do_batch_get(c, rest, status);
+            return routes[i].want_post ? job_start(c, r, status)
+                                       : do_batch_get(c, rest, status);
         default:
-            return send_text(c, *status = 200,
-                             strdup("{\"service\":\"vigil\",\"endpoints\":[\"POST /match/{dataset}\","
-                                    "\"GET /search/{dataset}?q=\",\"GET /entities/{source}:{id}\","
-                                    "\"GET /catalog\",\"GET /healthz\",\"GET /readyz\","
-                                    "\"GET /metrics\",\"POST /admin/reload\",\"POST /batch\","
-                                    "\"GET /batch/{id}\",\"GET /batch/{id}/results.csv\","
-                                    "\"GET /batch/{id}/results.jsonl\",\"GET /\"],"
-                                    "\"docs\":\"docs/api.md\"}"),
-                             "application/json");
+            return send_text(
+                c, *status = 200,
+                strdup("{\"service\":\"vigil\",\"endpoints\":[\"POST /match/{dataset}\","
+                       "\"GET /search/{dataset}?q=\",\"GET /entities/{source}:{id}\","
+                       "\"GET /catalog\",\"GET /healthz\",\"GET /readyz\","
+                       "\"GET /metrics\",\"POST /admin/reload\",\"POST /batch\","
+                       "\"GET /batch/{id}\",\"GET /batch/{id}/results.csv\","
+                       "\"GET /batch/{id}/results.jsonl\",\"GET /\"],"
+                       "\"docs\":\"docs/api.md\"}"),
+                "application/json");
         }
     }
     return send_error(c, *status = 404, "no such endpoint (GET /api lists them)");
@@ -1078,8 +1105,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         char when[32];
         gmtime_r(&now, &tm);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url, status, t * 1e6,
-                r->len);
+        fprintf(opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url, status,
+                t * 1e6, r->len);
     }
     return ok;
 }
@@ -1128,20 +1155,21 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = o->threads > 0 ? (unsigned)o->threads : cores > 0 ? (unsigned)cores : 1;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL, NULL, handler,
-        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
+        NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "vigil serve: cannot listen on %s:%d\n", o->listen, o->port);
         release(cur);
         return 1;
     }
     holder *h = acquire();
-    fprintf(stderr, "vigil serve: listening on http://%s:%d/ with %u threads, %zu entities of %s\n",
-            o->listen, o->port, threads, vigil_engine_entities(h->e), vigil_engine_versions(h->e));
+    fprintf(
+        stderr, "vigil serve: listening on http://%s:%d/ with %u threads, %zu entities of %s\n",
+        o->listen, o->port, threads, vigil_engine_entities(h->e), vigil_engine_versions(h->e));
     release(h);
     for (;;) {
         int sig = 0;

@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 typedef struct {
-    const char *db;          /* database path */
-    const char *listen;      /* IPv4 address to listen on */
+    const char *db;     /* database path */
+    const char *listen; /* IPv4 address to listen on */
     int port;
     int threads;             /* worker threads; 0: one per core */
     const char *admin_token; /* for POST /admin/reload; NULL: the endpoint is off */

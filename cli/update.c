@@ -128,7 +128,8 @@ int vigil_cli_update(const char *db_path, const char *sources, double max_shrink
          * the others from nothing */
         vigil_db *db;
         if (vigil_db_open(db_path, 0, &db) != VIGIL_OK) {
-            fprintf(stderr, "vigil update: %s\n", db ? vigil_errmsg(db) : "cannot open the database");
+            fprintf(stderr, "vigil update: %s\n",
+                    db ? vigil_errmsg(db) : "cannot open the database");
             vigil_db_close(db);
             failed++;
             break;

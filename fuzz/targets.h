@@ -25,7 +25,8 @@ static int fuzz_sink(vigil__parse *p, json_t *e)
 
 /* Runs data through the parser of fmt (NULL: detect it first).
  * Returns the parser's result; a crash or leak is what the fuzzer looks for. */
-__attribute__((unused)) static int fuzz_one(const vigil__list_format *fmt, const uint8_t *data, size_t size, int lenient)
+__attribute__((unused)) static int fuzz_one(const vigil__list_format *fmt, const uint8_t *data,
+                                            size_t size, int lenient)
 {
     /* a NUL-terminated copy, as vigil__read_file gives the parsers */
     char *buf = malloc(size + 1);
@@ -38,7 +39,8 @@ __attribute__((unused)) static int fuzz_one(const vigil__list_format *fmt, const
     if (!fmt)
         fmt = vigil__detect(buf, size);
     if (fmt && (fmt->set || fmt->csv_fields)) {
-        static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
+        static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv",
+                                            "sdn_comments.csv"};
         char *start = buf;
         for (;;) {
             char *sep = n < 3 ? strstr(start, "\n=====\n") : NULL;
@@ -71,8 +73,8 @@ __attribute__((unused)) static int fuzz_one(const vigil__list_format *fmt, const
  * Runs vigil_compare with an explanation: prepare, transliterate, score. */
 __attribute__((unused)) static void fuzz_compare(const uint8_t *data, size_t size)
 {
-    static const char *const schemas[] = {"Person", "Organization", "Company", "Vessel",
-                                          "Airplane", "LegalEntity", NULL};
+    static const char *const schemas[] = {"Person",   "Organization", "Company", "Vessel",
+                                          "Airplane", "LegalEntity",  NULL};
     if (size < 1)
         return;
     const char *schema = schemas[data[0] % 7];

@@ -24,13 +24,13 @@ extern "C" {
 /* Result codes. Negative, one table; vigil_strerror() names each. */
 typedef enum vigil_rc {
     VIGIL_OK = 0,
-    VIGIL_ERR_NOMEM = -1,     /* out of memory */
-    VIGIL_ERR_IO = -2,        /* a file could not be opened or read */
-    VIGIL_ERR_FORMAT = -3,    /* a list file is malformed or of an unknown format */
-    VIGIL_ERR_DB = -4,        /* the database failed or is not a vigil database */
-    VIGIL_ERR_NOTFOUND = -5,  /* no such entity, version or source */
-    VIGIL_ERR_ARG = -6,       /* a bad argument from the caller */
-    VIGIL_ERR_LIMIT = -7      /* input larger than a documented bound */
+    VIGIL_ERR_NOMEM = -1,    /* out of memory */
+    VIGIL_ERR_IO = -2,       /* a file could not be opened or read */
+    VIGIL_ERR_FORMAT = -3,   /* a list file is malformed or of an unknown format */
+    VIGIL_ERR_DB = -4,       /* the database failed or is not a vigil database */
+    VIGIL_ERR_NOTFOUND = -5, /* no such entity, version or source */
+    VIGIL_ERR_ARG = -6,      /* a bad argument from the caller */
+    VIGIL_ERR_LIMIT = -7     /* input larger than a documented bound */
 } vigil_rc;
 
 /* Returns a static string naming rc; never NULL, never freed. */
@@ -65,17 +65,17 @@ const char *vigil_errmsg(const vigil_db *db);
 
 /* One list version held in the database (or just loaded). */
 typedef struct vigil_list_version {
-    int64_t id;              /* version id, increasing with every load */
-    char source[16];         /* "eu", "un", "uk", "ofac", "ftm" */
-    char format[32];         /* e.g. "eu-fsf-xml", "ofac-sdn-csv" */
-    char sha256[65];         /* hex digest of the file content (all files of a set) */
-    char published[32];      /* publication date from the file, "" when it has none */
-    char loaded_at[32];      /* UTC, ISO 8601 */
-    char files[512];         /* the file name(s) as given, ";"-separated, cut to fit */
-    int64_t entities;        /* all entities */
+    int64_t id;         /* version id, increasing with every load */
+    char source[16];    /* "eu", "un", "uk", "ofac", "ftm" */
+    char format[32];    /* e.g. "eu-fsf-xml", "ofac-sdn-csv" */
+    char sha256[65];    /* hex digest of the file content (all files of a set) */
+    char published[32]; /* publication date from the file, "" when it has none */
+    char loaded_at[32]; /* UTC, ISO 8601 */
+    char files[512];    /* the file name(s) as given, ";"-separated, cut to fit */
+    int64_t entities;   /* all entities */
     int64_t persons, organizations, vessels, airplanes;
-    int64_t skipped;         /* records skipped in lenient mode */
-    int is_new;              /* from vigil_load: 1 new version, 0 content already held */
+    int64_t skipped; /* records skipped in lenient mode */
+    int is_new;      /* from vigil_load: 1 new version, 0 content already held */
 } vigil_list_version;
 
 /* Options of vigil_load; zero-initialise, then set what you need. */
@@ -141,9 +141,9 @@ int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id,
 
 /* What vigil_compare found. */
 typedef struct vigil_comparison {
-    double score;       /* 0.0 (nothing alike) to 1.0 (the same name) */
-    int match;          /* score >= the threshold */
-    char *explanation;  /* JSON object: which parts were paired, how each scored
+    double score;      /* 0.0 (nothing alike) to 1.0 (the same name) */
+    int match;         /* score >= the threshold */
+    char *explanation; /* JSON object: which parts were paired, how each scored
                            and why (docs/matching.md); NULL unless asked for.
                            Freed by vigil_comparison_free. */
 } vigil_comparison;
@@ -206,17 +206,17 @@ size_t vigil_engine_names(const vigil_engine *e);
 
 /* One customer or counterparty to screen. Unset members are NULL or 0. */
 typedef struct vigil_query {
-    const char *name;        /* required */
-    const char *schema;      /* Person, Organization, Company, Vessel, Airplane;
+    const char *name;       /* required */
+    const char *schema;     /* Person, Organization, Company, Vessel, Airplane;
                                 NULL: any, or Person when birth_date or gender
                                 is given */
-    const char *birth_date;  /* "1953-08-27", "1953", "27/08/1953", ... */
-    const char *country;     /* nationality or country: a code or a name */
-    const char *gender;      /* "male", "female" */
-    const char *id_number;   /* passport, registration, IMO number, ... */
-    const char *sources;     /* comma-separated lists to screen ("eu,un"); NULL: all */
-    double threshold;        /* <= 0: VIGIL_DEFAULT_THRESHOLD */
-    size_t limit;            /* 0: 10 */
+    const char *birth_date; /* "1953-08-27", "1953", "27/08/1953", ... */
+    const char *country;    /* nationality or country: a code or a name */
+    const char *gender;     /* "male", "female" */
+    const char *id_number;  /* passport, registration, IMO number, ... */
+    const char *sources;    /* comma-separated lists to screen ("eu,un"); NULL: all */
+    double threshold;       /* <= 0: VIGIL_DEFAULT_THRESHOLD */
+    size_t limit;           /* 0: 10 */
 } vigil_query;
 
 /* One listed entity the query may be. */
@@ -224,11 +224,11 @@ typedef struct vigil_hit {
     char source[16];
     char source_id[64];
     char schema[16];
-    char name[256];          /* the entity's primary name */
-    char matched_name[256];  /* the entity's name that matched best */
-    double score;            /* name score adjusted by the other evidence */
-    int match;               /* score >= threshold */
-    char *explanation;       /* JSON: the name comparison and each piece of
+    char name[256];         /* the entity's primary name */
+    char matched_name[256]; /* the entity's name that matched best */
+    double score;           /* name score adjusted by the other evidence */
+    int match;              /* score >= threshold */
+    char *explanation;      /* JSON: the name comparison and each piece of
                                 evidence with its effect */
 } vigil_hit;
 
@@ -267,9 +267,9 @@ char *vigil_hits_json(const vigil_hits *h);
 /* One customer kept in the database (docs/rescreening.md). id and name are
  * required; the other members are NULL when unknown. */
 typedef struct vigil_customer {
-    const char *id;          /* the customer's own reference, unique */
+    const char *id; /* the customer's own reference, unique */
     const char *name;
-    const char *schema;      /* as in vigil_query; NULL: any */
+    const char *schema; /* as in vigil_query; NULL: any */
     const char *birth_date;
     const char *country;
     const char *gender;
@@ -306,16 +306,16 @@ typedef struct vigil_rescreen_options {
 /* What one re-screening run did. */
 typedef struct vigil_rescreen_result {
     int64_t run_id;
-    int full;                    /* it screened everyone against everything */
-    int64_t customers;           /* customers held */
-    int64_t screened_in_full;    /* new or changed customers, against every list */
-    int64_t screened_changed;    /* others whose names share an index key with a
+    int full;                 /* it screened everyone against everything */
+    int64_t customers;        /* customers held */
+    int64_t screened_in_full; /* new or changed customers, against every list */
+    int64_t screened_changed; /* others whose names share an index key with a
                                     new or changed entity, against those entities */
-    int64_t entities_changed;    /* entities new or changed since the last run */
-    int64_t entities_removed;    /* entities gone from the lists since then */
-    int64_t alerts_new;          /* alerts opened (new pairs, or reopened) */
-    int64_t alerts_known;        /* hits already alerted, open or decided */
-    int64_t alerts_delisted;     /* open alerts closed as their entity left */
+    int64_t entities_changed; /* entities new or changed since the last run */
+    int64_t entities_removed; /* entities gone from the lists since then */
+    int64_t alerts_new;       /* alerts opened (new pairs, or reopened) */
+    int64_t alerts_known;     /* hits already alerted, open or decided */
+    int64_t alerts_delisted;  /* open alerts closed as their entity left */
     double seconds;
 } vigil_rescreen_result;
 

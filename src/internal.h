@@ -18,9 +18,9 @@
 #include "vigil.h"
 
 /* Bounds on input (rule 4: every buffer that grows from input has one). */
-#define VIGIL__MAX_FILE_BYTES ((size_t)1 << 30)   /* one list file: 1 GiB */
+#define VIGIL__MAX_FILE_BYTES ((size_t)1 << 30)     /* one list file: 1 GiB */
 #define VIGIL__MAX_FIELD_BYTES ((size_t)256 * 1024) /* one field value */
-#define VIGIL__MAX_LINE_BYTES ((size_t)4 << 20)   /* one CSV or JSON line */
+#define VIGIL__MAX_LINE_BYTES ((size_t)4 << 20)     /* one CSV or JSON line */
 #define VIGIL__ERRMSG 512
 
 #if defined(__GNUC__)
@@ -169,8 +169,8 @@ int vigil__ent_birth_place(json_t *e, const char *place, const char *country);
 int vigil__ent_nationality(json_t *e, const char *country);
 int vigil__ent_country(json_t *e, const char *country);
 int vigil__ent_gender(json_t *e, const char *gender);
-int vigil__ent_identifier(json_t *e, const char *type, const char *number,
-                          const char *country, const char *note);
+int vigil__ent_identifier(json_t *e, const char *type, const char *number, const char *country,
+                          const char *note);
 int vigil__ent_address(json_t *e, const char *text, const char *country);
 /* Adds value to the string array key ("programmes", "legal_basis", "remarks",
  * "positions", "titles", "un_references", ...). */
@@ -194,7 +194,8 @@ size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
  * no substring edited twice): the matcher's edit distance, linear memory. */
 size_t vigil__osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 /* vigil__osa, or maxd + 1 as soon as the distance must exceed maxd. */
-size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m, size_t maxd);
+size_t vigil__osa_bounded(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
+                          size_t maxd);
 size_t vigil__hamming(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
 double vigil__jaro_winkler(const uint32_t *a, size_t n, const uint32_t *b, size_t m);
@@ -213,7 +214,8 @@ int vigil__soundex(const char *s, char *out, size_t size);
 int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max);
 /* 1 when text is a name followed by another in brackets at its end,
  * "BUTEMBO AIRLINES (BAL)": head "BUTEMBO AIRLINES", tail "BAL". */
-int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN], char tail[VIGIL__PART_LEN]);
+int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN],
+                         char tail[VIGIL__PART_LEN]);
 
 /* The name data built into the library (build/name_data.c, made by
  * scripts/embed-data from data/): the given-name equivalents (gzip), the
@@ -235,8 +237,15 @@ void vigil__legal_builtin(void);
  * (Щукин shcukin, Жуков zukov), as systems that romanise with ICU and
  * Czech, Slovak and Croatian spellings without their accents write Cyrillic
  * names: a second reading of every listed Cyrillic name. */
-enum { VIGIL__LANG_ANY = 0, VIGIL__LANG_RU, VIGIL__LANG_UK, VIGIL__LANG_BE, VIGIL__LANG_SR,
-       VIGIL__LANG_SCHOLARLY, VIGIL__LANGS };
+enum {
+    VIGIL__LANG_ANY = 0,
+    VIGIL__LANG_RU,
+    VIGIL__LANG_UK,
+    VIGIL__LANG_BE,
+    VIGIL__LANG_SR,
+    VIGIL__LANG_SCHOLARLY,
+    VIGIL__LANGS
+};
 /* The language a text's Cyrillic is read in, from the letters only some of
  * the languages use (і ї є ґ Ukrainian, ў Belarusian, ј љ њ Serbian; the
  * rest Russian); VIGIL__LANG_ANY when it has no Cyrillic letter. */

@@ -90,9 +90,9 @@ int has_string(json_t *o, const char *key, const char *s)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(o, key), i, v) if (json_is_string(v) &&
-                                                           strcmp(json_string_value(v), s) == 0)
-        return 1;
+    json_array_foreach(json_object_get(o, key), i,
+                       v) if (json_is_string(v) &&
+                              strcmp(json_string_value(v), s) == 0) return 1;
     return 0;
 }
 

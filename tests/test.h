@@ -130,7 +130,7 @@ void test_screen_release(void);
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \
     X(test_screen_hits_json)                                                                   \
-    X(test_screen_negatives_few_alerts)                                                       \
+    X(test_screen_negatives_few_alerts)                                                        \
     X(test_customers_put)                                                                      \
     X(test_rescreen_ofac_versions)                                                             \
     X(test_rescreen_misses_nothing)

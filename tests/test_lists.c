@@ -56,8 +56,9 @@ void test_un_counts_and_qdi276(void)
     CHECK_STR(json_string_value(json_object_get(e, "schema")), "Person");
     CHECK_STR(kind_of(e, "AKRAM TURKI HISHAN AL-MAZIDIH"), "primary");
     CHECK_STR(kind_of(e, "أكرم تركي هاشم المزيده"), "original_script");
-    CHECK_STR(json_string_value(json_object_get(name_of(e, "أكرم تركي هاشم المزيده"), "script")),
-              "Arabic");
+    CHECK_STR(
+        json_string_value(json_object_get(name_of(e, "أكرم تركي هاشم المزيده"), "script")),
+        "Arabic");
     CHECK_STR(kind_of(e, "Abu Jarrah"), "weak_alias");
     CHECK_STR(kind_of(e, "Akram Turki Al-Hishan"), "alias");
     CHECK(has_object(e, "birth_dates", "date", "1974"));
@@ -125,9 +126,9 @@ void test_eu_fragment_putin(void)
         return;
     json_t *e = entity(db, "eu", "135909");
     CHECK_STR(kind_of(e, "Vladimir Vladimirovitj PUTIN"), "primary");
-    CHECK_STR(json_string_value(json_object_get(name_of(e, "Vladimir Vladimirovitj PUTIN"),
-                                                "lang")),
-              "sv");
+    CHECK_STR(
+        json_string_value(json_object_get(name_of(e, "Vladimir Vladimirovitj PUTIN"), "lang")),
+        "sv");
     CHECK_STR(kind_of(e, "Vladimir Vladimirovich PUTIN"), "alias");
     CHECK(has_object(e, "birth_dates", "date", "1952-10-07"));
     CHECK(has_object(e, "birth_places", "country", "RU"));
@@ -224,7 +225,8 @@ void test_uk_sample_details(void)
     char *path = temp_db_path();
     vigil_db *db = NULL;
     CHECK_INT(vigil_db_open(path, 0, &db), VIGIL_OK);
-    const char *files[] = {shared_path("lists/uk/uk-sanctions-list-official-sample-2026-08-14.xml")};
+    const char *files[] = {
+        shared_path("lists/uk/uk-sanctions-list-official-sample-2026-08-14.xml")};
     /* strict: the synthetic designation without UniqueID is refused by line */
     CHECK_INT(vigil_load(db, files, 1, NULL, NULL, NULL), VIGIL_ERR_FORMAT);
     CHECK_CONTAINS(vigil_errmsg(db), "uk-sanctions-list-official-sample-2026-08-14.xml:353:");
@@ -386,8 +388,8 @@ void test_ftm_entities(void)
     CHECK_INT(v.persons, 6);
     json_t *e = entity(db, "ftm", "NK-2Tbri3s6GgNtAwsSXh4qpL");
     CHECK_STR(kind_of(e, "Maria Aleksandrovna Osetrova"), "primary");
-    CHECK_STR(json_string_value(json_object_get(name_of(e, "Захарова Мария Александровна"),
-                                                "script")),
+    CHECK_STR(json_string_value(
+                  json_object_get(name_of(e, "Захарова Мария Александровна"), "script")),
               "Cyrillic");
     CHECK(has_object(e, "birth_dates", "date", "1988-01-07"));
     CHECK(has_string(e, "nationalities", "RU"));

@@ -53,8 +53,8 @@ static void metric_row(char **f, int n, void *ud)
         vigil__soundex(f[0], code, sizeof(code));
         c->rows++;
         if (strcmp(code, f[1]) != 0)
-            test_fail(__FILE__, __LINE__, "soundex(\"%s\") = \"%s\", expected \"%s\"", f[0], code,
-                      f[1]);
+            test_fail(__FILE__, __LINE__, "soundex(\"%s\") = \"%s\", expected \"%s\"", f[0],
+                      code, f[1]);
         return;
     }
     if (n < 3)
@@ -74,9 +74,9 @@ void test_metric_vectors(void)
     static const struct {
         const char *file;
         int kind;
-    } files[] = {{"levenshtein.csv", 0},        {"wagner_fischer.csv", 0},
-                 {"damerau_levenshtein.csv", 0}, {"hamming.csv", 0},
-                 {"jaro_distance.csv", 1},       {"jaro_winkler.csv", 1},
+    } files[] = {{"levenshtein.csv", 0},          {"wagner_fischer.csv", 0},
+                 {"damerau_levenshtein.csv", 0},  {"hamming.csv", 0},
+                 {"jaro_distance.csv", 1},        {"jaro_winkler.csv", 1},
                  {"jaro_winkler_longtol.csv", 1}, {"soundex.csv", 2}};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char rel[128];
@@ -153,7 +153,8 @@ void test_compare_issue_examples(void)
     NO_MATCH("Vessel", "Petrel 8", "Petrel 9");
     NO_MATCH("Organization", "Brigade 44", "Brigade 45");
     NO_MATCH("Company", "Volkswagen AG", "Siemens AG");
-    NO_MATCH("Company", "Bank of China (Hong Kong) Limited", "Bank of China (Singapore) Limited");
+    NO_MATCH("Company", "Bank of China (Hong Kong) Limited",
+             "Bank of China (Singapore) Limited");
     /* one given name across languages, and nicknames (tests/main.c loads the
      * given-name data) */
     MATCH("Person", "Hossein Rahimi", "Husayn Rahimi");
@@ -229,7 +230,8 @@ void test_compare_legal_forms(void)
 void test_compare_explanation(void)
 {
     vigil_comparison r;
-    CHECK_INT(vigil_compare("Person", "Mohammed Hussein", "Muhammad Husayn", 0, 1, &r), VIGIL_OK);
+    CHECK_INT(vigil_compare("Person", "Mohammed Hussein", "Muhammad Husayn", 0, 1, &r),
+              VIGIL_OK);
     CHECK(r.match);
     CHECK_CONTAINS(r.explanation, "\"how\":\"equivalent name\"");
     vigil_comparison_free(&r);
@@ -340,8 +342,8 @@ void test_compare_heldout_classes(void)
         {"Щапов", "Shchapov"},
         {"王君正", "Wang Junzheng"},
         {"金正恩", "Kim Jong Un"},
-        {"张伟", "Zhang Wei"},  /* simplified: pinyin */
-        {"張偉", "Chang Wei"},  /* traditional: Wade-Giles too */
+        {"张伟", "Zhang Wei"}, /* simplified: pinyin */
+        {"張偉", "Chang Wei"}, /* traditional: Wade-Giles too */
         {"习近平", "Xi Jinping"},
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
@@ -400,17 +402,17 @@ void test_compare_heldout_classes(void)
     /* relatives: an extra leading given name costs more than a dropped
      * middle name (the Al-Tikriti family of the UN, EU and UK lists) */
     vigil_comparison lead, mid;
-    CHECK_INT(vigil_compare("Person", "Ibrahim Hasan al-Tikriti", "Sabawi Ibrahim Hasan al-Tikriti",
-                            0, 0, &lead),
+    CHECK_INT(vigil_compare("Person", "Ibrahim Hasan al-Tikriti",
+                            "Sabawi Ibrahim Hasan al-Tikriti", 0, 0, &lead),
               VIGIL_OK);
-    CHECK_INT(vigil_compare("Person", "Sabawi Hasan al-Tikriti", "Sabawi Ibrahim Hasan al-Tikriti",
-                            0, 0, &mid),
+    CHECK_INT(vigil_compare("Person", "Sabawi Hasan al-Tikriti",
+                            "Sabawi Ibrahim Hasan al-Tikriti", 0, 0, &mid),
               VIGIL_OK);
     CHECK(lead.score < mid.score);
     CHECK(lead.score <= 0.9 + 1e-9); /* under an exact name's 1.0, so it ranks after */
     /* a leading given name in two words costs once */
-    CHECK_INT(vigil_compare("Person", "ABDUL JALIL MOHAMMAD RASUL AYYUB", "MOHAMMAD RASUL AYYUB", 0,
-                            0, &c),
+    CHECK_INT(vigil_compare("Person", "ABDUL JALIL MOHAMMAD RASUL AYYUB",
+                            "MOHAMMAD RASUL AYYUB", 0, 0, &c),
               VIGIL_OK);
     CHECK(c.match);
     vigil_comparison_free(&c);

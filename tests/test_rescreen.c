@@ -39,8 +39,9 @@ static long long alert_of(json_t *as, const char *customer, const char *entity_i
     {
         if (!strcmp(json_string_value(json_object_get(json_object_get(a, "customer"), "id")),
                     customer) &&
-            !strcmp(json_string_value(json_object_get(json_object_get(a, "entity"), "source_id")),
-                    entity_id)) {
+            !strcmp(
+                json_string_value(json_object_get(json_object_get(a, "entity"), "source_id")),
+                entity_id)) {
             if (status)
                 *status = json_string_value(json_object_get(a, "status"));
             return json_integer_value(json_object_get(a, "id"));
@@ -75,8 +76,9 @@ void test_customers_put(void)
     CHECK_INT(vigil_customers_put(db, cs, 2, st), VIGIL_OK);
     CHECK_INT(st[0], VIGIL_CUSTOMER_UNCHANGED);
     CHECK_INT(st[1], VIGIL_CUSTOMER_UNCHANGED);
-    vigil_customer again[] = {{"c1", "Jasmeet Hakimzada", "Person", "1980", NULL, NULL, NULL},
-                              {"c2", "ACME Trading LLC", "Organization", NULL, NULL, NULL, NULL}};
+    vigil_customer again[] = {
+        {"c1", "Jasmeet Hakimzada", "Person", "1980", NULL, NULL, NULL},
+        {"c2", "ACME Trading LLC", "Organization", NULL, NULL, NULL, NULL}};
     CHECK_INT(vigil_customers_put(db, again, 2, st), VIGIL_OK);
     CHECK_INT(st[0], VIGIL_CUSTOMER_CHANGED);
     CHECK_INT(st[1], VIGIL_CUSTOMER_CHANGED);
@@ -155,8 +157,8 @@ void test_rescreen_ofac_versions(void)
     CHECK_INT(r.entities_removed, 261);
     CHECK_INT(r.screened_in_full, 0);
     CHECK(r.screened_changed >= 1 && r.screened_changed <= 5);
-    CHECK_INT(r.alerts_new, 2);       /* c1 newly listed; c5's entity changed: reopened */
-    CHECK_INT(r.alerts_delisted, 1);  /* c2's entity left the list */
+    CHECK_INT(r.alerts_new, 2);      /* c1 newly listed; c5's entity changed: reopened */
+    CHECK_INT(r.alerts_delisted, 1); /* c2's entity left the list */
     as = alerts(db, 0);
     long long a1 = alert_of(as, "c1", "21845", &status);
     CHECK(a1 > 0);
@@ -180,15 +182,15 @@ void test_rescreen_ofac_versions(void)
             CHECK_STR(json_string_value(json_object_get(d, "note")), "a different body");
             CHECK_STR(json_string_value(json_object_get(d, "by")), "ana");
             /* decided on the 2019 version */
-            CHECK_INT(json_integer_value(
-                          json_object_get(json_array_get(json_object_get(d, "versions"), 0),
-                                          "version")),
+            CHECK_INT(json_integer_value(json_object_get(
+                          json_array_get(json_object_get(d, "versions"), 0), "version")),
                       1);
         }
     }
     json_decref(as);
     /* a false positive decided, then the customer changes: raised again */
-    CHECK_INT(vigil_decide(db, a5b, "false-positive", "still a different body", NULL), VIGIL_OK);
+    CHECK_INT(vigil_decide(db, a5b, "false-positive", "still a different body", NULL),
+              VIGIL_OK);
     vigil_customer moved = cs[4];
     moved.country = "IR";
     CHECK_INT(vigil_customers_put(db, &moved, 1, NULL), VIGIL_OK);
@@ -230,9 +232,8 @@ static void add_person(people *p, const char *id, const char *name, const char *
         return;
     snprintf(p->text[p->n][0], sizeof(p->text[0][0]), "%s", id);
     snprintf(p->text[p->n][1], sizeof(p->text[0][1]), "%s", name);
-    p->cs[p->n] = (vigil_customer){p->text[p->n][0], p->text[p->n][1], schema,
-                                   NULL,             NULL,             NULL,
-                                   NULL};
+    p->cs[p->n] =
+        (vigil_customer){p->text[p->n][0], p->text[p->n][1], schema, NULL, NULL, NULL, NULL};
     p->n++;
 }
 
@@ -279,7 +280,8 @@ void test_rescreen_misses_nothing(void)
     CHECK_INT(vigil_diff(a, "ofac", 0, 0, &s), VIGIL_OK);
     json_t *d = s ? json_loads(s, 0, NULL) : NULL;
     vigil_free(s);
-    people p = {calloc(1200, sizeof(vigil_customer)), calloc(1200, sizeof(*p.text)), 0, 1200, 0};
+    people p = {calloc(1200, sizeof(vigil_customer)), calloc(1200, sizeof(*p.text)), 0, 1200,
+                0};
     const char *kinds[] = {"added", "changed"};
     for (int k = 0; k < 2; k++) {
         size_t i;
@@ -330,8 +332,8 @@ void test_rescreen_misses_nothing(void)
         {
             if (!json_object_get(pa_set, key)) {
                 if (missed++ < 5)
-                    test_fail(__FILE__, __LINE__, "the full run alerts on %s, the delta run not",
-                              key);
+                    test_fail(__FILE__, __LINE__,
+                              "the full run alerts on %s, the delta run not", key);
             }
         }
         CHECK_INT(missed, 0);

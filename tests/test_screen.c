@@ -252,9 +252,10 @@ static vigil_engine *reopen(const char *path)
 /* Screens the same queries on the built engine and on e: the same text. */
 static void same_hits(const vigil_engine *e)
 {
-    static const char *const names[] = {"Александр Бастрыкин", "Vladimir Putin",
-                                        "AL-MAZIDIH, Akram Turki", "Al Rasheed Trust",
-                                        "PETREL 8", "김정은", "Mohammed Ali", "Deutsche Bank AG"};
+    static const char *const names[] = {
+        "Александр Бастрыкин", "Vladimir Putin",  "AL-MAZIDIH, Akram Turki",
+        "Al Rasheed Trust",    "PETREL 8",        "김정은",
+        "Mohammed Ali",        "Deutsche Bank AG"};
     for (size_t i = 0; e && i < sizeof(names) / sizeof(names[0]); i++) {
         char *a = hits_text(engine, names[i]), *b = hits_text(e, names[i]);
         CHECK_STR(b, a);
@@ -304,8 +305,8 @@ void test_screen_saved_engine(void)
         long off;
         size_t n;
         char x;
-    } harm[] = {{5000000, 64, 'x'}, {100, 8, (char)0xFF}, {12000000, 0, 0}, {10, 0, 0},
-                {0, 8, 'V'}};
+    } harm[] = {
+        {5000000, 64, 'x'}, {100, 8, (char)0xFF}, {12000000, 0, 0}, {10, 0, 0}, {0, 8, 'V'}};
     for (size_t i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
         damage(saved, harm[i].off, harm[i].n, harm[i].x);
         e = reopen(engine_db);
@@ -352,7 +353,8 @@ void test_screen_hits_json(void)
         json_t *o = json_array_get(arr, i);
         CHECK_STR(json_string_value(json_object_get(o, "source")), h.hits[i].source);
         CHECK_STR(json_string_value(json_object_get(o, "source_id")), h.hits[i].source_id);
-        CHECK_STR(json_string_value(json_object_get(o, "matched_name")), h.hits[i].matched_name);
+        CHECK_STR(json_string_value(json_object_get(o, "matched_name")),
+                  h.hits[i].matched_name);
         CHECK(fabs(json_number_value(json_object_get(o, "score")) - h.hits[i].score) < 1e-4);
         CHECK(json_is_boolean(json_object_get(o, "match")));
         CHECK(json_is_array(json_object_get(json_object_get(o, "explanation"), "evidence")));
@@ -415,7 +417,8 @@ void test_screen_heldout_classes(void)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         vigil_query q = {cases[i][0], "Person", NULL, NULL, NULL, NULL, "uk", 0, 10};
         if (!rank_of(&q, "uk", cases[i][1], NULL))
-            test_fail(__FILE__, __LINE__, "\"%s\" did not find uk:%s", cases[i][0], cases[i][1]);
+            test_fail(__FILE__, __LINE__, "\"%s\" did not find uk:%s", cases[i][0],
+                      cases[i][1]);
     }
     /* the part that met it is named */
     vigil_query q = {cases[2][0], "Person", NULL, NULL, NULL, NULL, "uk", 0, 3};
@@ -447,8 +450,10 @@ void test_screen_heldout_classes(void)
     CHECK(!vigil__trailing_name("(BAL)", head, tail));
     CHECK(!vigil__trailing_name("A (B) C", head, tail));
     /* a date of birth one digit off costs less than a different one */
-    vigil_query near = {"Alexander Bastrykin", "Person", "1953-08-28", NULL, NULL, NULL, "eu", 0, 5};
-    vigil_query far = {"Alexander Bastrykin", "Person", "1961-03-14", NULL, NULL, NULL, "eu", 0, 5};
+    vigil_query near = {
+        "Alexander Bastrykin", "Person", "1953-08-28", NULL, NULL, NULL, "eu", 0, 5};
+    vigil_query far = {
+        "Alexander Bastrykin", "Person", "1961-03-14", NULL, NULL, NULL, "eu", 0, 5};
     double sn = 0, sf = 0;
     rank_of(&near, "eu", "14980080", &sn);
     rank_of(&far, "eu", "14980080", &sf);

@@ -119,9 +119,10 @@ static void refused(const char *suffix, const char *data, size_t len, int rc, co
 
 void test_bad_malformed_xml(void)
 {
-    const char *x = "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n"
-                    "<INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER>\n"
-                    "<FIRST_NAME>A</SECOND_NAME>\n</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n";
+    const char *x =
+        "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n"
+        "<INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER>\n"
+        "<FIRST_NAME>A</SECOND_NAME>\n</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n";
     refused(".xml", x, strlen(x), VIGIL_ERR_FORMAT, ":5: malformed XML");
 }
 
@@ -139,8 +140,9 @@ void test_bad_truncated_file(void)
     }
     free(data);
     /* an OFAC sdn.csv cut inside a quoted field */
-    const char *csv = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
-                      ",-0- ,-0- \n173,\"ANGLO-CARIBBEAN CO";
+    const char *csv =
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
+        ",-0- ,-0- \n173,\"ANGLO-CARIBBEAN CO";
     refused(".csv", csv, strlen(csv), VIGIL_ERR_FORMAT, ":2: malformed CSV");
 }
 
@@ -155,14 +157,16 @@ void test_bad_unknown_format(void)
 
 void test_bad_invalid_utf8(void)
 {
-    const char *x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Designations>\n<Designation>\n"
-                    "<UniqueID>X1</UniqueID>\n<Names><Name><Name6>M\xFF\xFEller</Name6>"
-                    "<NameType>Primary Name</NameType></Name></Names>\n</Designation>\n"
-                    "</Designations>\n";
+    const char *x =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Designations>\n<Designation>\n"
+        "<UniqueID>X1</UniqueID>\n<Names><Name><Name6>M\xFF\xFEller</Name6>"
+        "<NameType>Primary Name</NameType></Name></Names>\n</Designation>\n"
+        "</Designations>\n";
     refused(".xml", x, strlen(x), VIGIL_ERR_FORMAT, ":5: malformed XML");
-    const char *c = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
-                    ",-0- ,-0- \n173,\"ANGLO\xC3\x28 CO\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- "
-                    ",-0- ,-0- ,-0- \n";
+    const char *c =
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
+        ",-0- ,-0- \n173,\"ANGLO\xC3\x28 CO\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- "
+        ",-0- ,-0- ,-0- \n";
     refused(".csv", c, strlen(c), VIGIL_ERR_FORMAT, ":2: invalid UTF-8");
     const char *j = "{\"id\": \"a\", \"schema\": \"Person\", \"caption\": \"ok\"}\n"
                     "{\"id\": \"b\", \"schema\": \"Person\", \"caption\": \"\xC3\x28\"}\n";
@@ -171,12 +175,13 @@ void test_bad_invalid_utf8(void)
 
 void test_bad_entity_without_name(void)
 {
-    const char *x = "<?xml version=\"1.0\"?>\n<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\">\n"
-                    "<sanctionEntity logicalId=\"1\"><subjectType code=\"person\"/>\n"
-                    "<nameAlias wholeName=\"Ok Name\" strong=\"true\"/></sanctionEntity>\n"
-                    "<sanctionEntity logicalId=\"2\"><subjectType code=\"person\"/>\n"
-                    "<nameAlias wholeName=\"\" firstName=\"\" strong=\"true\"/></sanctionEntity>\n"
-                    "</export>\n";
+    const char *x =
+        "<?xml version=\"1.0\"?>\n<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\">\n"
+        "<sanctionEntity logicalId=\"1\"><subjectType code=\"person\"/>\n"
+        "<nameAlias wholeName=\"Ok Name\" strong=\"true\"/></sanctionEntity>\n"
+        "<sanctionEntity logicalId=\"2\"><subjectType code=\"person\"/>\n"
+        "<nameAlias wholeName=\"\" firstName=\"\" strong=\"true\"/></sanctionEntity>\n"
+        "</export>\n";
     refused(".xml", x, strlen(x), VIGIL_ERR_FORMAT, ":5: record without a name");
 }
 
@@ -199,8 +204,9 @@ void test_bad_huge_field(void)
     refused(".xml", x, strlen(head) + mb + strlen(tail), VIGIL_ERR_FORMAT,
             ":3: field <OtherInformation> longer than");
     /* the same in a CSV remark */
-    const char *chead = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
-                        ",-0- ,\"";
+    const char *chead =
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- "
+        ",-0- ,\"";
     n = strlen(chead) + big + 2;
     char *c = realloc(x, n);
     memcpy(c, chead, strlen(chead));
@@ -243,7 +249,8 @@ void test_bad_input_keeps_database(void)
         return;
     const char *bad = "<Designations><Designation><UniqueID>X</UniqueID></Designation>";
     char *file = temp_file(".xml", bad, strlen(bad));
-    const char *files[] = {shared_path("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), file};
+    const char *files[] = {shared_path("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"),
+                           file};
     CHECK_INT(vigil_load(db, files, 2, NULL, NULL, NULL), VIGIL_ERR_FORMAT);
     long long versions, rows;
     db_counts(db, &versions, &rows);
@@ -358,7 +365,8 @@ void test_diff_ofac_versions(void)
     }
     json_t *names = json_object_get(json_object_get(bank, "fields"), "names");
     CHECK(has_member(json_object_get(names, "added"), "name", "HAVIN BANK LIMITED"));
-    CHECK(has_member(json_object_get(names, "removed"), "name", "HAVANA INTERNATIONAL BANK, LTD."));
+    CHECK(has_member(json_object_get(names, "removed"), "name",
+                     "HAVANA INTERNATIONAL BANK, LTD."));
     /* 2674 (Abu Abbas): programme SDT became SDGT, nothing else */
     json_t *f = json_object_get(abbas, "fields");
     CHECK_INT(json_object_size(f), 1);

@@ -23,7 +23,7 @@ void test_utf8_valid(void)
     CHECK(vigil__utf8_valid("Бастрыкин", strlen("Бастрыкин"), &bad));
     CHECK(!vigil__utf8_valid("ab\xC3", 3, &bad));
     CHECK_INT(bad, 2);
-    CHECK(!vigil__utf8_valid("ab\xC0\xAF", 4, &bad)); /* overlong */
+    CHECK(!vigil__utf8_valid("ab\xC0\xAF", 4, &bad));   /* overlong */
     CHECK(!vigil__utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
     CHECK(!vigil__utf8_valid("\xFF", 1, &bad));
     CHECK(vigil__utf8_valid("\xF0\x9F\x98\x80", 4, &bad));
@@ -84,9 +84,10 @@ void test_dates_golden(void)
         vigil__date_iso(&d, iso, sizeof(iso));
         if (d.year_to)
             snprintf(to, sizeof(to), "%d", d.year_to);
-        if (strcmp(iso, fld[1]) || strcmp(to, fld[2]) || d.circa != (strcmp(fld[3], "circa") == 0))
-            test_fail(__FILE__, __LINE__, "\"%s\": got %s/%s/%s, expected %s/%s/%s", fld[0], iso,
-                      to, d.circa ? "circa" : "", fld[1], fld[2], fld[3]);
+        if (strcmp(iso, fld[1]) || strcmp(to, fld[2]) ||
+            d.circa != (strcmp(fld[3], "circa") == 0))
+            test_fail(__FILE__, __LINE__, "\"%s\": got %s/%s/%s, expected %s/%s/%s", fld[0],
+                      iso, to, d.circa ? "circa" : "", fld[1], fld[2], fld[3]);
     }
     fclose(f);
     CHECK(cases >= 25);
@@ -147,7 +148,8 @@ void test_detect_real_files(void)
 {
     CHECK_PTR(detect_file("lists/un/un-consolidated-2026-02-27.xml"), &vigil__fmt_un_sc);
     CHECK_PTR(detect_file("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"), &vigil__fmt_eu_fsf);
-    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"), &vigil__fmt_eu_fsf);
+    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"),
+              &vigil__fmt_eu_fsf);
     CHECK_PTR(detect_file("lists/eu/eu-fsf-official-fragment-putin.xml"), &vigil__fmt_eu_fsf);
     CHECK_PTR(detect_file("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), &vigil__fmt_uk);
     CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/sdn.csv"), &vigil__fmt_ofac_csv_sdn);
@@ -186,8 +188,10 @@ void test_json_writer(void)
     vigil__json_raw(&w, "[1,2]");
     vigil__json_obj_end(&w);
     char *text = vigil__json_finish(&w);
-    CHECK_STR(text, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001 \xc3\xa9\",\"list\":[0.9346,-0.15,0,true,\"\",{}],"
-                    "\"raw\":[1,2]}");
+    CHECK_STR(
+        text,
+        "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001 \xc3\xa9\",\"list\":[0.9346,-0.15,0,true,\"\",{}],"
+        "\"raw\":[1,2]}");
     json_t *v = text ? json_loads(text, 0, NULL) : NULL;
     CHECK(v != NULL);
     CHECK_STR(json_string_value(json_object_get(v, "s")), "a\"b\\c\n\t\x01 \xc3\xa9");

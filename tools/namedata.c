@@ -94,7 +94,7 @@ int main(int argc, char **argv)
         return 1;
     }
     vigil_thread_done();
-    fprintf(stderr, "namedata: %ld groups read, %ld kept, %ld forms read from Cyrillic\n", groups,
-            kept, read_as);
+    fprintf(stderr, "namedata: %ld groups read, %ld kept, %ld forms read from Cyrillic\n",
+            groups, kept, read_as);
     return 0;
 }

@@ -67,7 +67,7 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
             whole = vigil__xml_join(x, " ", parts, 3);
         }
         const char *strong = vigil__xml_attr(x, na, "strong");
-        const char *kind = first ? "primary"
+        const char *kind = first                                      ? "primary"
                            : (strong && strcmp(strong, "false") == 0) ? "weak_alias"
                                                                       : "alias";
         if (whole)
@@ -137,9 +137,10 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     {
         const char *country;
         country_or(x, a, &country);
-        const char *parts[] = {vigil__xml_attr(x, a, "street"),  vigil__xml_attr(x, a, "poBox"),
-                               vigil__xml_attr(x, a, "zipCode"), vigil__xml_attr(x, a, "city"),
-                               vigil__xml_attr(x, a, "region"),  vigil__xml_attr(x, a, "place")};
+        const char *parts[] = {
+            vigil__xml_attr(x, a, "street"),  vigil__xml_attr(x, a, "poBox"),
+            vigil__xml_attr(x, a, "zipCode"), vigil__xml_attr(x, a, "city"),
+            vigil__xml_attr(x, a, "region"),  vigil__xml_attr(x, a, "place")};
         bad |= vigil__ent_address(e, vigil__xml_join(x, ", ", parts, 6), country);
     }
     if (bad) {

@@ -11,10 +11,17 @@
 
 /* In detection order: the first whose signature fits. */
 const vigil__list_format *const vigil__list_formats[] = {
-    &vigil__fmt_eu_fsf,       &vigil__fmt_un_sc,        &vigil__fmt_uk,
-    &vigil__fmt_ofac_xml,     &vigil__fmt_ofac_advanced, &vigil__fmt_ofac_csv_sdn,
-    &vigil__fmt_ofac_csv_alt, &vigil__fmt_ofac_csv_add,  &vigil__fmt_ofac_csv_comments,
-    &vigil__fmt_ftm,          NULL,
+    &vigil__fmt_eu_fsf,
+    &vigil__fmt_un_sc,
+    &vigil__fmt_uk,
+    &vigil__fmt_ofac_xml,
+    &vigil__fmt_ofac_advanced,
+    &vigil__fmt_ofac_csv_sdn,
+    &vigil__fmt_ofac_csv_alt,
+    &vigil__fmt_ofac_csv_add,
+    &vigil__fmt_ofac_csv_comments,
+    &vigil__fmt_ftm,
+    NULL,
 };
 
 /* Skips BOM, white space, the XML declaration, comments, processing

@@ -17,18 +17,18 @@
 typedef struct {
     vigil__parse *p;
     const vigil__file *f;
-    json_t *raw;     /* id -> {"schema", "properties", ...} as read */
-    json_t *lines;   /* id -> line */
-    json_t *built;   /* id -> our entity, screenable ones */
-    json_t *order;   /* [id or {"del": id}] in file order */
-    int delta;       /* -1 unknown, 0 entities, 1 delta */
+    json_t *raw;   /* id -> {"schema", "properties", ...} as read */
+    json_t *lines; /* id -> line */
+    json_t *built; /* id -> our entity, screenable ones */
+    json_t *order; /* [id or {"del": id}] in file order */
+    int delta;     /* -1 unknown, 0 entities, 1 delta */
 } ftm_ctx;
 
 static const char *our_schema(const char *s)
 {
     static const char *const map[][2] = {
-        {"Person", "Person"},        {"Organization", "Organization"},
-        {"Company", "Company"},      {"LegalEntity", "Organization"},
+        {"Person", "Person"},           {"Organization", "Organization"},
+        {"Company", "Company"},         {"LegalEntity", "Organization"},
         {"PublicBody", "Organization"}, {"Vessel", "Vessel"},
         {"Airplane", "Airplane"}};
     for (size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++)
@@ -115,13 +115,14 @@ static int apply(json_t *e, act a, const char *arg, const char *v)
 /* Each string value of property prop of raw entity r. */
 #define FOREACH_VALUE(r, prop, v)                                                              \
     for (size_t i_##v = 0, n_##v = json_array_size(                                            \
-                                json_object_get(json_object_get((r), "properties"), (prop)));  \
+                               json_object_get(json_object_get((r), "properties"), (prop)));   \
          i_##v < n_##v; i_##v++)                                                               \
         for (const char *v = json_string_value(json_array_get(                                 \
                  json_object_get(json_object_get((r), "properties"), (prop)), i_##v));         \
              v; v = NULL)
 
-static json_t *build(const char *source, const char *id, json_t *r, const char *schema, int *bad)
+static json_t *build(const char *source, const char *id, json_t *r, const char *schema,
+                     int *bad)
 {
     json_t *e = vigil__ent_new(source, id, schema);
     const char *caption = json_string_value(json_object_get(r, "caption"));
@@ -140,8 +141,7 @@ static json_t *build(const char *source, const char *id, json_t *r, const char *
     json_t *ds = json_object_get(r, "datasets");
     size_t i;
     json_t *d;
-    json_array_foreach(ds, i, d)
-    *bad |= vigil__ent_list(e, "datasets", json_string_value(d));
+    json_array_foreach(ds, i, d) *bad |= vigil__ent_list(e, "datasets", json_string_value(d));
     return e;
 }
 
@@ -254,7 +254,8 @@ static int read_lines(ftm_ctx *c)
             json_object_set_new(del, "line", json_integer((json_int_t)line));
             json_array_append_new(c->order, del);
         } else if (is_delta && strcmp(ops, "ADD") != 0 && strcmp(ops, "MOD") != 0) {
-            rc = vigil__parse_fail(c->p, f->path, line, "unknown delta operation \"%.32s\"", ops);
+            rc = vigil__parse_fail(c->p, f->path, line, "unknown delta operation \"%.32s\"",
+                                   ops);
         } else {
             const char *schema = json_string_value(json_object_get(ent, "schema"));
             if (!schema)
@@ -275,7 +276,8 @@ static int read_lines(ftm_ctx *c)
 
 static int parse(vigil__parse *p)
 {
-    ftm_ctx c = {p, &p->files[0], json_object(), json_object(), json_object(), json_array(), -1};
+    ftm_ctx c = {p, &p->files[0], json_object(), json_object(), json_object(), json_array(),
+                 -1};
     int rc = 0, bad = 0;
     if (!c.raw || !c.lines || !c.built || !c.order)
         rc = vigil__parse_fail(p, c.f->path, 0, "out of memory");

@@ -18,8 +18,8 @@ typedef int (*vigil__sink_fn)(vigil__parse *p, json_t *entity);
 typedef enum { VIGIL__OP_PUT = 0, VIGIL__OP_DEL = 1 } vigil__op;
 
 typedef struct vigil__file {
-    const char *path;  /* as given, for messages */
-    const char *data;  /* whole content */
+    const char *path; /* as given, for messages */
+    const char *data; /* whole content */
     size_t len;
 } vigil__file;
 
@@ -32,13 +32,13 @@ struct vigil__parse {
     void *sink_ctx;
     const struct vigil__list_format *fmt; /* the format read (vigil__parse_run) */
     /* out */
-    char published[32];       /* publication date found in the file, ISO */
-    bool is_delta;            /* FTM delta: entities are operations */
-    vigil__op op;             /* with is_delta: the operation of the entity */
-    const char *del_id;       /* with op DEL: the id (entity is NULL) */
-    int64_t skipped;          /* records skipped in lenient mode */
+    char published[32];             /* publication date found in the file, ISO */
+    bool is_delta;                  /* FTM delta: entities are operations */
+    vigil__op op;                   /* with is_delta: the operation of the entity */
+    const char *del_id;             /* with op DEL: the id (entity is NULL) */
+    int64_t skipped;                /* records skipped in lenient mode */
     char first_skip[VIGIL__ERRMSG]; /* why the first one was skipped */
-    char err[VIGIL__ERRMSG];  /* "file:line: reason" when a parser fails */
+    char err[VIGIL__ERRMSG];        /* "file:line: reason" when a parser fails */
     /* the sink's line for messages: set by the parser before calling it */
     const char *cur_path;
     size_t cur_line;

@@ -31,10 +31,10 @@ typedef struct {
     size_t row_line; /* line the current row started on */
     size_t row_bytes;
     int rc;
-    json_t *ents;     /* ent_num -> entity */
-    json_t *lines;    /* ent_num -> line in sdn.csv */
-    json_t *remarks;  /* ent_num -> remarks text (with its continuation) */
-    json_t *order;    /* ent_nums in sdn.csv order */
+    json_t *ents;    /* ent_num -> entity */
+    json_t *lines;   /* ent_num -> line in sdn.csv */
+    json_t *remarks; /* ent_num -> remarks text (with its continuation) */
+    json_t *order;   /* ent_nums in sdn.csv order */
 } csv_ctx;
 
 /* The entity of ent_num, or NULL. A row of alt, add or comments whose
@@ -95,7 +95,8 @@ static void row_sdn(csv_ctx *c)
     }
     if (json_object_get(c->ents, f[0])) {
         json_decref(e);
-        c->rc = vigil__parse_skip(c->p, c->f->path, c->row_line, "ent_num %s given twice", f[0]);
+        c->rc =
+            vigil__parse_skip(c->p, c->f->path, c->row_line, "ent_num %s given twice", f[0]);
         return;
     }
     json_object_set_new(c->ents, f[0], e);
@@ -116,8 +117,8 @@ static void row_alt(csv_ctx *c)
         kind = "former";
     int bad = 0;
     if (f[3])
-        name_parts(e, f[3], kind, strcmp(json_string_value(json_object_get(e, "schema")),
-                                         "Person") == 0,
+        name_parts(e, f[3], kind,
+                   strcmp(json_string_value(json_object_get(e, "schema")), "Person") == 0,
                    &bad);
     if (bad)
         c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line, "a field is too long");
@@ -148,8 +149,8 @@ static void row_comments(csv_ctx *c)
     const char *old = json_string_value(json_object_get(c->remarks, f[0]));
     size_t n = (old ? strlen(old) : 0) + strlen(f[1]);
     if (n > VIGIL__MAX_FIELD_BYTES) {
-        c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line, "remarks longer than %zu bytes",
-                                  VIGIL__MAX_FIELD_BYTES);
+        c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line,
+                                  "remarks longer than %zu bytes", VIGIL__MAX_FIELD_BYTES);
         return;
     }
     char *joined = vigil__arena_alloc(&c->arena, n);
@@ -190,9 +191,9 @@ static void on_row(int term, void *data)
                                       "%d fields, expected %d in an OFAC %s row", c->nf, want,
                                       c->fmt->name);
         else if (!c->fld[0] || strspn(c->fld[0], "0123456789") != strlen(c->fld[0]))
-            c->rc = vigil__parse_fail(c->p, c->f->path, c->row_line,
-                                      "ent_num \"%s\" is not a number",
-                                      c->fld[0] ? c->fld[0] : "");
+            c->rc =
+                vigil__parse_fail(c->p, c->f->path, c->row_line,
+                                  "ent_num \"%s\" is not a number", c->fld[0] ? c->fld[0] : "");
         else if (c->fmt == &vigil__fmt_ofac_csv_sdn)
             row_sdn(c);
         else if (c->fmt == &vigil__fmt_ofac_csv_alt)
@@ -324,7 +325,7 @@ const vigil__list_format vigil__fmt_ofac_csv_sdn = {
     .csv_fields = 12,
     .parse = parse,
 };
-#define PART(file)                                                                              \
+#define PART(file)                                                                             \
     "an OFAC " file " file needs its sdn.csv: give the files together or their folder"
 const vigil__list_format vigil__fmt_ofac_csv_alt = {
     .name = "ofac-sdn-csv",

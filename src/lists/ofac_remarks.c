@@ -34,20 +34,50 @@ static int starts(const char *s, const char *prefix)
 
 /* Labels that start statements which are not identifiers, though a number
  * follows them. */
-static const char *const not_ids[] = {
-    "DOB", "POB", "nationality", "citizen", "Gender", "Linked To", "Additional Sanctions",
-    "Executive Order", "Secondary sanctions", "Transactions Prohibited", "Organization ",
-    "Aircraft Manufacture Date", "Aircraft Model", "Aircraft Operator", "Aircraft Manufacturer",
-    "Phone", "Telephone", "Fax", "Email", "Website", "Member", "CAATSA", "Former Vessel",
-    "Vessel Year of Build", "Vessel Type", "Digital Currency", "Target Type", "Effective Date",
-    "Listing Date", "Previous", "Nationality of Registration", "Equity Ticker", "ISIN",
-    "all offices", "IFCA", "Sanctions", NULL};
+static const char *const not_ids[] = {"DOB",
+                                      "POB",
+                                      "nationality",
+                                      "citizen",
+                                      "Gender",
+                                      "Linked To",
+                                      "Additional Sanctions",
+                                      "Executive Order",
+                                      "Secondary sanctions",
+                                      "Transactions Prohibited",
+                                      "Organization ",
+                                      "Aircraft Manufacture Date",
+                                      "Aircraft Model",
+                                      "Aircraft Operator",
+                                      "Aircraft Manufacturer",
+                                      "Phone",
+                                      "Telephone",
+                                      "Fax",
+                                      "Email",
+                                      "Website",
+                                      "Member",
+                                      "CAATSA",
+                                      "Former Vessel",
+                                      "Vessel Year of Build",
+                                      "Vessel Type",
+                                      "Digital Currency",
+                                      "Target Type",
+                                      "Effective Date",
+                                      "Listing Date",
+                                      "Previous",
+                                      "Nationality of Registration",
+                                      "Equity Ticker",
+                                      "ISIN",
+                                      "all offices",
+                                      "IFCA",
+                                      "Sanctions",
+                                      NULL};
 
 /* Words that mark a label as naming an identifier. */
-static const char *const id_marks[] = {"No.", "No ", "#", "Number", "ID", "Identification",
-                                       "Passport", "Cedula", "License", "Licence", "Code",
-                                       "MMSI", "D.N.I.", "NIT", "RUC", "RIF", "SSN", "C.U.R.P.",
-                                       "R.F.C.", "CUIT", "Registration", "Card", "IMO", NULL};
+static const char *const id_marks[] = {
+    "No.",    "No ",     "#",       "Number",   "ID",     "Identification", "Passport",
+    "Cedula", "License", "Licence", "Code",     "MMSI",   "D.N.I.",         "NIT",
+    "RUC",    "RIF",     "SSN",     "C.U.R.P.", "R.F.C.", "CUIT",           "Registration",
+    "Card",   "IMO",     NULL};
 
 /* Tries "LABEL NUMBER [(COUNTRY)] [rest]". Returns 1 when s was one. */
 static int identifier(json_t *e, char *s, int *bad)

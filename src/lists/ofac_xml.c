@@ -39,8 +39,8 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     int bad = 0;
     const char *first = vigil__xml_ctext(x, rec, "firstName");
     const char *last = vigil__xml_ctext(x, rec, "lastName");
-    bad |= vigil__ent_name_parts(e, full_name(x, first, last), "primary", NULL, first, NULL, last,
-                                 NULL);
+    bad |= vigil__ent_name_parts(e, full_name(x, first, last), "primary", NULL, first, NULL,
+                                 last, NULL);
     bad |= vigil__ent_list(e, "positions", vigil__xml_ctext(x, rec, "title"));
     VX_FOREACH(pr, vigil__xml_child(rec, "programList"), "program")
     bad |= vigil__ent_list(e, "programmes", vigil__xml_text(x, pr));
@@ -75,10 +75,10 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     }
     VX_FOREACH(a, vigil__xml_child(rec, "addressList"), "address")
     {
-        const char *ap[] = {vigil__xml_ctext(x, a, "address1"), vigil__xml_ctext(x, a, "address2"),
-                            vigil__xml_ctext(x, a, "address3"), vigil__xml_ctext(x, a, "city"),
-                            vigil__xml_ctext(x, a, "stateOrProvince"),
-                            vigil__xml_ctext(x, a, "postalCode")};
+        const char *ap[] = {
+            vigil__xml_ctext(x, a, "address1"),        vigil__xml_ctext(x, a, "address2"),
+            vigil__xml_ctext(x, a, "address3"),        vigil__xml_ctext(x, a, "city"),
+            vigil__xml_ctext(x, a, "stateOrProvince"), vigil__xml_ctext(x, a, "postalCode")};
         bad |= vigil__ent_address(e, vigil__xml_join(x, ", ", ap, 6),
                                   vigil__xml_ctext(x, a, "country"));
     }
@@ -101,7 +101,8 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
         bad |= vigil__ent_set(e, "flag", vigil__xml_ctext(x, v, "vesselFlag"));
         bad |= vigil__ent_list(e, "owners", vigil__xml_ctext(x, v, "vesselOwner"));
         bad |= vigil__ent_set(e, "tonnage", vigil__xml_ctext(x, v, "tonnage"));
-        bad |= vigil__ent_set(e, "gross_tonnage", vigil__xml_ctext(x, v, "grossRegisteredTonnage"));
+        bad |= vigil__ent_set(e, "gross_tonnage",
+                              vigil__xml_ctext(x, v, "grossRegisteredTonnage"));
     }
     bad |= vigil__ofac_remarks(e, vigil__xml_ctext(x, rec, "remarks"));
     if (bad) {
@@ -130,6 +131,7 @@ const vigil__list_format vigil__fmt_ofac_advanced = {
     .name = "ofac-advanced-xml",
     .source = "ofac",
     .xml_roots = {"sanctionsData", "Sanctions"},
-    .refused = "OFAC advanced XML (sdn_advanced.xsd) is not read: use the SDN legacy CSV set or "
-               "sdn.xml (docs/lists.md)",
+    .refused =
+        "OFAC advanced XML (sdn_advanced.xsd) is not read: use the SDN legacy CSV set or "
+        "sdn.xml (docs/lists.md)",
 };

@@ -48,9 +48,9 @@ static int details(vigil__xml *x, json_t *e, xmlNode *n)
         if (strcmp(name, "DOB") == 0)
             bad |= vigil__ent_birth_date(e, vigil__xml_text(x, c));
         else if (strcmp(name, "Passport") == 0)
-            bad |= vigil__ent_identifier(e, "passport", vigil__xml_ctext(x, c, "PassportNumber"),
-                                         NULL,
-                                         vigil__xml_ctext(x, c, "PassportAdditionalInformation"));
+            bad |= vigil__ent_identifier(
+                e, "passport", vigil__xml_ctext(x, c, "PassportNumber"), NULL,
+                vigil__xml_ctext(x, c, "PassportAdditionalInformation"));
         else if (strcmp(name, "NationalIdentifier") == 0)
             bad |= vigil__ent_identifier(
                 e, "national_id", vigil__xml_ctext(x, c, "NationalIdentifierNumber"), NULL,
@@ -103,7 +103,8 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     if (!vigil__xml_is(rec, "Designation"))
         return 0;
     const char *id = vigil__xml_ctext(x, rec, "UniqueID");
-    json_t *e = vigil__ent_new(x->p->fmt->source, id, schema_of(vigil__xml_ctext(x, rec, "IndividualEntityShip")));
+    json_t *e = vigil__ent_new(x->p->fmt->source, id,
+                               schema_of(vigil__xml_ctext(x, rec, "IndividualEntityShip")));
     int bad = 0;
     VX_FOREACH(nm, vigil__xml_child(rec, "Names"), "Name")
     {
@@ -132,10 +133,12 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     const char *regime = vigil__xml_ctext(x, rec, "RegimeName");
     bad |= vigil__ent_list(e, "programmes", regime);
     bad |= vigil__ent_list(e, "legal_basis", regime);
-    bad |= vigil__ent_set(e, "listed_on", iso_date(x, vigil__xml_ctext(x, rec, "DateDesignated")));
-    bad |= vigil__ent_list(e, "updated_on", iso_date(x, vigil__xml_ctext(x, rec, "LastUpdated")));
-    bad |= vigil__ent_set(e, "designation_source",
-                          vigil__xml_ctext(x, rec, "DesignationSource"));
+    bad |=
+        vigil__ent_set(e, "listed_on", iso_date(x, vigil__xml_ctext(x, rec, "DateDesignated")));
+    bad |=
+        vigil__ent_list(e, "updated_on", iso_date(x, vigil__xml_ctext(x, rec, "LastUpdated")));
+    bad |=
+        vigil__ent_set(e, "designation_source", vigil__xml_ctext(x, rec, "DesignationSource"));
     const char *imposed = vigil__xml_ctext(x, rec, "SanctionsImposed");
     if (imposed) {
         char *copy = vigil__arena_strndup(&x->arena, imposed, strlen(imposed));
@@ -146,8 +149,8 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     bad |= vigil__ent_list(e, "remarks", vigil__xml_ctext(x, rec, "UKStatementofReasons"));
     VX_FOREACH(a, vigil__xml_child(rec, "Addresses"), "Address")
     {
-        static const char *const el[] = {"AddressLine1", "AddressLine2", "AddressLine3",
-                                         "AddressLine4", "AddressLine5", "AddressLine6",
+        static const char *const el[] = {"AddressLine1",     "AddressLine2", "AddressLine3",
+                                         "AddressLine4",     "AddressLine5", "AddressLine6",
                                          "AddressPostalCode"};
         const char *ap[7];
         for (int i = 0; i < 7; i++)

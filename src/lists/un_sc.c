@@ -52,13 +52,12 @@ static int on_record(vigil__xml *x, xmlNode *rec, size_t line)
     const char *id = vigil__xml_ctext(x, rec, "REFERENCE_NUMBER");
     json_t *e = vigil__ent_new(x->p->fmt->source, id, person ? "Person" : "Organization");
     int bad = 0;
-    const char *parts[] = {vigil__xml_ctext(x, rec, "FIRST_NAME"),
-                           vigil__xml_ctext(x, rec, "SECOND_NAME"),
-                           vigil__xml_ctext(x, rec, "THIRD_NAME"),
-                           vigil__xml_ctext(x, rec, "FOURTH_NAME")};
+    const char *parts[] = {
+        vigil__xml_ctext(x, rec, "FIRST_NAME"), vigil__xml_ctext(x, rec, "SECOND_NAME"),
+        vigil__xml_ctext(x, rec, "THIRD_NAME"), vigil__xml_ctext(x, rec, "FOURTH_NAME")};
     bad |= vigil__ent_name(e, vigil__xml_join(x, " ", parts, 4), "primary", NULL);
-    bad |= vigil__ent_name(e, vigil__xml_ctext(x, rec, "NAME_ORIGINAL_SCRIPT"), "original_script",
-                           NULL);
+    bad |= vigil__ent_name(e, vigil__xml_ctext(x, rec, "NAME_ORIGINAL_SCRIPT"),
+                           "original_script", NULL);
     bad |= vigil__ent_list(e, "un_references", id);
     bad |= vigil__ent_set(e, "dataid", vigil__xml_ctext(x, rec, "DATAID"));
     bad |= vigil__ent_list(e, "programmes", vigil__xml_ctext(x, rec, "UN_LIST_TYPE"));

@@ -158,13 +158,13 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
     void *old_structured_ctx = xmlStructuredErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);
     xmlSetStructuredErrorFunc(&err, on_error);
-    xmlTextReaderPtr r =
-        xmlReaderForMemory(f->data, (int)f->len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    xmlTextReaderPtr r = xmlReaderForMemory(f->data, (int)f->len, NULL, NULL,
+                                            XML_PARSE_NONET | XML_PARSE_NOCDATA);
     if (!r) {
         xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
         xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
-        return vigil__parse_fail(p, f->path, 0, "cannot read this XML%s%s",
-                                 err.set ? ": " : "", err.set ? err.msg : "");
+        return vigil__parse_fail(p, f->path, 0, "cannot read this XML%s%s", err.set ? ": " : "",
+                                 err.set ? err.msg : "");
     }
     xmlTextReaderSetStructuredErrorHandler(r, on_error, &err);
     vigil__xml x;
@@ -209,8 +209,8 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
         rc = vigil__parse_fail(p, f->path, (size_t)xmlTextReaderGetParserLineNumber(r),
                                "malformed XML");
     if (rc == 0 && err.set)
-        rc = vigil__parse_fail(p, f->path, err.line > 0 ? (size_t)err.line : 0, "malformed XML: %s",
-                               err.msg);
+        rc = vigil__parse_fail(p, f->path, err.line > 0 ? (size_t)err.line : 0,
+                               "malformed XML: %s", err.msg);
     else if (rc == 0 && !seen_root)
         rc = vigil__parse_fail(p, f->path, 1, "no XML root element");
     vigil__arena_reset(&x.arena);

@@ -18,7 +18,7 @@ typedef struct vigil__xml {
     vigil__parse *p;
     const vigil__file *f;
     vigil__arena arena;
-    int too_long;          /* a field over the bound was met in this record */
+    int too_long; /* a field over the bound was met in this record */
     char too_long_name[64];
 } vigil__xml;
 

@@ -21,8 +21,8 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     int cls = vigil__schema_class(schema);
     /* a LegalEntity is a person or an organisation: an organisation when
      * either name carries a legal form */
-    if (schema && vigil__ieq(schema, "LegalEntity") &&
-        !vigil__has_legal_form(name1) && !vigil__has_legal_form(name2))
+    if (schema && vigil__ieq(schema, "LegalEntity") && !vigil__has_legal_form(name1) &&
+        !vigil__has_legal_form(name2))
         cls = VIGIL__CLASS_PERSON;
     vigil__pname *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
     if (!a || !b) {

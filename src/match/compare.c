@@ -90,7 +90,8 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
             for (int y = 0; y < VIGIL__MAX_GROUPS && b->g[y]; y++)
                 if (a->g[x] == b->g[y])
                     return (tsim){0.95, "equivalent name"};
-    if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON && vigil__names_nicknames(a->th, b->th))
+    if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON &&
+        vigil__names_nicknames(a->th, b->th))
         return (tsim){0.9, "nickname"};
     /* a patronymic pairs with a given name only when they are spelt nearly
      * alike (a misspelt patronymic): "Oleksandr" is not "Oleksandrovych" */
@@ -115,7 +116,8 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     {
         size_t c = vigil__common_bound(a->mask, a->cnt, b->mask, b->cnt);
         size_t mx = a->len > b->len ? a->len : b->len;
-        double ub = wj * vigil__jaro_winkler_bound(c, a->len, b->len) + (1.0 - wj) * (double)c / (double)mx;
+        double ub = wj * vigil__jaro_winkler_bound(c, a->len, b->len) +
+                    (1.0 - wj) * (double)c / (double)mx;
         if (ub < PAIR_FLOOR && c + 1 < mx)
             goto phonetic;
     }
@@ -150,10 +152,10 @@ phonetic:
          * words written with their vowels that are spelt unlike each other
          * share a skeleton by chance ("caleb", "gleb"): the skeleton speaks
          * for words from scripts that write few vowels (mhmd, hsyn) */
-        double ph = a->slen >= 3   ? 0.93
-                    : a->slen == 2 ? 0.9
+        double ph = a->slen >= 3                   ? 0.93
+                    : a->slen == 2                 ? 0.9
                     : (a->len <= 5 && b->len <= 5) ? 0.86
-                                                    : 0.8;
+                                                   : 0.8;
         if (!a->vowel_poor && !b->vowel_poor && r.s < 0.7 && ph > 0.8)
             ph = 0.8;
         if (ph > r.s) {
@@ -223,8 +225,8 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++) {
             tsim t = ((a->has_alt >> i | b->has_alt >> j) & 1)
-                         ? tok_sim_alt(&a->tok[i], vigil__pname_str(a, a->alt_at[i]), &b->tok[j],
-                                       vigil__pname_str(b, b->alt_at[j]), a->cls)
+                         ? tok_sim_alt(&a->tok[i], vigil__pname_str(a, a->alt_at[i]),
+                                       &b->tok[j], vigil__pname_str(b, b->alt_at[j]), a->cls)
                          : tok_sim(&a->tok[i], &b->tok[j], a->cls);
             /* a name in simplified characters is read in pinyin, the only
              * romanisation mainland names have: a syllable spelt otherwise
@@ -443,8 +445,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
             cov *= 0.95;
         /* (unless it is found as the longer name's last word, where family
          * names stand: "President Erdoğan", whose name is a given name too) */
-        int as_family = np == 1 && (a_short ? pairs[0].j : pairs[0].i) == l->n - 1 &&
-                        pairs[0].t.s >= 1.0;
+        int as_family =
+            np == 1 && (a_short ? pairs[0].j : pairs[0].i) == l->n - 1 && pairs[0].t.s >= 1.0;
         if (sh->n == 1 && l->n > 1 && (sh->tok[0].g[0] || sh->tok[0].w < 1.0f) && !as_family)
             cov *= LONE_GIVEN_NAME;
         /* one full word found, the others only through initials */
@@ -460,7 +462,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         }
         if (words_found == 1 && initials_found >= 1)
             cov *= given_found ? GIVEN_NAME_AND_INITIALS : INITIALS_ONLY;
-        score = cov * (1.0 - EXTRA_WORD_COST * (extra - leading) - LEADING_WORD_COST * leading) *
+        score = cov *
+                (1.0 - EXTRA_WORD_COST * (extra - leading) - LEADING_WORD_COST * leading) *
                 (1.0 - 0.5 * order);
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
@@ -473,12 +476,13 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
      * edit similarity of 0.85 */
     double jub = 0.0;
     if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
-        jub = vigil__jaro_winkler_bound(vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt),
-                              a->jlen, b->jlen);
+        jub = vigil__jaro_winkler_bound(
+            vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt), a->jlen, b->jlen);
     }
     if (jub >= 0.93) {
         uint32_t ca[128], cb[128];
-        const char *ja = vigil__pname_str(a, a->joined_at), *jb = vigil__pname_str(b, b->joined_at);
+        const char *ja = vigil__pname_str(a, a->joined_at),
+                   *jb = vigil__pname_str(b, b->joined_at);
         for (size_t i = 0; i < a->jlen; i++)
             ca[i] = (unsigned char)ja[i];
         for (size_t i = 0; i < b->jlen; i++)
@@ -500,7 +504,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
          * a name of one word, the name written together: where both have
          * several, their words are compared one by one ("ylda dadfr", Yalda
          * Dadfar, and "Ali Al-Dafeer" are both ldfr) */
-        const char *sa = vigil__pname_str(a, a->jskel_at), *sb = vigil__pname_str(b, b->jskel_at);
+        const char *sa = vigil__pname_str(a, a->jskel_at),
+                   *sb = vigil__pname_str(b, b->jskel_at);
         if (strlen(sa) >= 4 && strcmp(sa, sb) == 0 && joined < 0.9)
             joined = 0.9;
     }

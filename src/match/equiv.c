@@ -220,7 +220,8 @@ static int parse_names(const char *text, size_t len, int nicknames)
                 snprintf(first, sizeof(first), "%s", f);
                 rc = add(f, NICK_PAIR - 1, 0) == 0 ? 0 : VIGIL_ERR_NOMEM; /* "has nicknames" */
             } else {
-                rc = add_pair(first, f) == 0 && add(f, NICK_PAIR - 1, 0) == 0 ? 0 : VIGIL_ERR_NOMEM;
+                rc = add_pair(first, f) == 0 && add(f, NICK_PAIR - 1, 0) == 0 ? 0
+                                                                              : VIGIL_ERR_NOMEM;
             }
             forms++;
         }

@@ -16,7 +16,13 @@
 #define VIGIL__MAX_LEGAL 4
 #define VIGIL__MAX_GROUPS 4
 
-enum { VIGIL__TK_WORD = 0, VIGIL__TK_INITIAL, VIGIL__TK_NUMBER, VIGIL__TK_PARTICLE, VIGIL__TK_PATRONYMIC };
+enum {
+    VIGIL__TK_WORD = 0,
+    VIGIL__TK_INITIAL,
+    VIGIL__TK_NUMBER,
+    VIGIL__TK_PARTICLE,
+    VIGIL__TK_PATRONYMIC
+};
 enum { VIGIL__CLASS_PERSON = 0, VIGIL__CLASS_ORG, VIGIL__CLASS_THING };
 
 /* The bit of a token character in vigil__tok.mask: its low five bits. Digits
@@ -32,20 +38,20 @@ static inline unsigned vigil__cbit(char c)
  * Kept small (144 bytes): an engine holds one per word of every listed name. */
 typedef struct vigil__tok {
     uint8_t kind, len, slen;
-    uint8_t nick;                /* the form has nicknames, or is one */
-    uint8_t vowel_poor;          /* fewer vowels than a quarter of the letters: a word
+    uint8_t nick;                  /* the form has nicknames, or is one */
+    uint8_t vowel_poor;            /* fewer vowels than a quarter of the letters: a word
                                     from a script that writes few (mhmd, hsyn; not
                                     "long", "mark") */
-    float w;                     /* weight in the score */
-    uint32_t mask;               /* letters present (a-z, and digits in bit 26+) */
-    uint64_t th, sh;             /* hashes of t and skel: equal strings, equal hashes */
+    float w;                       /* weight in the score */
+    uint32_t mask;                 /* letters present (a-z, and digits in bit 26+) */
+    uint64_t th, sh;               /* hashes of t and skel: equal strings, equal hashes */
     uint32_t g[VIGIL__MAX_GROUPS]; /* given-name groups (equiv.c), 0 for none */
-    uint8_t cnt[32];             /* how often each mask bit's characters occur */
-    char t[VIGIL__TOKLEN];       /* lower-case ASCII */
-    char skel[VIGIL__TOKLEN];    /* consonant skeleton (name.c) */
+    uint8_t cnt[32];               /* how often each mask bit's characters occur */
+    char t[VIGIL__TOKLEN];         /* lower-case ASCII */
+    char skel[VIGIL__TOKLEN];      /* consonant skeleton (name.c) */
 } vigil__tok;
 
-#define VIGIL__PNAME_TEXT 2048   /* room for a prepared name's texts: they fit */
+#define VIGIL__PNAME_TEXT 2048 /* room for a prepared name's texts: they fit */
 
 /*
  * A prepared name. Its texts (the Latin form, the tokens run together, their
@@ -56,25 +62,25 @@ typedef struct vigil__tok {
  * after them, so that an engine holding every listed name stays small.
  */
 typedef struct vigil__pname {
-    int cls;                     /* VIGIL__CLASS_* */
+    int cls; /* VIGIL__CLASS_* */
     int n;
-    uint32_t has_alt;            /* bit i: token i has another reading */
+    uint32_t has_alt; /* bit i: token i has another reading */
     int nlegal;
-    uint32_t jlen;               /* length of the tokens run together */
+    uint32_t jlen; /* length of the tokens run together */
     uint32_t jmask;
-    uint8_t jcnt[32];            /* as vigil__tok.cnt, for the joined text */
-    uint16_t latin_at;           /* the name in lower-case Latin, for explanations */
-    uint16_t joined_at;          /* all tokens and legal forms run together */
-    uint16_t jskel_at;           /* the tokens' skeletons run together */
-    uint16_t text_len;           /* bytes of text in use */
-    uint8_t abjad;               /* written in a script without short vowels
+    uint8_t jcnt[32];   /* as vigil__tok.cnt, for the joined text */
+    uint16_t latin_at;  /* the name in lower-case Latin, for explanations */
+    uint16_t joined_at; /* all tokens and legal forms run together */
+    uint16_t jskel_at;  /* the tokens' skeletons run together */
+    uint16_t text_len;  /* bytes of text in use */
+    uint8_t abjad;      /* written in a script without short vowels
                                     (Arabic, Hebrew, Syriac, Thaana) */
-    uint8_t pinyin;              /* written in simplified Chinese characters: a
+    uint8_t pinyin;     /* written in simplified Chinese characters: a
                                     mainland name, romanised in pinyin only */
     /* another reading of token i: 金 read in Korean (kim) besides Mandarin
      * (jin); Greek "alexandros" as "alexandr" */
     uint16_t alt_at[VIGIL__MAX_TOKENS];
-    char legal[VIGIL__MAX_LEGAL][16];   /* canonical legal forms, e.g. "llc" */
+    char legal[VIGIL__MAX_LEGAL][16]; /* canonical legal forms, e.g. "llc" */
     int legal_class[VIGIL__MAX_LEGAL];
     vigil__tok tok[VIGIL__MAX_TOKENS]; /* a copy keeps only the first n */
     char text[VIGIL__PNAME_TEXT];      /* while being prepared only */

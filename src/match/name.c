@@ -6,8 +6,8 @@
  * token. Design: docs/matching.md.
  */
 #include <ctype.h>
-#include <stddef.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +19,8 @@ static const char *const honorifics[] = {
     "haji", "hajji", "hadji", "alhaj", "alhajj", "mullah", "mulla", "maulavi", "mawlawi",
     "maulvi", "maulana", "mawlana", "mufti", "imam", "president", "general", "gen", "colonel",
     "col", "major", "captain", "capt", "lieutenant", "lt", "prince", "princess", "king",
-    "queen", "emir", "amir ul", "hon", "honourable", "rev", "reverend", "qari", "hafiz",
-    "jr", "sr", "mme", "mlle", "herr", "frau", "gospodin",
+    "queen", "emir", "amir ul", "hon", "honourable", "rev", "reverend", "qari", "hafiz", "jr",
+    "sr", "mme", "mlle", "herr", "frau", "gospodin",
     /* a title of descent from the Prophet before a name ("Sayyid Ali
      * Khamenei"), as Sheikh is; inside a name a particle (below) */
     "sayyid", "syed", "sayed", "seyed", "seyyed", "sayyed", NULL};
@@ -33,20 +33,22 @@ static int is_suffix(const char *w)
 
 /* Particles: kept, but proving little. */
 static const char *const particles[] = {
-    "al", "el", "bin", "ibn", "ben", "bint", "binti", "abu", "abou", "abd", "ul", "ur", "ud",
-    "van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos",
-    "das", "do", "y", "e", "ter", "ten", "op", "zu", "sayyid", "syed", "sayed", "seyed",
-    "seyyed", "sayyed", "mac", "mc",
-    "ould", "ag", "wa", "bte", "bt", "s", "o", NULL};
+    "al",  "el",  "bin",  "ibn", "ben",    "bint", "binti", "abu",   "abou",   "abd",
+    "ul",  "ur",  "ud",   "van", "von",    "der",  "den",   "de",    "da",     "di",
+    "du",  "la",  "le",   "del", "della",  "dos",  "das",   "do",    "y",      "e",
+    "ter", "ten", "op",   "zu",  "sayyid", "syed", "sayed", "seyed", "seyyed", "sayyed",
+    "mac", "mc",  "ould", "ag",  "wa",     "bte",  "bt",    "s",     "o",      NULL};
 
 /* Given names so common in the lists that sharing one proves little. */
 static const char *const common[] = {
-    "mohammed", "muhammad", "mohammad", "mohamed", "muhammed", "mohamad", "ahmad", "ahmed",
-    "ali", "abdul", "abdullah", "abdallah", "hassan", "hasan", "hussein", "husain", "ibrahim",
-    "omar", "umar", "khan", "kim", "lee", "park", "yusuf", "mahmoud", "mahmud", "ismail",
-    "mustafa", "abdel", "salem", "saleh", "khalid", "said", "nasser", "alexander", "aleksandr",
-    "vladimir", "sergey", "sergei", "igor", "andrey", "andrei", "dmitry", "dmitriy", "john",
-    "jose", "juan", "maria", "luis", "carlos", "wang", "li", "zhang", "chen", "liu", NULL};
+    "mohammed",  "muhammad", "mohammad", "mohamed",  "muhammed", "mohamad", "ahmad",
+    "ahmed",     "ali",      "abdul",    "abdullah", "abdallah", "hassan",  "hasan",
+    "hussein",   "husain",   "ibrahim",  "omar",     "umar",     "khan",    "kim",
+    "lee",       "park",     "yusuf",    "mahmoud",  "mahmud",   "ismail",  "mustafa",
+    "abdel",     "salem",    "saleh",    "khalid",   "said",     "nasser",  "alexander",
+    "aleksandr", "vladimir", "sergey",   "sergei",   "igor",     "andrey",  "andrei",
+    "dmitry",    "dmitriy",  "john",     "jose",     "juan",     "maria",   "luis",
+    "carlos",    "wang",     "li",       "zhang",    "chen",     "liu",     NULL};
 
 /* Abbreviations of given names, read as the name written in full: Malaysian
  * and Singaporean documents write Muhammad "Mohd" or "Muhd". */
@@ -62,14 +64,21 @@ static const char *unabbreviate(const char *w)
 }
 
 /* Organisation words that carry no identity. */
-static const char *const org_stop[] = {"the", "of", "and", "for", "in", "des", "et", "und",
-                                       "der", "die", "das", "y", "la", "le", "les", "de",
-                                       "du", "del", NULL};
+static const char *const org_stop[] = {"the", "of",  "and", "for", "in", "des", "et",
+                                       "und", "der", "die", "das", "y",  "la",  "le",
+                                       "les", "de",  "du",  "del", NULL};
 
 /* The word lists above, and the number words and Roman numerals below, in
  * one hash table: a token is looked up once, not compared with each list
  * entry (those scans were a third of the time spent preparing a name). */
-enum { W_HONORIFIC = 1, W_PARTICLE = 2, W_COMMON = 4, W_ORG_STOP = 8, W_NUMBER = 16, W_ROMAN = 32 };
+enum {
+    W_HONORIFIC = 1,
+    W_PARTICLE = 2,
+    W_COMMON = 4,
+    W_ORG_STOP = 8,
+    W_NUMBER = 16,
+    W_ROMAN = 32
+};
 typedef struct {
     const char *w;
     uint8_t flags;
@@ -120,27 +129,42 @@ static const struct {
     int cls;
     const char *aliases[10];
 } legal_table[] = {
-    {"llc", 1, {"LLC", "Limited Liability Company", "Limited Liability Co", "ООО", "OOO",
-                "Общество с ограниченной ответственностью", "ТОВ",
-                "Товариство з обмеженою відповідальністю", "ТОО", NULL}},
-    {"llc", 1, {"Obshchestvo s Ogranichennoy Otvetstvennostyu", "Limited Liability Corporation",
-                "LLC Company", NULL}},
+    {"llc",
+     1,
+     {"LLC", "Limited Liability Company", "Limited Liability Co", "ООО", "OOO",
+      "Общество с ограниченной ответственностью", "ТОВ",
+      "Товариство з обмеженою відповідальністю", "ТОО", NULL}},
+    {"llc",
+     1,
+     {"Obshchestvo s Ogranichennoy Otvetstvennostyu", "Limited Liability Corporation",
+      "LLC Company", NULL}},
     {"gmbh", 1, {"GmbH", "Gesellschaft mit beschränkter Haftung", "GesmbH", NULL}},
-    {"srl", 1, {"SRL", "Societatea cu Răspundere Limitată", "Società a responsabilità limitata",
-                "Sociedad de Responsabilidad Limitada", "SARL",
-                "Société à responsabilité limitée", NULL}},
+    {"srl",
+     1,
+     {"SRL", "Societatea cu Răspundere Limitată", "Società a responsabilità limitata",
+      "Sociedad de Responsabilidad Limitada", "SARL", "Société à responsabilité limitée",
+      NULL}},
     {"spzoo", 1, {"Sp. z o.o.", "Spółka z ograniczoną odpowiedzialnością", "Sp z oo", NULL}},
     {"bv", 1, {"BV", "Besloten Vennootschap", NULL}},
-    {"ltd", 1, {"Ltd", "Limited", "Pvt Ltd", "Private Limited", "Pte Ltd", "Pte", "Pvt",
-                "Private Limited Company", "Company Limited", NULL}},
-    {"jsc", 2, {"JSC", "Joint Stock Company", "Joint-Stock Company", "AO", "АО",
-                "Акционерное общество", "Aktsionernoe Obshchestvo", "AD", "АД", NULL}},
-    {"ojsc", 2, {"OJSC", "OAO", "ОАО", "Open Joint Stock Company",
-                 "Открытое акционерное общество", NULL}},
-    {"cjsc", 2, {"CJSC", "ZAO", "ЗАО", "Closed Joint Stock Company",
-                 "Закрытое акционерное общество", NULL}},
-    {"pjsc", 2, {"PJSC", "PAO", "ПАО", "Public Joint Stock Company",
-                 "Публичное акционерное общество", NULL}},
+    {"ltd",
+     1,
+     {"Ltd", "Limited", "Pvt Ltd", "Private Limited", "Pte Ltd", "Pte", "Pvt",
+      "Private Limited Company", "Company Limited", NULL}},
+    {"jsc",
+     2,
+     {"JSC", "Joint Stock Company", "Joint-Stock Company", "AO", "АО", "Акционерное общество",
+      "Aktsionernoe Obshchestvo", "AD", "АД", NULL}},
+    {"ojsc",
+     2,
+     {"OJSC", "OAO", "ОАО", "Open Joint Stock Company", "Открытое акционерное общество", NULL}},
+    {"cjsc",
+     2,
+     {"CJSC", "ZAO", "ЗАО", "Closed Joint Stock Company", "Закрытое акционерное общество",
+      NULL}},
+    {"pjsc",
+     2,
+     {"PJSC", "PAO", "ПАО", "Public Joint Stock Company", "Публичное акционерное общество",
+      NULL}},
     {"ag", 2, {"AG", "Aktiengesellschaft", NULL}},
     {"sa", 2, {"SA", "Sociedad Anónima", "Société Anonyme", "Sociedade Anónima", "SAS", NULL}},
     {"nv", 2, {"NV", "Naamloze Vennootschap", NULL}},
@@ -187,7 +211,6 @@ typedef struct {
 } alias_bucket;
 static alias_bucket *buckets;
 static size_t nbuckets; /* a power of two, or 0 */
-
 
 static alias_bucket *bucket_of(const char *skel, int create)
 {
@@ -269,8 +292,8 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     if (la == &aliases[naliases - 1]) {
         uint64_t h = vigil__hash64(la->canon) * 0x9e3779b97f4a7c15ull;
         for (int k = 0; k < la->n; k++)
-            h = vigil__hash_mix(h, vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull + (h << 6) +
-                                       (h >> 2));
+            h = vigil__hash_mix(h, vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull +
+                                       (h << 6) + (h >> 2));
         h = h ? h : 1;
         int added = vigil__set64_add(&alias_seen, h);
         if (added < 0)
@@ -523,14 +546,14 @@ static const struct {
     const char *w;
     int v;
 } number_words[] = {
-    {"zero", 0},     {"one", 1},       {"two", 2},       {"three", 3},     {"four", 4},
-    {"five", 5},     {"six", 6},       {"seven", 7},     {"eight", 8},     {"nine", 9},
-    {"ten", 10},     {"eleven", 11},   {"twelve", 12},   {"thirteen", 13}, {"fourteen", 14},
-    {"fifteen", 15}, {"sixteen", 16},  {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
-    {"twenty", 20},  {"thirty", 30},   {"forty", 40},    {"fourty", 40},   {"fifty", 50},
-    {"sixty", 60},   {"seventy", 70},  {"eighty", 80},   {"ninety", 90},   {"first", 1},
-    {"second", 2},   {"third", 3},     {"fourth", 4},    {"fifth", 5},     {"1st", 1},
-    {"2nd", 2},      {"3rd", 3},       {"4th", 4},       {"5th", 5},
+    {"zero", 0},     {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},
+    {"five", 5},     {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},
+    {"ten", 10},     {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
+    {"fifteen", 15}, {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
+    {"twenty", 20},  {"thirty", 30},  {"forty", 40},     {"fourty", 40},   {"fifty", 50},
+    {"sixty", 60},   {"seventy", 70}, {"eighty", 80},    {"ninety", 90},   {"first", 1},
+    {"second", 2},   {"third", 3},    {"fourth", 4},     {"fifth", 5},     {"1st", 1},
+    {"2nd", 2},      {"3rd", 3},      {"4th", 4},        {"5th", 5},
 };
 
 static int number_value(const char *w)
@@ -541,9 +564,9 @@ static int number_value(const char *w)
 
 /* Roman numerals from II to XX: fund and vessel numbers ("Fund XII").
  * I, V and X alone are too often letters. */
-static const char *const roman_numerals[] = {"ii",  "iii", "iv",   "vi",  "vii", "viii",
-                                             "ix",  "xi",  "xii",  "xiii", "xiv", "xv",
-                                             "xvi", "xvii", "xviii", "xix", "xx"};
+static const char *const roman_numerals[] = {"ii",  "iii",  "iv",    "vi",   "vii", "viii",
+                                             "ix",  "xi",   "xii",   "xiii", "xiv", "xv",
+                                             "xvi", "xvii", "xviii", "xix",  "xx"};
 static const int roman_values[] = {2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
 _Static_assert(sizeof(roman_numerals) / sizeof(roman_numerals[0]) ==
                    sizeof(roman_values) / sizeof(roman_values[0]),
@@ -572,7 +595,7 @@ static void build_words(void)
 static int is_patronymic(const char *w)
 {
     static const char *const ends[] = {"ovich", "evich", "ovych", "evych", "ovna", "evna",
-                                       "ivna", "ichna", "ovitj", "ovic", "evic", NULL};
+                                       "ivna",  "ichna", "ovitj", "ovic",  "evic", NULL};
     size_t n = strlen(w);
     for (const char *const *e = ends; *e; e++) {
         size_t l = strlen(*e);
@@ -733,64 +756,64 @@ static void skeleton(const char *t, char *out, uint8_t *len)
 /* Korean surnames as their usual romanisation: Hangul-Latin gives the
  * Revised Romanisation ("i", "bag", "gim"), names in the lists use these. */
 static const char *const korean_surnames[][2] = {
-    {"김", "kim"},   {"이", "lee"},   {"박", "park"},  {"최", "choi"},  {"정", "jung"},
-    {"강", "kang"},  {"조", "cho"},   {"윤", "yoon"},  {"장", "jang"},  {"임", "lim"},
-    {"한", "han"},   {"오", "oh"},    {"서", "seo"},   {"신", "shin"},  {"권", "kwon"},
-    {"황", "hwang"}, {"안", "ahn"},   {"송", "song"},  {"류", "ryu"},   {"전", "jeon"},
-    {"홍", "hong"},  {"고", "ko"},    {"문", "moon"},  {"양", "yang"},  {"손", "son"},
-    {"배", "bae"},   {"백", "baek"},  {"허", "heo"},   {"유", "yoo"},   {"남", "nam"},
-    {"심", "shim"},  {"노", "noh"},   {"하", "ha"},    {"곽", "kwak"},  {"성", "sung"},
-    {"차", "cha"},   {"주", "joo"},   {"우", "woo"},   {"구", "koo"},   {"민", "min"},
-    {"리", "ri"},    {"현", "hyun"},  {"변", "byun"},  {"채", "chae"},  {"원", "won"},
+    {"김", "kim"},   {"이", "lee"},  {"박", "park"}, {"최", "choi"}, {"정", "jung"},
+    {"강", "kang"},  {"조", "cho"},  {"윤", "yoon"}, {"장", "jang"}, {"임", "lim"},
+    {"한", "han"},   {"오", "oh"},   {"서", "seo"},  {"신", "shin"}, {"권", "kwon"},
+    {"황", "hwang"}, {"안", "ahn"},  {"송", "song"}, {"류", "ryu"},  {"전", "jeon"},
+    {"홍", "hong"},  {"고", "ko"},   {"문", "moon"}, {"양", "yang"}, {"손", "son"},
+    {"배", "bae"},   {"백", "baek"}, {"허", "heo"},  {"유", "yoo"},  {"남", "nam"},
+    {"심", "shim"},  {"노", "noh"},  {"하", "ha"},   {"곽", "kwak"}, {"성", "sung"},
+    {"차", "cha"},   {"주", "joo"},  {"우", "woo"},  {"구", "koo"},  {"민", "min"},
+    {"리", "ri"},    {"현", "hyun"}, {"변", "byun"}, {"채", "chae"}, {"원", "won"},
 };
 
 /* Japanese family names and given names in kanji, with their usual
  * romanisation: ICU reads kanji in Mandarin ("山田" as "shan tian"), which is
  * never how a Japanese name is written in Latin letters. */
 static const char *const japanese_surnames[][2] = {
-    {"佐藤", "sato"},      {"鈴木", "suzuki"},   {"高橋", "takahashi"}, {"田中", "tanaka"},
-    {"伊藤", "ito"},       {"渡辺", "watanabe"}, {"山本", "yamamoto"},  {"中村", "nakamura"},
-    {"小林", "kobayashi"}, {"加藤", "kato"},     {"吉田", "yoshida"},   {"山田", "yamada"},
-    {"佐々木", "sasaki"},  {"山口", "yamaguchi"}, {"松本", "matsumoto"}, {"井上", "inoue"},
-    {"木村", "kimura"},    {"斎藤", "saito"},    {"斉藤", "saito"},     {"清水", "shimizu"},
-    {"山崎", "yamazaki"},  {"池田", "ikeda"},    {"橋本", "hashimoto"}, {"阿部", "abe"},
-    {"安倍", "abe"},       {"石川", "ishikawa"}, {"山下", "yamashita"}, {"中島", "nakajima"},
-    {"石井", "ishii"},     {"小川", "ogawa"},    {"前田", "maeda"},     {"岡田", "okada"},
-    {"長谷川", "hasegawa"}, {"藤田", "fujita"},   {"後藤", "goto"},      {"近藤", "kondo"},
-    {"村上", "murakami"},  {"遠藤", "endo"},     {"青木", "aoki"},      {"坂本", "sakamoto"},
-    {"福田", "fukuda"},    {"太田", "ota"},      {"西村", "nishimura"}, {"藤井", "fujii"},
-    {"金子", "kaneko"},    {"岡本", "okamoto"},  {"藤原", "fujiwara"},  {"中野", "nakano"},
-    {"三浦", "miura"},     {"原田", "harada"},   {"中川", "nakagawa"},  {"松田", "matsuda"},
-    {"竹内", "takeuchi"},  {"小野", "ono"},      {"田村", "tamura"},    {"中山", "nakayama"},
-    {"和田", "wada"},      {"石田", "ishida"},   {"森田", "morita"},    {"上田", "ueda"},
-    {"内田", "uchida"},    {"柴田", "shibata"},  {"酒井", "sakai"},     {"工藤", "kudo"},
-    {"横山", "yokoyama"},  {"宮崎", "miyazaki"}, {"宮本", "miyamoto"},  {"岸田", "kishida"},
-    {"麻生", "aso"},       {"石破", "ishiba"},   {"野田", "noda"},      {"鳩山", "hatoyama"},
-    {"小泉", "koizumi"},   {"河野", "kono"},     {"茂木", "motegi"},    {"菅原", "sugawara"},
+    {"佐藤", "sato"},       {"鈴木", "suzuki"},    {"高橋", "takahashi"}, {"田中", "tanaka"},
+    {"伊藤", "ito"},        {"渡辺", "watanabe"},  {"山本", "yamamoto"},  {"中村", "nakamura"},
+    {"小林", "kobayashi"},  {"加藤", "kato"},      {"吉田", "yoshida"},   {"山田", "yamada"},
+    {"佐々木", "sasaki"},   {"山口", "yamaguchi"}, {"松本", "matsumoto"}, {"井上", "inoue"},
+    {"木村", "kimura"},     {"斎藤", "saito"},     {"斉藤", "saito"},     {"清水", "shimizu"},
+    {"山崎", "yamazaki"},   {"池田", "ikeda"},     {"橋本", "hashimoto"}, {"阿部", "abe"},
+    {"安倍", "abe"},        {"石川", "ishikawa"},  {"山下", "yamashita"}, {"中島", "nakajima"},
+    {"石井", "ishii"},      {"小川", "ogawa"},     {"前田", "maeda"},     {"岡田", "okada"},
+    {"長谷川", "hasegawa"}, {"藤田", "fujita"},    {"後藤", "goto"},      {"近藤", "kondo"},
+    {"村上", "murakami"},   {"遠藤", "endo"},      {"青木", "aoki"},      {"坂本", "sakamoto"},
+    {"福田", "fukuda"},     {"太田", "ota"},       {"西村", "nishimura"}, {"藤井", "fujii"},
+    {"金子", "kaneko"},     {"岡本", "okamoto"},   {"藤原", "fujiwara"},  {"中野", "nakano"},
+    {"三浦", "miura"},      {"原田", "harada"},    {"中川", "nakagawa"},  {"松田", "matsuda"},
+    {"竹内", "takeuchi"},   {"小野", "ono"},       {"田村", "tamura"},    {"中山", "nakayama"},
+    {"和田", "wada"},       {"石田", "ishida"},    {"森田", "morita"},    {"上田", "ueda"},
+    {"内田", "uchida"},     {"柴田", "shibata"},   {"酒井", "sakai"},     {"工藤", "kudo"},
+    {"横山", "yokoyama"},   {"宮崎", "miyazaki"},  {"宮本", "miyamoto"},  {"岸田", "kishida"},
+    {"麻生", "aso"},        {"石破", "ishiba"},    {"野田", "noda"},      {"鳩山", "hatoyama"},
+    {"小泉", "koizumi"},    {"河野", "kono"},      {"茂木", "motegi"},    {"菅原", "sugawara"},
 };
 static const char *const japanese_given[][2] = {
-    {"太郎", "taro"},    {"次郎", "jiro"},     {"一郎", "ichiro"},   {"三郎", "saburo"},
-    {"花子", "hanako"},  {"洋子", "yoko"},     {"陽子", "yoko"},     {"恵子", "keiko"},
-    {"幸子", "sachiko"}, {"京子", "kyoko"},    {"裕子", "yuko"},     {"明美", "akemi"},
-    {"健一", "kenichi"}, {"健二", "kenji"},    {"大輔", "daisuke"},  {"翔太", "shota"},
-    {"拓也", "takuya"},  {"直樹", "naoki"},    {"和也", "kazuya"},   {"達也", "tatsuya"},
-    {"晋三", "shinzo"},  {"文雄", "fumio"},    {"義偉", "yoshihide"}, {"純一郎", "junichiro"},
-    {"由紀夫", "yukio"}, {"太一", "taichi"},   {"健太", "kenta"},    {"美咲", "misaki"},
-    {"真由美", "mayumi"}, {"直人", "naoto"},   {"博", "hiroshi"},    {"浩", "hiroshi"},
-    {"清", "kiyoshi"},   {"誠", "makoto"},     {"茂", "shigeru"},    {"勇", "isamu"},
-    {"修", "osamu"},     {"豊", "yutaka"},     {"勝", "masaru"},     {"正", "tadashi"},
+    {"太郎", "taro"},     {"次郎", "jiro"},   {"一郎", "ichiro"},    {"三郎", "saburo"},
+    {"花子", "hanako"},   {"洋子", "yoko"},   {"陽子", "yoko"},      {"恵子", "keiko"},
+    {"幸子", "sachiko"},  {"京子", "kyoko"},  {"裕子", "yuko"},      {"明美", "akemi"},
+    {"健一", "kenichi"},  {"健二", "kenji"},  {"大輔", "daisuke"},   {"翔太", "shota"},
+    {"拓也", "takuya"},   {"直樹", "naoki"},  {"和也", "kazuya"},    {"達也", "tatsuya"},
+    {"晋三", "shinzo"},   {"文雄", "fumio"},  {"義偉", "yoshihide"}, {"純一郎", "junichiro"},
+    {"由紀夫", "yukio"},  {"太一", "taichi"}, {"健太", "kenta"},     {"美咲", "misaki"},
+    {"真由美", "mayumi"}, {"直人", "naoto"},  {"博", "hiroshi"},     {"浩", "hiroshi"},
+    {"清", "kiyoshi"},    {"誠", "makoto"},   {"茂", "shigeru"},     {"勇", "isamu"},
+    {"修", "osamu"},      {"豊", "yutaka"},   {"勝", "masaru"},      {"正", "tadashi"},
 };
 /* Korean family names in hanja: the same characters are Chinese names too,
  * so the Korean reading is an alternative, not a replacement. */
 static const char *const hanja_surnames[][2] = {
-    {"金", "kim"},  {"李", "lee"},  {"朴", "park"},  {"崔", "choi"}, {"鄭", "jung"},
-    {"姜", "kang"}, {"趙", "cho"},  {"尹", "yoon"},  {"張", "jang"}, {"林", "lim"},
-    {"韓", "han"},  {"吳", "oh"},   {"申", "shin"},  {"權", "kwon"}, {"黃", "hwang"},
-    {"安", "ahn"},  {"宋", "song"}, {"柳", "ryu"},   {"洪", "hong"}, {"全", "jeon"},
-    {"高", "ko"},   {"文", "moon"}, {"孫", "son"},   {"梁", "yang"}, {"裵", "bae"},
-    {"白", "baek"}, {"許", "heo"},  {"南", "nam"},   {"盧", "roh"},  {"河", "ha"},
-    {"成", "sung"}, {"車", "cha"},  {"具", "koo"},   {"閔", "min"},  {"玄", "hyun"},
-    {"池", "ji"},   {"朱", "joo"},  {"禹", "woo"},   {"任", "im"},   {"元", "won"},
+    {"金", "kim"},  {"李", "lee"},  {"朴", "park"}, {"崔", "choi"}, {"鄭", "jung"},
+    {"姜", "kang"}, {"趙", "cho"},  {"尹", "yoon"}, {"張", "jang"}, {"林", "lim"},
+    {"韓", "han"},  {"吳", "oh"},   {"申", "shin"}, {"權", "kwon"}, {"黃", "hwang"},
+    {"安", "ahn"},  {"宋", "song"}, {"柳", "ryu"},  {"洪", "hong"}, {"全", "jeon"},
+    {"高", "ko"},   {"文", "moon"}, {"孫", "son"},  {"梁", "yang"}, {"裵", "bae"},
+    {"白", "baek"}, {"許", "heo"},  {"南", "nam"},  {"盧", "roh"},  {"河", "ha"},
+    {"成", "sung"}, {"車", "cha"},  {"具", "koo"},  {"閔", "min"},  {"玄", "hyun"},
+    {"池", "ji"},   {"朱", "joo"},  {"禹", "woo"},  {"任", "im"},   {"元", "won"},
 };
 
 /* 1 when s is 2 to 4 CJK ideographs and nothing else. */
@@ -852,7 +875,6 @@ static void uncomma(const char *in, char *out, size_t cap)
         rest++;
     snprintf(out, cap, "%s %.*s", rest, (int)(c - in), in);
 }
-
 
 static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
 {
@@ -929,7 +951,8 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     const char *surname = NULL;
     /* (Hangul syllables, U+AC00 to U+D7A3, start with bytes EA to ED) */
     int hangul = (unsigned char)src[0] >= 0xEA && (unsigned char)src[0] <= 0xED;
-    for (size_t i = 0; hangul && i < sizeof(korean_surnames) / sizeof(korean_surnames[0]); i++) {
+    for (size_t i = 0; hangul && i < sizeof(korean_surnames) / sizeof(korean_surnames[0]);
+         i++) {
         size_t l = strlen(korean_surnames[i][0]);
         if (strncmp(src, korean_surnames[i][0], l) == 0 && (unsigned char)src[l] >= 0xE0) {
             surname = korean_surnames[i][1];
@@ -950,13 +973,13 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     size_t hchars;
     if (cls == VIGIL__CLASS_PERSON && !surname && han_name(src, &hchars)) {
         size_t l1 = 0, l2 = 0;
-        const char *fam = lookup(japanese_surnames,
-                                 sizeof(japanese_surnames) / sizeof(japanese_surnames[0]), src,
-                                 &l1);
+        const char *fam =
+            lookup(japanese_surnames, sizeof(japanese_surnames) / sizeof(japanese_surnames[0]),
+                   src, &l1);
         if (fam && src[l1]) {
-            const char *given = lookup(japanese_given,
-                                       sizeof(japanese_given) / sizeof(japanese_given[0]),
-                                       src + l1, &l2);
+            const char *given =
+                lookup(japanese_given, sizeof(japanese_given) / sizeof(japanese_given[0]),
+                       src + l1, &l2);
             char rest[64];
             snprintf(rest, sizeof(rest), "%s", given && !src[l1 + l2] ? given : src + l1);
             snprintf(src, sizeof(src), "%s %s", fam, rest);
@@ -999,7 +1022,8 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];
     int n = tokenize(latin, cls, toks, VIGIL__MAX_TOKENS * 2);
     if (surname) {
-        memmove(toks[1], toks[0], sizeof(toks[0]) * (size_t)(n < VIGIL__MAX_TOKENS * 2 - 1 ? n : n - 1));
+        memmove(toks[1], toks[0],
+                sizeof(toks[0]) * (size_t)(n < VIGIL__MAX_TOKENS * 2 - 1 ? n : n - 1));
         snprintf(toks[0], sizeof(toks[0]), "%s", surname);
         n = n < VIGIL__MAX_TOKENS * 2 ? n + 1 : n;
     }

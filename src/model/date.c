@@ -142,8 +142,9 @@ int vigil__date_parse(const char *in, vigil__date *d)
         return 0;
     for (size_t i = 0; i <= n; i++)
         buf[i] = (char)tolower((unsigned char)in[i]);
-    if (take_word(buf, "circa") || take_word(buf, "approximately") || take_word(buf, "approx") ||
-        take_word(buf, "about") || take_word(buf, "ca") || take_word(buf, "c"))
+    if (take_word(buf, "circa") || take_word(buf, "approximately") ||
+        take_word(buf, "approx") || take_word(buf, "about") || take_word(buf, "ca") ||
+        take_word(buf, "c"))
         d->circa = true;
     take_word(buf, "between");
     take_word(buf, "born");

@@ -15,8 +15,8 @@
 
 #include "../internal.h"
 
-const char *const vigil__schemas[] = {"Person", "Organization", "Company", "Vessel", "Airplane",
-                                      NULL};
+const char *const vigil__schemas[] = {"Person", "Organization", "Company",
+                                      "Vessel", "Airplane",     NULL};
 
 const char *vigil__schema_canonical(const char *s)
 {
@@ -284,7 +284,8 @@ static const struct {
     {"mmsi", {"mmsi", NULL}},
     {"driving_licence", {"driver", "driving", NULL}},
     {"tax_id",
-     {"tax", "inn", "vat", "v.a.t", "nit ", "nit #", "ruc", "rif", "rfc", "r.f.c", "fiscal", NULL}},
+     {"tax", "inn", "vat", "v.a.t", "nit ", "nit #", "ruc", "rif", "rfc", "r.f.c", "fiscal",
+      NULL}},
     {"swift_bic", {"swift", "bic", NULL}},
     {"registration",
      {"registration", "register", "registry", "ogrn", "company number", "business", "regon",

@@ -12,34 +12,34 @@
  * query has rarer ones.
  */
 #include <ctype.h>
-#include <pthread.h>
-#include <unistd.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../match/match.h"
 #include "../store/store.h"
 #include "engine.h"
 
-#define COMMON_KEY 4000 /* postings past this make a key too common to use alone */
-#define FLOOR 0.6       /* names scoring under this are not hits */
-#define MAX_SCORED 50  /* names scored per query: the best supported by the index */
-#define MAX_TIED 100   /* and those tied with the last of them, up to this many in all */
+#define COMMON_KEY 4000   /* postings past this make a key too common to use alone */
+#define FLOOR 0.6         /* names scoring under this are not hits */
+#define MAX_SCORED 50     /* names scored per query: the best supported by the index */
+#define MAX_TIED 100      /* and those tied with the last of them, up to this many in all */
 #define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
 /* A name is scored only with at least this share of the best-supported
  * name's support. Measured on bench_screen's 10,702 positives: recall is the
  * same from 0 to 0.4 and loses 7 at 0.5, 12 at 0.55; 0.35 leaves a margin. */
 #define SUPPORT_SHARE 0.35f
-#define WEAK 0.95         /* a weak alias's score is multiplied by this */
+#define WEAK 0.95 /* a weak alias's score is multiplied by this */
 /* A person's listed name of one word ("Bentley", "Salahudin") found in a
  * customer's longer name: the customer shares a word with it, most likely
  * a family name many people bear, and nothing else says it is the same
  * person; the score is multiplied by this (a date of birth or a country
  * that agrees can still make it a match). */
 #define LONE 0.85
-#define GENDER_COST 0.1   /* taken off when the genders differ */
+#define GENDER_COST 0.1 /* taken off when the genders differ */
 
 /* ----------------------------------------------------------------- keys */
 
@@ -315,7 +315,8 @@ static void *prepare_part(void *arg)
     }
     for (size_t i = j->from; i < j->e->nnames; i += j->step) {
         name *nm = &j->e->names[i];
-        if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls, vigil__engine_name_lang(nm), p) == 0) {
+        if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls,
+                                   vigil__engine_name_lang(nm), p) == 0) {
             nm->p = vigil__pname_copy(p);
             if (!nm->p)
                 j->failed = 1;
@@ -431,10 +432,10 @@ char *vigil__current_versions(vigil_db *db)
             for (size_t k = i + 1; k < n; k++)
                 later |= strcmp(vs[k].source, vs[i].source) == 0;
             if (!later)
-                json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source,
-                                                     "version", (json_int_t)vs[i].id,
-                                                     "published", vs[i].published, "sha256",
-                                                     vs[i].sha256));
+                json_array_append_new(arr,
+                                      json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source,
+                                                "version", (json_int_t)vs[i].id, "published",
+                                                vs[i].published, "sha256", vs[i].sha256));
         }
     }
     vigil_free(vs);
@@ -480,11 +481,12 @@ static int build_from(vigil_db *db, vigil_engine *e, const char *sql, int64_t bi
 /* Builds e from the current versions in db. */
 static int build(vigil_db *db, vigil_engine *e)
 {
-    return build_from(db, e,
-                      "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
-                      "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
-                      "ORDER BY ve.version_id, ve.source_id",
-                      0);
+    return build_from(
+        db, e,
+        "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
+        "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
+        "ORDER BY ve.version_id, ve.source_id",
+        0);
 }
 
 int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_engine **out)
@@ -872,8 +874,8 @@ static int query_class(const vigil_query *q)
 
 /* The explanation of hit c: the name comparison again, with its reasons, and
  * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
-static char *explain(const vigil_query *q, const vigil__pname *qp, const name *nm, const cand *c,
-                     const char *part)
+static char *explain(const vigil_query *q, const vigil__pname *qp, const name *nm,
+                     const cand *c, const char *part)
 {
     vigil__json w = {0};
     vigil__json_obj(&w);
@@ -985,7 +987,8 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
 {
     if (!q || !q->name || !*q->name)
         return -1;
-    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
+    if (q->schema && !vigil__schema_canonical(q->schema) &&
+        !vigil__ieq(q->schema, "LegalEntity"))
         return -1;
     /* the whole name's keys, and its parts' when it holds several names */
     char parts[VIGIL__MAX_PARTS][VIGIL__PART_LEN];
@@ -1214,7 +1217,8 @@ int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out)
     memset(out, 0, sizeof(*out));
     if (!e || !q || !q->name || !*q->name)
         return VIGIL_ERR_ARG;
-    if (q->schema && !vigil__schema_canonical(q->schema) && !vigil__ieq(q->schema, "LegalEntity"))
+    if (q->schema && !vigil__schema_canonical(q->schema) &&
+        !vigil__ieq(q->schema, "LegalEntity"))
         return VIGIL_ERR_ARG;
     char parts[VIGIL__MAX_PARTS][VIGIL__PART_LEN];
     int np = vigil__name_parts(q->name, parts, VIGIL__MAX_PARTS);

@@ -10,7 +10,8 @@
 
 #define MAX_DATES 8
 #define MAX_COUNTRIES 8
-#define MAX_SOURCES 32    /* lists an engine can hold (a bit each in a query's mask,
+#define MAX_SOURCES                                                                            \
+    32 /* lists an engine can hold (a bit each in a query's mask,
                              and 6 bits in vigil_engine.meta) */
 
 typedef struct {

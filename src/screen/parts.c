@@ -16,7 +16,7 @@
  * "f.k.a.", "alias", "also known as"), its length in *len. */
 static int alias_marker(const char *p, const char *start, size_t *len)
 {
-    static const char *const marks[] = {"a.k.a.", "a.k.a", "f.k.a.", "f.k.a", "n.k.a.",
+    static const char *const marks[] = {"a.k.a.", "a.k.a", "f.k.a.", "f.k.a",          "n.k.a.",
                                         "aka ",   "fka ",  "alias ", "also known as ", NULL};
     if (p > start && isalnum((unsigned char)p[-1]))
         return 0;
@@ -95,8 +95,8 @@ int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max)
                 l--;
             while (r < len && is_letter(text[r]))
                 r++;
-            cut = words_in(text + from, i - from) >= 2 && words_in(text + i + 1, next - i - 1) >= 2 &&
-                  i - l != 1 && r - i - 1 != 1;
+            cut = words_in(text + from, i - from) >= 2 &&
+                  words_in(text + i + 1, next - i - 1) >= 2 && i - l != 1 && r - i - 1 != 1;
         } else if (text[i] == ',' && after_alias) {
             cut = 1;
         } else if (alias_marker(text + i, text, &ml)) {
@@ -120,7 +120,8 @@ int vigil__name_parts(const char *text, char parts[][VIGIL__PART_LEN], int max)
     return np;
 }
 
-int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN], char tail[VIGIL__PART_LEN])
+int vigil__trailing_name(const char *text, char head[VIGIL__PART_LEN],
+                         char tail[VIGIL__PART_LEN])
 {
     size_t len = strlen(text);
     while (len && isspace((unsigned char)text[len - 1]))

@@ -26,9 +26,9 @@
 #include "engine.h"
 
 #define MAX_KEYS 256
-#define PAGE 4096         /* customers read, screened and written together */
+#define PAGE 4096            /* customers read, screened and written together */
 #define HITS_PER_CUSTOMER 50 /* hits recorded per customer and run, best first */
-#define KEYS_FORMAT 1     /* bump when name_keys (engine.c) changes */
+#define KEYS_FORMAT 1        /* bump when name_keys (engine.c) changes */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -146,8 +146,9 @@ static int set_meta(vigil_db *db, const char *key, const char *value)
 
 static int exec(vigil_db *db, const char *sql, const char *what)
 {
-    return sqlite3_exec(db->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? VIGIL_OK
-                                                                      : vigil__db_sqlfail(db, what);
+    return sqlite3_exec(db->sql, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? VIGIL_OK
+               : vigil__db_sqlfail(db, what);
 }
 
 /* Starts a write transaction; on failure nothing is held. */
@@ -205,8 +206,8 @@ static int refresh_keys(vigil_db *db, const char *fp)
                            "SELECT rowid, name, schema FROM customer WHERE rowid > ? ORDER BY "
                            "rowid LIMIT " STR(PAGE),
                            -1, &rd, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->sql, "UPDATE customer SET keys=? WHERE rowid=?", -1, &wr, NULL) !=
-            SQLITE_OK)
+        sqlite3_prepare_v2(db->sql, "UPDATE customer SET keys=? WHERE rowid=?", -1, &wr,
+                           NULL) != SQLITE_OK)
         rc = vigil__db_sqlfail(db, "reading customers");
     int64_t last = 0;
     while (rc == VIGIL_OK) {
@@ -371,12 +372,12 @@ int vigil_customers_count(vigil_db *db, int64_t *n)
 
 /* The entities of the current versions that the run ?1 did not see as they
  * are now: added since, or with another document. */
-#define CHANGED_FROM                                                                     \
-    " FROM version_entity ve JOIN list_version lv ON lv.id = ve.version_id"              \
-    " JOIN entity_doc d ON d.id = ve.doc_id"                                             \
-    " WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source)"         \
-    " AND NOT EXISTS (SELECT 1 FROM run_version rv JOIN version_entity o"                \
-    " ON o.version_id = rv.version_id AND o.source_id = ve.source_id"                    \
+#define CHANGED_FROM                                                                           \
+    " FROM version_entity ve JOIN list_version lv ON lv.id = ve.version_id"                    \
+    " JOIN entity_doc d ON d.id = ve.doc_id"                                                   \
+    " WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source)"               \
+    " AND NOT EXISTS (SELECT 1 FROM run_version rv JOIN version_entity o"                      \
+    " ON o.version_id = rv.version_id AND o.source_id = ve.source_id"                          \
     " WHERE rv.run_id = ?1 AND rv.source = lv.source AND o.doc_id = ve.doc_id)"
 
 /* What a worker screens: a customer, the engine, and the hits found. */
@@ -438,7 +439,8 @@ static int writer_open(vigil_db *db, writer *w)
         "SELECT ve.version_id, ve.doc_id FROM run_version rv JOIN version_entity ve ON "
         "ve.version_id = rv.version_id AND ve.source_id = ?3 WHERE rv.run_id = ?1 AND "
         "rv.source = ?2",
-        "INSERT INTO alert(customer_id, customer_sha256, source, source_id, version_id, doc_id, "
+        "INSERT INTO alert(customer_id, customer_sha256, source, source_id, version_id, "
+        "doc_id, "
         "schema, entity_name, matched_name, score, explanation, status, run_id, created_at, "
         "previous) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'open',?12,?13,?14)",
         "UPDATE alert SET customer_sha256=?2, version_id=?3, doc_id=?4, matched_name=?5, "
@@ -580,11 +582,12 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
     job *jobs = calloc(PAGE, sizeof(job));
     int rc = jobs ? writer_open(db, &w) : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     if (rc == VIGIL_OK &&
-        sqlite3_prepare_v2(db->sql,
-                           "SELECT rowid, id, name, schema, birth_date, country, gender, "
-                           "id_number, sha256, keys, screened_run FROM customer WHERE rowid > ? "
-                           "ORDER BY rowid LIMIT " STR(PAGE),
-                           -1, &rd, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(
+            db->sql,
+            "SELECT rowid, id, name, schema, birth_date, country, gender, "
+            "id_number, sha256, keys, screened_run FROM customer WHERE rowid > ? "
+            "ORDER BY rowid LIMIT " STR(PAGE),
+            -1, &rd, NULL) != SQLITE_OK)
         rc = vigil__db_sqlfail(db, "reading customers");
     int64_t last = 0;
     while (rc == VIGIL_OK) {
@@ -734,31 +737,36 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
                                                 "run_version WHERE run_id = ?1)",
                                                 out->run_id, 0);
         out->entities_removed =
-            last ? count_of(db,
-                            "SELECT count(*) FROM run_version rv JOIN version_entity o ON "
-                            "o.version_id = rv.version_id WHERE rv.run_id = ?1 AND NOT EXISTS "
-                            "(SELECT 1 FROM run_version nv JOIN version_entity n ON n.version_id "
-                            "= nv.version_id AND n.source_id = o.source_id WHERE nv.run_id = ?2 "
-                            "AND nv.source = rv.source)",
-                            last, out->run_id)
+            last ? count_of(
+                       db,
+                       "SELECT count(*) FROM run_version rv JOIN version_entity o ON "
+                       "o.version_id = rv.version_id WHERE rv.run_id = ?1 AND NOT EXISTS "
+                       "(SELECT 1 FROM run_version nv JOIN version_entity n ON n.version_id "
+                       "= nv.version_id AND n.source_id = o.source_id WHERE nv.run_id = ?2 "
+                       "AND nv.source = rv.source)",
+                       last, out->run_id)
                  : 0;
         if (out->entities_changed < 0 || out->entities_removed < 0)
             rc = vigil__db_sqlfail(db, "comparing the versions");
     }
     vigil_engine *full = NULL, *changed = NULL;
     if (rc == VIGIL_OK && !out->full && out->entities_changed > 0)
-        rc = vigil__engine_open_sql(db, "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, "
-                                    "ve.source_id", last, &changed);
+        rc = vigil__engine_open_sql(db,
+                                    "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, "
+                                    "ve.source_id",
+                                    last, &changed);
     char at[32];
     vigil__now_iso(at);
     if (rc == VIGIL_OK)
-        rc = screen_customers(db, &full, changed, out->full, out->run_id, threshold, nt, at, out);
+        rc = screen_customers(db, &full, changed, out->full, out->run_id, threshold, nt, at,
+                              out);
     vigil_engine_close(full);
     vigil_engine_close(changed);
     /* open alerts on entities that left the lists */
     if (rc == VIGIL_OK) {
         static const char *const gone =
-            " FROM alert a WHERE a.status = 'open' AND NOT EXISTS (SELECT 1 FROM run_version rv "
+            " FROM alert a WHERE a.status = 'open' AND NOT EXISTS (SELECT 1 FROM run_version "
+            "rv "
             "JOIN version_entity ve ON ve.version_id = rv.version_id AND ve.source_id = "
             "a.source_id WHERE rv.run_id = ?1 AND rv.source = a.source)";
         char sql[1024];
@@ -779,8 +787,8 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
             out->alerts_delisted = sqlite3_changes(db->sql);
         }
         sqlite3_finalize(st);
-        snprintf(sql, sizeof(sql), "UPDATE alert SET status = 'delisted' WHERE id IN (SELECT a.id%s)",
-                 gone);
+        snprintf(sql, sizeof(sql),
+                 "UPDATE alert SET status = 'delisted' WHERE id IN (SELECT a.id%s)", gone);
         st = NULL;
         if (rc == VIGIL_OK && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, out->run_id);
@@ -864,10 +872,11 @@ int vigil_alerts_json(vigil_db *db, int open_only, char **json)
              "LEFT JOIN screening_run r ON r.id = a.run_id %s ORDER BY a.id DESC",
              open_only ? "WHERE a.status = 'open'" : "");
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->sql,
-                           "SELECT decision, note, by, decided_at, versions FROM decision WHERE "
-                           "alert_id = ? ORDER BY id",
-                           -1, &ds, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(
+            db->sql,
+            "SELECT decision, note, by, decided_at, versions FROM decision WHERE "
+            "alert_id = ? ORDER BY id",
+            -1, &ds, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return vigil__db_sqlfail(db, "reading alerts");
     }
@@ -890,15 +899,13 @@ int vigil_alerts_json(vigil_db *db, int open_only, char **json)
                       text_or_null(st, 1), "customer", "id", text_or_null(st, 2), "name",
                       text_or_null(st, 3), "schema", text_or_null(st, 4), "birth_date",
                       text_or_null(st, 5), "country", text_or_null(st, 6), "id_number",
-                      text_or_null(st, 7), "entity", "source", text_or_null(st, 8),
-                      "source_id", text_or_null(st, 9), "schema", text_or_null(st, 10), "name",
-                      text_or_null(st, 11), "version",
-                      (json_int_t)sqlite3_column_int64(st, 12), "matched_name",
-                      text_or_null(st, 13), "score", sqlite3_column_double(st, 14),
-                      "explanation", json_or_null(st, 15), "run", "id",
-                      (json_int_t)sqlite3_column_int64(st, 16), "versions",
-                      json_or_null(st, 19), "created_at",
-                      text_or_null(st, 17), "previous",
+                      text_or_null(st, 7), "entity", "source", text_or_null(st, 8), "source_id",
+                      text_or_null(st, 9), "schema", text_or_null(st, 10), "name",
+                      text_or_null(st, 11), "version", (json_int_t)sqlite3_column_int64(st, 12),
+                      "matched_name", text_or_null(st, 13), "score",
+                      sqlite3_column_double(st, 14), "explanation", json_or_null(st, 15), "run",
+                      "id", (json_int_t)sqlite3_column_int64(st, 16), "versions",
+                      json_or_null(st, 19), "created_at", text_or_null(st, 17), "previous",
                       sqlite3_column_type(st, 18) == SQLITE_NULL
                           ? json_null()
                           : json_integer(sqlite3_column_int64(st, 18)),
@@ -914,7 +921,8 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
 {
     if (!db)
         return VIGIL_ERR_ARG;
-    if (!decision || (strcmp(decision, "true-match") != 0 && strcmp(decision, "false-positive")))
+    if (!decision ||
+        (strcmp(decision, "true-match") != 0 && strcmp(decision, "false-positive")))
         return vigil__db_fail(db, VIGIL_ERR_ARG,
                               "a decision is true-match or false-positive, not \"%s\"",
                               decision ? decision : "");
@@ -933,10 +941,11 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
     sqlite3_stmt *st = NULL;
     if (!versions)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-    else if (sqlite3_prepare_v2(db->sql,
-                                "INSERT INTO decision(alert_id, decision, note, by, decided_at, "
-                                "versions) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                                -1, &st, NULL) != SQLITE_OK)
+    else if (sqlite3_prepare_v2(
+                 db->sql,
+                 "INSERT INTO decision(alert_id, decision, note, by, decided_at, "
+                 "versions) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                 -1, &st, NULL) != SQLITE_OK)
         rc = vigil__db_sqlfail(db, "recording the decision");
     else {
         sqlite3_bind_int64(st, 1, alert_id);
@@ -973,17 +982,17 @@ int vigil_runs_json(vigil_db *db, char **json)
     if (!db)
         return VIGIL_ERR_ARG;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql,
-                           "SELECT id, started_at, finished_at, full, threshold, versions, "
-                           "customers, screened_in_full, screened_changed, entities_changed, "
-                           "entities_removed, alerts_new, alerts_known, alerts_delisted, seconds "
-                           "FROM screening_run ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT id, started_at, finished_at, full, threshold, versions, "
+            "customers, screened_in_full, screened_changed, entities_changed, "
+            "entities_removed, alerts_new, alerts_known, alerts_delisted, seconds "
+            "FROM screening_run ORDER BY id",
+            -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading runs");
-    static const char *const counts[] = {"customers",        "screened_in_full",
-                                         "screened_changed", "entities_changed",
-                                         "entities_removed", "alerts_new",
-                                         "alerts_known",     "alerts_delisted"};
+    static const char *const counts[] = {
+        "customers",        "screened_in_full", "screened_changed", "entities_changed",
+        "entities_removed", "alerts_new",       "alerts_known",     "alerts_delisted"};
     json_t *arr = json_array();
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *run = json_pack("{s:I,s:o,s:o,s:b,s:f,s:o}", "id",

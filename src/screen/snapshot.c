@@ -195,7 +195,8 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
     h.versions_len = strlen(e->versions) + 1;
     h.body_len = b->at - sizeof(h);
     h.body_sum = b->sum;
-    int ok = !b->err && fseek(b->f, 0, SEEK_SET) == 0 && fwrite(&h, 1, sizeof(h), b->f) == sizeof(h);
+    int ok =
+        !b->err && fseek(b->f, 0, SEEK_SET) == 0 && fwrite(&h, 1, sizeof(h), b->f) == sizeof(h);
     ok = b->f && fclose(b->f) == 0 && ok;
     free(b);
     if (!ok || rename(tmp, path) != 0) {
@@ -380,8 +381,8 @@ static int load(vigil_engine *e, cursor *c, const head *h)
         to->text = NULL;
         to->p = p;
         to->text = take_str(c);
-        if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 || to->reading > 1 ||
-            to->src >= e->nsources || p->cls != to->cls)
+        if (!to->text || skip_pad(c) != 0 || to->ent >= e->nents || to->cls > 2 ||
+            to->reading > 1 || to->src >= e->nsources || p->cls != to->cls)
             return -1;
     }
     const uint8_t *meta = take(c, e->nnames);
@@ -422,7 +423,8 @@ static int sample_ok(const vigil_engine *e)
         vigil__pname *c = ok ? vigil__pname_copy(p) : NULL;
         size_t size = offsetof(vigil__pname, tok) + (size_t)nm->p->n * sizeof(vigil__tok) +
                       nm->p->text_len;
-        ok = c && c->n == nm->p->n && c->text_len == nm->p->text_len && memcmp(c, nm->p, size) == 0;
+        ok = c && c->n == nm->p->n && c->text_len == nm->p->text_len &&
+             memcmp(c, nm->p, size) == 0;
         free(c);
     }
     free(p);

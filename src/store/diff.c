@@ -45,8 +45,8 @@ static json_t *version_of(vigil_db *db, const char *source, int64_t id)
             vigil_list_version v;
             vigil__version_row(st, 0, &v);
             o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "id", (json_int_t)v.id, "format",
-                          v.format, "published", v.published, "loaded_at", v.loaded_at, "sha256",
-                          v.sha256, "entities", (json_int_t)v.entities);
+                          v.format, "published", v.published, "loaded_at", v.loaded_at,
+                          "sha256", v.sha256, "entities", (json_int_t)v.entities);
         }
     }
     sqlite3_finalize(st);
@@ -56,7 +56,8 @@ static json_t *version_of(vigil_db *db, const char *source, int64_t id)
 /* The first name of an entity document, for people reading the diff. */
 static const char *caption(json_t *doc)
 {
-    const char *s = json_string_value(json_object_get(json_array_get(json_object_get(doc, "names"), 0), "name"));
+    const char *s = json_string_value(
+        json_object_get(json_array_get(json_object_get(doc, "names"), 0), "name"));
     return s ? s : "";
 }
 
@@ -64,9 +65,7 @@ static int in_array(json_t *arr, json_t *v)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(arr, i, x)
-    if (json_equal(x, v))
-        return 1;
+    json_array_foreach(arr, i, x) if (json_equal(x, v)) return 1;
     return 0;
 }
 
@@ -89,16 +88,13 @@ static json_t *fields_changed(json_t *a, json_t *b)
             json_t *add = json_array(), *del = json_array();
             size_t i;
             json_t *e;
-            json_array_foreach(y, i, e)
-            if (!x || !in_array(x, e))
-                json_array_append(add, e);
-            json_array_foreach(x, i, e)
-            if (!y || !in_array(y, e))
-                json_array_append(del, e);
+            json_array_foreach(y, i, e) if (!x || !in_array(x, e)) json_array_append(add, e);
+            json_array_foreach(x, i, e) if (!y || !in_array(y, e)) json_array_append(del, e);
             json_object_set_new(out, k, json_pack("{s:o,s:o}", "added", add, "removed", del));
         } else {
-            json_object_set_new(out, k, json_pack("{s:O,s:O}", "old", x ? x : json_null(), "new",
-                                                  y ? y : json_null()));
+            json_object_set_new(
+                out, k,
+                json_pack("{s:O,s:O}", "old", x ? x : json_null(), "new", y ? y : json_null()));
         }
     }
     json_decref(keys);
@@ -110,8 +106,8 @@ static int ids_of(vigil_db *db, int64_t version, json_t *map)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql,
-                           "SELECT source_id, doc_id FROM version_entity WHERE version_id = ?", -1,
-                           &st, NULL) != SQLITE_OK)
+                           "SELECT source_id, doc_id FROM version_entity WHERE version_id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading a version");
     sqlite3_bind_int64(st, 1, version);
     int rc;
@@ -158,9 +154,8 @@ int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id,
     if (rc == VIGIL_OK)
         rc = ids_of(db, new_id, b);
     sqlite3_stmt *get = NULL;
-    if (rc == VIGIL_OK &&
-        sqlite3_prepare_v2(db->sql, "SELECT doc FROM entity_doc WHERE id = ?", -1, &get, NULL) !=
-            SQLITE_OK)
+    if (rc == VIGIL_OK && sqlite3_prepare_v2(db->sql, "SELECT doc FROM entity_doc WHERE id = ?",
+                                             -1, &get, NULL) != SQLITE_OK)
         rc = vigil__db_sqlfail(db, "reading entities");
     json_t *added = json_array(), *removed = json_array(), *changed = json_array();
     const char *id;
@@ -173,12 +168,13 @@ int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id,
                 continue;
             json_t *nd = doc_of(db, get, json_integer_value(v));
             if (!old) {
-                json_array_append_new(added, json_pack("{s:s,s:s}", "id", id, "name", caption(nd)));
+                json_array_append_new(added,
+                                      json_pack("{s:s,s:s}", "id", id, "name", caption(nd)));
             } else {
                 json_t *od = doc_of(db, get, json_integer_value(old));
-                json_array_append_new(changed, json_pack("{s:s,s:s,s:o}", "id", id, "name",
-                                                         caption(nd), "fields",
-                                                         fields_changed(od, nd)));
+                json_array_append_new(changed,
+                                      json_pack("{s:s,s:s,s:o}", "id", id, "name", caption(nd),
+                                                "fields", fields_changed(od, nd)));
                 json_decref(od);
             }
             json_decref(nd);
@@ -188,7 +184,8 @@ int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id,
             if (json_object_get(b, id))
                 continue;
             json_t *od = doc_of(db, get, json_integer_value(v));
-            json_array_append_new(removed, json_pack("{s:s,s:s}", "id", id, "name", caption(od)));
+            json_array_append_new(removed,
+                                  json_pack("{s:s,s:s}", "id", id, "name", caption(od)));
             json_decref(od);
         }
     }
@@ -203,11 +200,11 @@ int vigil_diff(vigil_db *db, const char *source, int64_t old_id, int64_t new_id,
         json_decref(changed);
         return rc;
     }
-    json_t *out = json_pack("{s:s,s:o,s:o,s:{s:I,s:I,s:I},s:o,s:o,s:o}", "source", source, "old",
-                            vo, "new", vn, "counts", "added", (json_int_t)json_array_size(added),
-                            "removed", (json_int_t)json_array_size(removed), "changed",
-                            (json_int_t)json_array_size(changed), "added", added, "removed",
-                            removed, "changed", changed);
+    json_t *out = json_pack(
+        "{s:s,s:o,s:o,s:{s:I,s:I,s:I},s:o,s:o,s:o}", "source", source, "old", vo, "new", vn,
+        "counts", "added", (json_int_t)json_array_size(added), "removed",
+        (json_int_t)json_array_size(removed), "changed", (json_int_t)json_array_size(changed),
+        "added", added, "removed", removed, "changed", changed);
     *json = out ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(out);
     return *json ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");

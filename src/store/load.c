@@ -367,7 +367,8 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
         vigil__sha256_files(files, u->n, hash);
         size_t k = 0;
         for (size_t i = 0; i < u->n && k < sizeof(names); i++)
-            k += (size_t)snprintf(names + k, sizeof(names) - k, "%s%s", i ? ";" : "", u->paths[i]);
+            k += (size_t)snprintf(names + k, sizeof(names) - k, "%s%s", i ? ";" : "",
+                                  u->paths[i]);
         if (fmt && fmt->set)
             fmt = fmt->set; /* a file of a set: the set is read (OFAC's from its sdn.csv) */
         if (*s.source) {
@@ -403,7 +404,8 @@ static int load_unit(vigil_db *db, const unit *u, const vigil_load_options *opt,
     if (rc == VIGIL_OK)
         rc = prepare(db, "SELECT id FROM entity_doc WHERE sha256 = ?", &s.get_doc);
     if (rc == VIGIL_OK)
-        rc = prepare(db, "INSERT INTO entity_doc(sha256, schema, doc) VALUES(?,?,?)", &s.put_doc);
+        rc = prepare(db, "INSERT INTO entity_doc(sha256, schema, doc) VALUES(?,?,?)",
+                     &s.put_doc);
     if (rc == VIGIL_OK)
         rc = prepare(db,
                      "INSERT INTO version_entity(version_id, source_id, doc_id) VALUES(?,?,?)",
@@ -477,8 +479,8 @@ int vigil_load(vigil_db *db, const char *const *paths, size_t npaths,
     if (opt && opt->published) {
         vigil__date d;
         if (!vigil__date_parse(opt->published, &d) || !d.day)
-            return vigil__db_fail(db, VIGIL_ERR_ARG, "publication date \"%s\" is not YYYY-MM-DD",
-                                  opt->published);
+            return vigil__db_fail(db, VIGIL_ERR_ARG,
+                                  "publication date \"%s\" is not YYYY-MM-DD", opt->published);
     }
     units us = {NULL, 0, 0};
     int rc = VIGIL_OK;
@@ -501,7 +503,8 @@ int vigil_load(vigil_db *db, const char *const *paths, size_t npaths,
         if (!out)
             rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     }
-    if (rc == VIGIL_OK && sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (rc == VIGIL_OK &&
+        sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         rc = vigil__db_sqlfail(db, "starting the load");
     else if (rc == VIGIL_OK) {
         for (size_t i = 0; i < us.n && rc == VIGIL_OK; i++)

@@ -119,8 +119,8 @@ const char *vigil_errmsg(const vigil_db *db)
 static int check_schema(vigil_db *db)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key='schema'", -1, &st,
-                                NULL);
+    int rc =
+        sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key='schema'", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         if (rc == SQLITE_NOTADB)
             return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database: %s",
@@ -129,10 +129,12 @@ static int check_schema(vigil_db *db)
                               sqlite3_errmsg(db->sql));
     }
     rc = sqlite3_step(st);
-    int ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION) == 0;
+    int ok = rc == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION) == 0;
     sqlite3_finalize(st);
     if (!ok)
-        return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database of schema %s", SCHEMA_VERSION);
+        return vigil__db_fail(db, VIGIL_ERR_DB, "not a vigil database of schema %s",
+                              SCHEMA_VERSION);
     return VIGIL_OK;
 }
 
@@ -146,7 +148,8 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
         return VIGIL_ERR_NOMEM;
     *out = db;
     db->readonly = (flags & VIGIL_OPEN_READONLY) != 0;
-    int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int oflags =
+        db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     oflags |= SQLITE_OPEN_FULLMUTEX;
     if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK)
         return vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot open database: %s", path,
@@ -172,13 +175,15 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
             return vigil__db_fail(db, VIGIL_ERR_DB, "%s: not a vigil database%s%s", path,
                                   n < 0 ? ": " : " (it holds other tables)",
                                   n < 0 ? sqlite3_errmsg(db->sql) : "");
-        if (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", NULL,
-                         NULL, NULL) != SQLITE_OK ||
+        if (sqlite3_exec(
+                db->sql,
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
+                NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
-            sqlite3_exec(db->sql,
-                         "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION
-                         "')",
-                         NULL, NULL, &err) != SQLITE_OK) {
+            sqlite3_exec(
+                db->sql,
+                "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION "')",
+                NULL, NULL, &err) != SQLITE_OK) {
             vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot set up the database: %s", path,
                            err ? err : sqlite3_errmsg(db->sql));
             sqlite3_free(err);
@@ -233,8 +238,9 @@ int vigil_versions(vigil_db *db, vigil_list_version **out, size_t *n)
     if (!db)
         return VIGIL_ERR_ARG;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql, "SELECT " VIGIL__VERSION_COLS " FROM list_version ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT " VIGIL__VERSION_COLS " FROM list_version ORDER BY id", -1,
+                           &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "listing versions");
     size_t cap = 0;
     int rc;
@@ -273,8 +279,8 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
     int64_t vid = version_id;
     if (vid == 0) {
         /* the current version of the source: its latest */
-        if (sqlite3_prepare_v2(db->sql, "SELECT max(id) FROM list_version WHERE source=?", -1, &st,
-                               NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(db->sql, "SELECT max(id) FROM list_version WHERE source=?", -1,
+                               &st, NULL) != SQLITE_OK)
             return vigil__db_sqlfail(db, "finding the current version");
         sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -284,12 +290,14 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
             return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no version of list \"%s\" is loaded",
                                   source);
     }
-    if (sqlite3_prepare_v2(db->sql,
-                           "SELECT d.doc, " VIGIL__VERSION_COLS_OF("v.") " FROM version_entity ve "
-                           "JOIN entity_doc d ON d.id = ve.doc_id "
-                           "JOIN list_version v ON v.id = ve.version_id "
-                           "WHERE ve.version_id = ? AND v.source = ? AND ve.source_id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT d.doc, " VIGIL__VERSION_COLS_OF(
+                "v.") " FROM version_entity ve "
+                      "JOIN entity_doc d ON d.id = ve.doc_id "
+                      "JOIN list_version v ON v.id = ve.version_id "
+                      "WHERE ve.version_id = ? AND v.source = ? AND ve.source_id = ?",
+            -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading an entity");
     sqlite3_bind_int64(st, 1, vid);
     sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);

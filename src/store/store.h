@@ -28,8 +28,8 @@ void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
  * such as "v." (or "") for joins. */
 #define VIGIL__VERSION_COLS_OF(t)                                                              \
     t "id, " t "source, " t "format, " t "sha256, coalesce(" t "published,''), " t             \
-      "loaded_at, " t "files, " t "entities, " t "persons, " t "organizations, " t "vessels, " \
-      t "airplanes, " t "skipped"
+      "loaded_at, " t "files, " t "entities, " t "persons, " t "organizations, " t             \
+      "vessels, " t "airplanes, " t "skipped"
 #define VIGIL__VERSION_COLS VIGIL__VERSION_COLS_OF("")
 
 #endif

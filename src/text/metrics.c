@@ -88,7 +88,7 @@ size_t vigil__damerau(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     memset(last, 0, (n + m + 1) * sizeof(size_t));
     size_t nchars = 0;
     size_t maxd = n + m;
-#define D(i, j) d[(size_t)(i) * w + (size_t)(j)]
+#define D(i, j) d[(size_t)(i)*w + (size_t)(j)]
     D(0, 0) = maxd;
     for (size_t i = 0; i <= n; i++) {
         D(i + 1, 0) = maxd;
@@ -157,7 +157,8 @@ static size_t osa_rows(const uint32_t *a, size_t n, const uint32_t *b, size_t m,
         for (size_t j = 1; j <= m; j++) {
             size_t cost = a[i - 1] != b[j - 1];
             size_t v = min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < v)
                 v = pp[j - 2] + 1;
             c[j] = v;
             if (v < rowmin)
@@ -260,8 +261,8 @@ double vigil__jaro_winkler_ex(const uint32_t *a, size_t n, const uint32_t *b, si
             if (i)
                 weight += (double)i * 0.1 * (1.0 - weight);
             if (long_tolerance && minlen > 4 && common > i + 1 && 2 * common >= minlen + i)
-                weight += (1.0 - weight) * ((double)(common - i - 1) /
-                                            (double)(n + m - i * 2 + 2));
+                weight +=
+                    (1.0 - weight) * ((double)(common - i - 1) / (double)(n + m - i * 2 + 2));
         }
     }
     if (fa != sa)
@@ -356,15 +357,27 @@ static UChar32 next16(const UChar *dec, int32_t *i, int32_t n)
 static char soundex_digit(uint32_t c)
 {
     switch (c) {
-    case 'B': case 'F': case 'P': case 'V':
+    case 'B':
+    case 'F':
+    case 'P':
+    case 'V':
         return '1';
-    case 'C': case 'G': case 'J': case 'K': case 'Q': case 'S': case 'X': case 'Z':
+    case 'C':
+    case 'G':
+    case 'J':
+    case 'K':
+    case 'Q':
+    case 'S':
+    case 'X':
+    case 'Z':
         return '2';
-    case 'D': case 'T':
+    case 'D':
+    case 'T':
         return '3';
     case 'L':
         return '4';
-    case 'M': case 'N':
+    case 'M':
+    case 'N':
         return '5';
     case 'R':
         return '6';

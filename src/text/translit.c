@@ -17,9 +17,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/utrans.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
+#include <unicode/utrans.h>
 
 #include "../internal.h"
 
@@ -31,14 +31,14 @@
  * that a transform leaves go first (Kazakh and Mongolian ү, ө, һ, ...),
  * then Any-Latin for what is left, č š ž ć written as English spellings do
  * (Ivanovič as Ivanovich), BGN's separators and primes dropped. */
-#define PRE_RULES                                                                               \
+#define PRE_RULES                                                                                     \
     "ү > u; Ү > U; ө > o; Ө > O; һ > h; Һ > H; ә > a; Ә > A; ғ > g; Ғ > G; қ > k; Қ > K;" \
     "ң > n; Ң > N; ұ > u; Ұ > U;"
-#define POST_RULES                                                                              \
-    "::Any-Latin;"                                                                              \
-    "č > ch; Č > Ch; š > sh; Š > Sh; ž > zh; Ž > Zh; ć > ch; Ć > Ch; ǧ > g; ʿ > ; ʾ > ;"    \
-    "ʹ > ; ʺ > ; · > ;"                                                                       \
-    "::Latin-ASCII;"                                                                            \
+#define POST_RULES                                                                                  \
+    "::Any-Latin;"                                                                                  \
+    "č > ch; Č > Ch; š > sh; Š > Sh; ž > zh; Ž > Zh; ć > ch; Ć > Ch; ǧ > g; ʿ > ; ʾ > ;" \
+    "ʹ > ; ʺ > ; · > ;"                                                                          \
+    "::Latin-ASCII;"                                                                                \
     "::Lower;"
 static const char *const rules[VIGIL__LANGS] = {
     /* VIGIL__LANG_ANY: Any-Latin, with the Ukrainian letters as BGN reads them */
@@ -325,7 +325,9 @@ int vigil__cyrillic_lang(const char *s)
         cyr |= is_cyrillic(c);
         word_cyr |= is_cyrillic(c);
         word_i |= c == 'i' || c == 'I';
-        UChar32 lc = c >= 0x400 && c < 0x410 ? c + 0x50 : c >= 0x410 && c < 0x430 ? c + 0x20 : c;
+        UChar32 lc = c >= 0x400 && c < 0x410   ? c + 0x50
+                     : c >= 0x410 && c < 0x430 ? c + 0x20
+                                               : c;
         uk |= lc == 0x456 || lc == 0x457 || lc == 0x454 || c == 0x491 || c == 0x490;
         be |= lc == 0x45E;
         sr |= lc == 0x458 || lc == 0x459 || lc == 0x45A || lc == 0x452 || lc == 0x45B ||
@@ -401,7 +403,8 @@ int vigil__to_latin_as(const char *in_raw, int lang, char *out, size_t cap)
     if (is_ascii(in_raw)) { /* the usual case: lower-case it, no ICU */
         size_t k = 0;
         for (; k < n8 && k + 1 < cap; k++)
-            out[k] = (char)((in_raw[k] >= 'A' && in_raw[k] <= 'Z') ? in_raw[k] + 32 : in_raw[k]);
+            out[k] =
+                (char)((in_raw[k] >= 'A' && in_raw[k] <= 'Z') ? in_raw[k] + 32 : in_raw[k]);
         out[k] = '\0';
         return 0;
     }
