@@ -102,7 +102,7 @@ static int name_keys(const vigil__pname *p, uint64_t *out, int max)
     return k;
 }
 
-static posting *slot_of(const vigil_engine *e, uint64_t key)
+static vigil__posting *slot_of(const vigil_engine *e, uint64_t key)
 {
     if (!e->index_cap)
         return NULL;
@@ -118,7 +118,7 @@ static int index_grow(vigil_engine *e);
  * full table would never end a probe). 0, or -1 (out of memory). */
 static int index_add(vigil_engine *e, uint64_t key, uint32_t id)
 {
-    posting *p = slot_of(e, key);
+    vigil__posting *p = slot_of(e, key);
     if (!p->key) {
         if ((e->index_used + 1) * 2 > e->index_cap) {
             if (index_grow(e) != 0)
@@ -157,20 +157,20 @@ static void norm_id(const char *s, char *out, size_t cap)
  * parallel (prepare_names): a Cyrillic name twice, read as its language's
  * English romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY).
  * 0, or -1 (memory). */
-static int add_name(vigil_engine *e, size_t *names_cap, const entity *en, uint32_t eid,
+static int add_name(vigil_engine *e, size_t *names_cap, const vigil__entity *en, uint32_t eid,
                     const char *text, int weak)
 {
     int readings = vigil__has_cyrillic(text) ? 2 : 1;
     for (int r = 0; r < readings; r++) {
         if (e->nnames == *names_cap) {
             size_t nc = *names_cap ? *names_cap * 2 : 16384;
-            name *nn = realloc(e->names, nc * sizeof(name));
+            vigil__ename *nn = realloc(e->names, nc * sizeof(vigil__ename));
             if (!nn)
                 return -1;
             e->names = nn;
             *names_cap = nc;
         }
-        name *nm = &e->names[e->nnames];
+        vigil__ename *nm = &e->names[e->nnames];
         nm->p = NULL;
         nm->text = strdup(text);
         nm->ent = eid;
@@ -191,13 +191,13 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
 {
     if (e->nents == *ents_cap) {
         size_t nc = *ents_cap ? *ents_cap * 2 : 4096;
-        entity *ne = realloc(e->ents, nc * sizeof(entity));
+        vigil__entity *ne = realloc(e->ents, nc * sizeof(vigil__entity));
         if (!ne)
             return -1;
         e->ents = ne;
         *ents_cap = nc;
     }
-    entity *en = &e->ents[e->nents];
+    vigil__entity *en = &e->ents[e->nents];
     memset(en, 0, sizeof(*en));
     const char *source = json_string_value(json_object_get(doc, "source"));
     int src = 0;
@@ -290,14 +290,14 @@ typedef struct {
     int failed;
 } prep_job;
 
-int vigil__engine_name_lang(const name *nm)
+int vigil__engine_name_lang(const vigil__ename *nm)
 {
     return nm->reading ? VIGIL__LANG_SCHOLARLY : -1;
 }
 
 /* 1 when nm is a second reading that came out as the first (the name just
  * before it) did: kept once. */
-static int same_reading(const name *nm)
+static int same_reading(const vigil__ename *nm)
 {
     if (!nm->reading || !nm[-1].p || nm[-1].reading)
         return 0;
@@ -314,7 +314,7 @@ static void *prepare_part(void *arg)
         return NULL;
     }
     for (size_t i = j->from; i < j->e->nnames; i += j->step) {
-        name *nm = &j->e->names[i];
+        vigil__ename *nm = &j->e->names[i];
         if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls,
                                    vigil__engine_name_lang(nm), p) == 0) {
             nm->p = vigil__pname_copy(p);
@@ -375,7 +375,7 @@ static int prepare_names(vigil_engine *e)
 static int index_grow(vigil_engine *e)
 {
     size_t cap = e->index_cap ? e->index_cap * 2 : 1024;
-    posting *t = calloc(cap, sizeof(posting));
+    vigil__posting *t = calloc(cap, sizeof(vigil__posting));
     if (!t)
         return -1;
     for (size_t i = 0; i < e->index_cap; i++) {
@@ -408,7 +408,7 @@ static int build_index(vigil_engine *e)
     }
     /* the lists grew by doubling: trimmed to their length */
     for (size_t i = 0; i < e->index_cap; i++) {
-        posting *p = &e->index[i];
+        vigil__posting *p = &e->index[i];
         if (p->key && p->n < p->cap) {
             uint32_t *ids = realloc(p->ids, p->n * sizeof(uint32_t));
             if (ids) {
@@ -545,7 +545,7 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
 void vigil__engine_free_parts(vigil_engine *e)
 {
     for (size_t i = 0; i < e->nents; i++) {
-        entity *en = &e->ents[i];
+        vigil__entity *en = &e->ents[i];
         if (!vigil__in_blob(e, en->source_id))
             free(en->source_id);
         if (!vigil__in_blob(e, en->caption))
@@ -631,7 +631,7 @@ static int one_digit_apart(const vigil__date *a, const vigil__date *b)
 }
 
 /* Date of birth evidence: returns the effect on the score, and a word. */
-static double date_effect(const entity *en, const vigil__date *q, const char **why)
+static double date_effect(const vigil__entity *en, const vigil__date *q, const char **why)
 {
     *why = NULL;
     if (!q->year || !en->ndates)
@@ -674,7 +674,7 @@ static double date_effect(const entity *en, const vigil__date *q, const char **w
     return -0.15;
 }
 
-static double country_effect(const entity *en, const char *code, const char **why)
+static double country_effect(const vigil__entity *en, const char *code, const char **why)
 {
     *why = NULL;
     if (!code || !en->ncountries)
@@ -725,7 +725,8 @@ static int cmp_cand(const void *x, const void *y)
 
 static int cmp_posting_len(const void *x, const void *y)
 {
-    const posting *a = *(const posting *const *)x, *b = *(const posting *const *)y;
+    const vigil__posting *a = *(const vigil__posting *const *)x,
+                         *b = *(const vigil__posting *const *)y;
     return (a->n > b->n) - (a->n < b->n);
 }
 
@@ -839,7 +840,7 @@ static void heaviest(support *sup, size_t n, size_t k)
 }
 
 /* 1 when nm is a person's name of one word and the query's has more. */
-static int lone_word(const vigil__pname *qp, const name *nm)
+static int lone_word(const vigil__pname *qp, const vigil__ename *nm)
 {
     return nm->cls == VIGIL__CLASS_PERSON && nm->p->n == 1 && qp->n > 1;
 }
@@ -874,7 +875,7 @@ static int query_class(const vigil_query *q)
 
 /* The explanation of hit c: the name comparison again, with its reasons, and
  * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
-static char *explain(const vigil_query *q, const vigil__pname *qp, const name *nm,
+static char *explain(const vigil_query *q, const vigil__pname *qp, const vigil__ename *nm,
                      const cand *c, const char *part)
 {
     vigil__json w = {0};
@@ -1015,7 +1016,7 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
 
 int vigil__engine_has_key(const vigil_engine *e, uint64_t key)
 {
-    const posting *p = slot_of(e, key);
+    const vigil__posting *p = slot_of(e, key);
     return p && p->key == key && p->n > 0;
 }
 
@@ -1051,10 +1052,10 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     /* candidates: the names under the query's keys, rarest keys first */
     uint64_t keys[256];
     int nk = query_keys(qp, keys, 256);
-    const posting *lists[256];
+    const vigil__posting *lists[256];
     int nl = 0;
     for (int k = 0; k < nk; k++) {
-        const posting *p = slot_of(e, keys[k]);
+        const vigil__posting *p = slot_of(e, keys[k]);
         int dup = 0;
         for (int x = 0; p && x < nl; x++)
             dup |= lists[x] == p;
@@ -1138,7 +1139,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     int rc = cands ? VIGIL_OK : VIGIL_ERR_NOMEM;
     for (size_t c = 0; c < nsup && rc == VIGIL_OK; c++) {
         uint32_t id = sup[c].id;
-        const name *nm = &e->names[id];
+        const vigil__ename *nm = &e->names[id];
         double s = vigil__name_score(qp[nm->cls], nm->p, NULL);
         if (nm->weak)
             s *= WEAK; /* a weak alias proves less */
@@ -1162,7 +1163,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     /* the other evidence */
     for (size_t i = 0; i < ncand; i++) {
         cand *c = &cands[i];
-        const entity *en = &e->ents[c->ent];
+        const vigil__entity *en = &e->ents[c->ent];
         double v = c->name_score;
         c->date_fx = date_effect(en, &qd, &c->date_why);
         c->country_fx = country_effect(en, qcountry, &c->country_why);
@@ -1183,8 +1184,8 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
             rc = VIGIL_ERR_NOMEM;
     }
     for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
-        const entity *en = &e->ents[cands[i].ent];
-        const name *nm = &e->names[cands[i].name];
+        const vigil__entity *en = &e->ents[cands[i].ent];
+        const vigil__ename *nm = &e->names[cands[i].name];
         vigil_hit *h = &out->hits[i];
         snprintf(h->source, sizeof(h->source), "%s", e->sources[en->src]);
         snprintf(h->source_id, sizeof(h->source_id), "%s", en->source_id);

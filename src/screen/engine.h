@@ -27,7 +27,7 @@ typedef struct {
     int gender; /* 0 unknown, 1 male, 2 female */
     int nids;
     char **ids; /* identifier numbers, letters and digits only, upper case */
-} entity;
+} vigil__entity;
 
 /* One name of an entity. The class and list are copied from the entity, so
  * that the query's filters need not read the entity. */
@@ -37,30 +37,30 @@ typedef struct {
     uint32_t ent;
     uint8_t weak, cls, src;
     uint8_t reading; /* 1: the scholarly reading of a Cyrillic name (VIGIL__LANG_SCHOLARLY) */
-} name;
+} vigil__ename;
 
 /* The reading a name is prepared in (VIGIL__LANG_SCHOLARLY for a second
  * reading, else -1). */
-int vigil__engine_name_lang(const name *nm);
+int vigil__engine_name_lang(const vigil__ename *nm);
 
 typedef struct {
     uint64_t key; /* 0: empty slot */
     uint32_t *ids;
     uint32_t n, cap;
-} posting;
+} vigil__posting;
 
 struct vigil_engine {
     char sources[MAX_SOURCES][16];
     int nsources;
-    entity *ents;
+    vigil__entity *ents;
     size_t nents;
-    name *names;
+    vigil__ename *names;
     size_t nnames;
     /* per name, its class and list (cls | src << 2): what the query's filters
      * read for every name the index finds, packed apart from the names so
      * that the filtering stays in cache */
     uint8_t *meta;
-    posting *index;
+    vigil__posting *index;
     size_t index_cap, index_used; /* slots, and slots with a key */
     char *versions;
     /* a saved engine read back (snapshot.c): the names' prepared forms and

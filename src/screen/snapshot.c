@@ -50,8 +50,8 @@ static void stamp(head *h)
     h->format = FORMAT;
     h->pname_head = (uint32_t)offsetof(vigil__pname, tok);
     h->tok_size = (uint32_t)sizeof(vigil__tok);
-    h->entity_size = (uint32_t)sizeof(entity);
-    h->name_size = (uint32_t)sizeof(name);
+    h->entity_size = (uint32_t)sizeof(vigil__entity);
+    h->name_size = (uint32_t)sizeof(vigil__ename);
     h->data_fp = vigil__match_data_fp();
 }
 
@@ -146,7 +146,7 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
     put(b, e->sources, sizeof(e->sources[0]) * (size_t)e->nsources);
     pad(b);
     for (size_t i = 0; i < e->nents; i++) {
-        entity en = e->ents[i];
+        vigil__entity en = e->ents[i];
         en.source_id = en.caption = NULL;
         en.ids = NULL;
         en.dates = NULL;
@@ -159,8 +159,8 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
         pad(b);
     }
     for (size_t i = 0; i < e->nnames; i++) {
-        const name *src = &e->names[i];
-        name nm = *src;
+        const vigil__ename *src = &e->names[i];
+        vigil__ename nm = *src;
         nm.p = NULL;
         nm.text = NULL;
         put(b, &nm, sizeof(nm));
@@ -176,7 +176,7 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path)
     pad(b);
     uint64_t nused = 0;
     for (size_t i = 0; i < e->index_cap; i++) {
-        const posting *p = &e->index[i];
+        const vigil__posting *p = &e->index[i];
         if (!p->key)
             continue;
         uint64_t n = p->n;
@@ -317,25 +317,25 @@ static int load(vigil_engine *e, cursor *c, const head *h)
         if (!memchr(e->sources[i], '\0', sizeof(e->sources[i])))
             return -1;
     /* the counts are bounded by the file's size before anything is sized by them */
-    if (h->nents > c->len / sizeof(entity) || h->nnames > c->len / sizeof(name) ||
-        h->nused > c->len / 16)
+    if (h->nents > c->len / sizeof(vigil__entity) ||
+        h->nnames > c->len / sizeof(vigil__ename) || h->nused > c->len / 16)
         return -1;
     /* the table sized by the keys it holds, at most half full */
     size_t cap = 1024;
     while (cap < h->nused * 2)
         cap *= 2;
-    e->ents = calloc(h->nents ? h->nents : 1, sizeof(entity));
-    e->names = calloc(h->nnames ? h->nnames : 1, sizeof(name));
+    e->ents = calloc(h->nents ? h->nents : 1, sizeof(vigil__entity));
+    e->names = calloc(h->nnames ? h->nnames : 1, sizeof(vigil__ename));
     e->meta = malloc(h->nnames ? h->nnames : 1);
-    e->index = calloc(cap, sizeof(posting));
+    e->index = calloc(cap, sizeof(vigil__posting));
     if (!e->ents || !e->names || !e->meta || !e->index)
         return -1;
     e->index_cap = cap;
     for (size_t i = 0; i < h->nents; i++) {
-        const entity *en = take(c, sizeof(entity));
+        const vigil__entity *en = take(c, sizeof(vigil__entity));
         if (!en)
             return -1;
-        entity *to = &e->ents[e->nents++];
+        vigil__entity *to = &e->ents[e->nents++];
         *to = *en;
         /* the file's pointers are nothing: set before anything can fail */
         to->source_id = to->caption = NULL;
@@ -369,14 +369,14 @@ static int load(vigil_engine *e, cursor *c, const head *h)
             return -1;
     }
     for (size_t i = 0; i < h->nnames; i++) {
-        const name *nm = take(c, sizeof(name));
+        const vigil__ename *nm = take(c, sizeof(vigil__ename));
         const uint64_t *psize = take(c, sizeof(uint64_t));
         if (!nm || !psize || *psize > VIGIL__PNAME_TEXT + sizeof(vigil__pname))
             return -1;
         vigil__pname *p = take(c, (size_t)*psize);
         if (!p || skip_pad(c) != 0 || !pname_ok(p, (size_t)*psize))
             return -1;
-        name *to = &e->names[e->nnames++];
+        vigil__ename *to = &e->names[e->nnames++];
         *to = *nm;
         to->text = NULL;
         to->p = p;
@@ -405,7 +405,7 @@ static int load(vigil_engine *e, cursor *c, const head *h)
             at = (at + 1) & (e->index_cap - 1);
         if (e->index[at].key)
             return -1; /* a key twice */
-        e->index[at] = (posting){*key, ids, (uint32_t)*n, (uint32_t)*n};
+        e->index[at] = (vigil__posting){*key, ids, (uint32_t)*n, (uint32_t)*n};
         e->index_used++;
     }
     return c->at == c->len ? 0 : -1;
@@ -418,7 +418,7 @@ static int sample_ok(const vigil_engine *e)
     int ok = p != NULL;
     size_t step = e->nnames / SAMPLE + 1;
     for (size_t i = 0; ok && i < e->nnames; i += step) {
-        const name *nm = &e->names[i];
+        const vigil__ename *nm = &e->names[i];
         ok = vigil__name_prepare_as(nm->text, nm->cls, vigil__engine_name_lang(nm), p) == 0;
         vigil__pname *c = ok ? vigil__pname_copy(p) : NULL;
         size_t size = offsetof(vigil__pname, tok) + (size_t)nm->p->n * sizeof(vigil__tok) +
