@@ -108,4 +108,22 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max);
 /* 1 when some name of e has key. */
 int vigil__engine_has_key(const vigil_engine *e, uint64_t key);
 
+/* The index (index.c). The keys of prepared name p: how many, at most max. */
+int vigil__name_keys(const vigil__pname *p, uint64_t *out, int max);
+/* The slot of key in e's index: its list, or the empty slot where it would
+ * go; NULL when the index is empty. */
+vigil__posting *vigil__index_slot(const vigil_engine *e, uint64_t key);
+/* Indexes every name of e (and fills e->meta). 0, or -1 (out of memory). */
+int vigil__index_build(vigil_engine *e);
+
+/* The other evidence (evidence.c). An identifier number as the engine keeps
+ * it: letters and digits only, upper case, into out (cap bytes). */
+void vigil__norm_id(const char *s, char *out, size_t cap);
+/* The effect on the score of the query's date of birth q against en's
+ * dates (0 when either has none), with a word for the explanation in *why
+ * (a static string, or NULL). */
+double vigil__date_effect(const vigil__entity *en, const vigil__date *q, const char **why);
+/* The same for the query's country code (NULL: none) against en's. */
+double vigil__country_effect(const vigil__entity *en, const char *code, const char **why);
+
 #endif
