@@ -271,6 +271,12 @@ void vigil__snapshot_fuzz(const uint8_t *data, size_t size);
 /* 1 when e was read from a saved engine rather than built (screen/snapshot.c). */
 int vigil__engine_was_saved(const vigil_engine *e);
 
+/* The worker pool (util/pool.c): threads to use for asked (0: one per core,
+ * at most 16; at most 64), and fn(ctx, i) for i in [0, n) on up to nt
+ * threads, this one among them. */
+int vigil__threads(int asked);
+void vigil__par_for(size_t n, int nt, void (*fn)(void *ctx, size_t i), void *ctx);
+
 #include "lists/lists.h"
 
 /* Reads a whole file (bounded by VIGIL__MAX_FILE_BYTES) into a malloc'd buffer

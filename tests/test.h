@@ -133,7 +133,8 @@ void test_screen_release(void);
     X(test_screen_negatives_few_alerts)                                                        \
     X(test_customers_put)                                                                      \
     X(test_rescreen_ofac_versions)                                                             \
-    X(test_rescreen_misses_nothing)
+    X(test_rescreen_misses_nothing)                                                            \
+    X(test_alert_rule)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "store/store.h"
 #include "test.h"
 
 static vigil_db *fresh_2019(char **path)
@@ -346,4 +347,23 @@ void test_rescreen_misses_nothing(void)
     free(p.text);
     vigil_db_close(a);
     remove_db(pa);
+}
+
+/* When a closed alert reopens: the rule alone, every case. */
+void test_alert_rule(void)
+{
+    /* no alert yet: a new one */
+    CHECK_INT(vigil__alert_rule(NULL, 0, 0), VIGIL__ALERT_NEW);
+    CHECK_INT(vigil__alert_rule("", 1, 1), VIGIL__ALERT_NEW);
+    /* still open: refreshed with what was seen last, whatever changed */
+    CHECK_INT(vigil__alert_rule("open", 1, 1), VIGIL__ALERT_REFRESH);
+    CHECK_INT(vigil__alert_rule("open", 0, 0), VIGIL__ALERT_REFRESH);
+    /* a true match stays decided */
+    CHECK_INT(vigil__alert_rule("true-match", 0, 0), VIGIL__ALERT_KEEP);
+    /* a false positive holds while neither side changed */
+    CHECK_INT(vigil__alert_rule("false-positive", 1, 1), VIGIL__ALERT_KEEP);
+    CHECK_INT(vigil__alert_rule("false-positive", 0, 1), VIGIL__ALERT_NEW);
+    CHECK_INT(vigil__alert_rule("false-positive", 1, 0), VIGIL__ALERT_NEW);
+    /* a status this build does not know reopens rather than hides */
+    CHECK_INT(vigil__alert_rule("escalated", 1, 1), VIGIL__ALERT_NEW);
 }

@@ -150,8 +150,7 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
 
 typedef struct {
     vigil_engine *e;
-    size_t from, step;
-    int failed;
+    _Atomic int failed;
 } prep_job;
 
 int vigil__engine_name_lang(const vigil__ename *nm)
@@ -169,51 +168,27 @@ static int same_reading(const vigil__ename *nm)
                   vigil__pname_str(nm[-1].p, nm[-1].p->latin_at)) == 0;
 }
 
-static void *prepare_part(void *arg)
+/* Prepares name i of the job's engine (a worker of vigil__par_for). */
+static void prepare_one(void *ctx, size_t i)
 {
-    prep_job *j = arg;
-    vigil__pname *p = malloc(sizeof(*p));
-    if (!p) {
-        j->failed = 1;
-        return NULL;
+    prep_job *j = ctx;
+    vigil__pname p;
+    vigil__ename *nm = &j->e->names[i];
+    if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls, vigil__engine_name_lang(nm),
+                               &p) == 0) {
+        nm->p = vigil__pname_copy(&p);
+        if (!nm->p)
+            j->failed = 1;
     }
-    for (size_t i = j->from; i < j->e->nnames; i += j->step) {
-        vigil__ename *nm = &j->e->names[i];
-        if (vigil__name_prepare_as(nm->text, j->e->ents[nm->ent].cls,
-                                   vigil__engine_name_lang(nm), p) == 0) {
-            nm->p = vigil__pname_copy(p);
-            if (!nm->p)
-                j->failed = 1;
-        }
-    }
-    free(p);
-    vigil__translit_release();
-    return NULL;
 }
 
-/* Prepares every name, on as many threads as there are cores (at most 8),
- * then drops the names that had nothing to prepare. 0, or -1 (memory). */
+/* Prepares every name on every core (the worker pool), then drops the
+ * names that had nothing to prepare. 0, or -1 (memory). */
 static int prepare_names(vigil_engine *e)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t nt = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
-    prep_job jobs[8];
-    pthread_t th[8];
-    size_t started = 0;
-    for (size_t t = 0; t < nt; t++)
-        jobs[t] = (prep_job){e, t, nt, 0};
-    for (size_t t = 1; t < nt; t++)
-        if (pthread_create(&th[started], NULL, prepare_part, &jobs[t]) == 0)
-            started++;
-    /* a thread that did not start leaves its share to this one */
-    if (started < nt - 1)
-        jobs[0] = (prep_job){e, 0, 1, 0};
-    prepare_part(&jobs[0]);
-    int failed = jobs[0].failed;
-    for (size_t t = 0; t < started; t++) {
-        pthread_join(th[t], NULL);
-        failed |= jobs[t + 1].failed;
-    }
+    prep_job job = {e, 0};
+    vigil__par_for(e->nnames, vigil__threads(0), prepare_one, &job);
+    int failed = job.failed;
     if (failed)
         return -1;
     /* (a name's second reading follows its first: compared before the
@@ -232,30 +207,6 @@ static int prepare_names(vigil_engine *e)
     }
     e->nnames = k;
     return 0;
-}
-
-char *vigil__current_versions(vigil_db *db)
-{
-    vigil_list_version *vs = NULL;
-    size_t n = 0;
-    json_t *arr = json_array();
-    if (vigil_versions(db, &vs, &n) == VIGIL_OK) {
-        /* the current version of each source: the last one listed */
-        for (size_t i = 0; i < n; i++) {
-            int later = 0;
-            for (size_t k = i + 1; k < n; k++)
-                later |= strcmp(vs[k].source, vs[i].source) == 0;
-            if (!later)
-                json_array_append_new(arr,
-                                      json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source,
-                                                "version", (json_int_t)vs[i].id, "published",
-                                                vs[i].published, "sha256", vs[i].sha256));
-        }
-    }
-    vigil_free(vs);
-    char *s = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    return s;
 }
 
 /* Builds e from the entity documents sql selects (its first column; ?1

@@ -90,11 +90,6 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path);
  * stale or damaged: e is zeroed again and the caller builds the engine). */
 int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions);
 
-/* The current version of each source, as the JSON an engine reports
- * ([{"source", "version", "published", "sha256"}]; a run and a decision
- * record it too): malloc'd, or NULL (out of memory). */
-char *vigil__current_versions(vigil_db *db);
-
 /* Builds an engine of the entity documents sql selects (first column; ?1
  * bound to bind when sql has it), never saved: the changed entities a
  * re-screening screens against (rescreen.c). VIGIL_OK or an error with the

@@ -25,7 +25,6 @@ void vigil__norm_id(const char *s, char *out, size_t cap)
     out[k] = '\0';
 }
 
-
 /* A full date typed with one digit wrong (1952-10-17 for 1952-10-07), or
  * two neighbouring digits swapped (1925 for 1952): a typing error costs
  * less than a different date, which it most likely is not. */
@@ -109,4 +108,3 @@ double vigil__country_effect(const vigil__entity *en, const char *code, const ch
     *why = "different country";
     return -0.05;
 }
-

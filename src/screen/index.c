@@ -166,4 +166,3 @@ int vigil__index_build(vigil_engine *e)
     }
     return 0;
 }
-

@@ -35,7 +35,6 @@
 #define LONE 0.85
 #define GENDER_COST 0.1 /* taken off when the genders differ */
 
-
 static int source_wanted(const char *sources, const char *source)
 {
     if (!sources || !*sources)
@@ -661,4 +660,3 @@ char *vigil_hits_json(const vigil_hits *h)
     vigil__json_arr_end(&w);
     return vigil__json_finish(&w);
 }
-

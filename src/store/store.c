@@ -342,3 +342,97 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
     json_decref(doc);
     return *json ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
 }
+
+char *vigil__dup_text(const unsigned char *s)
+{
+    return s ? strdup((const char *)s) : NULL;
+}
+
+int vigil__meta_get(vigil_db *db, const char *key, char *out, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return vigil__db_sqlfail(db, "reading meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return VIGIL_OK;
+}
+
+int vigil__meta_set(vigil_db *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "writing meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? VIGIL_OK : vigil__db_sqlfail(db, "writing meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int vigil__db_exec(vigil_db *db, const char *sql, const char *what)
+{
+    return sqlite3_exec(db->sql, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? VIGIL_OK
+               : vigil__db_sqlfail(db, what);
+}
+
+int vigil__db_begin(vigil_db *db)
+{
+    if (db->readonly)
+        return vigil__db_fail(db, VIGIL_ERR_ARG, "the database is open read-only");
+    return vigil__db_exec(db, "BEGIN IMMEDIATE", "starting a transaction");
+}
+
+int vigil__db_finish(vigil_db *db, int rc)
+{
+    if (rc == VIGIL_OK)
+        return vigil__db_exec(db, "COMMIT", "committing");
+    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int64_t vigil__db_count(vigil_db *db, const char *sql, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+char *vigil__current_versions(vigil_db *db)
+{
+    vigil_list_version *vs = NULL;
+    size_t n = 0;
+    json_t *arr = json_array();
+    if (vigil_versions(db, &vs, &n) == VIGIL_OK) {
+        /* the current version of each source: the last one listed */
+        for (size_t i = 0; i < n; i++) {
+            int later = 0;
+            for (size_t k = i + 1; k < n; k++)
+                later |= strcmp(vs[k].source, vs[i].source) == 0;
+            if (!later)
+                json_array_append_new(arr,
+                                      json_pack("{s:s,s:I,s:s,s:s}", "source", vs[i].source,
+                                                "version", (json_int_t)vs[i].id, "published",
+                                                vs[i].published, "sha256", vs[i].sha256));
+        }
+    }
+    vigil_free(vs);
+    char *s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}

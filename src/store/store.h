@@ -32,4 +32,51 @@ void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
       "vessels, " t "airplanes, " t "skipped"
 #define VIGIL__VERSION_COLS VIGIL__VERSION_COLS_OF("")
 
+/* Small helpers of the store (store.c). A malloc'd copy of SQLite's text s,
+ * or NULL. */
+char *vigil__dup_text(const unsigned char *s);
+/* The meta table: key's value into out ("" when absent), or key set. */
+int vigil__meta_get(vigil_db *db, const char *key, char *out, size_t size);
+int vigil__meta_set(vigil_db *db, const char *key, const char *value);
+/* Runs sql (what: for the message when it fails). */
+int vigil__db_exec(vigil_db *db, const char *sql, const char *what);
+/* Starts a write transaction (on failure nothing is held); ends it with a
+ * commit when rc is VIGIL_OK, else a rollback. Returns the result. */
+int vigil__db_begin(vigil_db *db);
+int vigil__db_finish(vigil_db *db, int rc);
+
+/* The current version of each source, as the JSON an engine reports
+ * ([{"source", "version", "published", "sha256"}]; a run and a decision
+ * record it too): malloc'd, or NULL (out of memory). */
+char *vigil__current_versions(vigil_db *db);
+/* The single number sql selects (?1, ?2 bound to a and b when it has them),
+ * or -1. */
+int64_t vigil__db_count(vigil_db *db, const char *sql, int64_t a, int64_t b);
+
+/* The customer store (customers.c). What the stored keys were computed
+ * with (the key format and the name data's fingerprint), into out. */
+void vigil__customer_keys_fp(char out[40]);
+/* Makes the stored keys those of the name data loaded now, inside the
+ * caller's transaction. *refreshed: 1 when they were computed anew (the
+ * matching changed: a full run is due). */
+int vigil__customer_keys_current(vigil_db *db, int *refreshed);
+
+/* Alerts (alerts.c). What a run does with a hit, given the status of the
+ * pair's latest alert (NULL: none), whether the entity is as it was then
+ * and whether the customer is: a new alert (none yet, or reopened: a false
+ * positive whose customer or entity changed), the open one refreshed, or
+ * nothing (a true match, or a false positive nothing changed). */
+typedef enum { VIGIL__ALERT_NEW, VIGIL__ALERT_REFRESH, VIGIL__ALERT_KEEP } vigil__alert_action;
+vigil__alert_action vigil__alert_rule(const char *status, int same_entity, int same_customer);
+/* The statements a run records hits with: opened (malloc'd; *out even on
+ * failure, for vigil__alerts_close), closed (NULL: nothing). */
+typedef struct vigil__alert_writer vigil__alert_writer;
+int vigil__alerts_open(vigil_db *db, vigil__alert_writer **out);
+void vigil__alerts_close(vigil__alert_writer *w);
+/* Records one matching hit h of a customer (id, SHA-256 of its fields) in
+ * run, as vigil__alert_rule says; *is_new: 1 when an alert was written. */
+int vigil__alerts_record(vigil_db *db, vigil__alert_writer *w, int64_t run, const char *at,
+                         const char *customer_id, const char *customer_sha, const vigil_hit *h,
+                         int *is_new);
+
 #endif
