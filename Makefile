@@ -12,7 +12,7 @@ OPT     ?= -O2 -g
 LIBS     = -lcsv -lpthread -lm
 
 LIB_SRC  = $(wildcard src/*/*.c)
-CLI_SRC  = $(wildcard cli/*.c)
+CLI_SRC  = $(wildcard cli/*.c cli/serve/*.c)
 TEST_SRC = $(wildcard tests/*.c)
 # bench_peers needs PostgreSQL's client library: built by bench/peers.sh
 BENCH    = $(patsubst bench/%.c,build/bench/%,$(filter-out bench/bench_peers.c,$(wildcard bench/*.c)))

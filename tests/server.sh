@@ -106,8 +106,11 @@ check "an unknown batch is 404" eval 'code_is 404 && json_ok'
 call GET /
 check "GET / is the web page" eval 'code_is 200 && body_has "<title>vigil"'
 
+call GET /api
+check "GET /api lists every endpoint of the route table" eval 'code_is 200 && json_ok && body_has "\"POST /match/{dataset}\"" && body_has "\"GET /batch/{id}/results.csv\"" && body_has "\"POST /admin/reload\""'
 call GET /metrics
 check "GET /metrics is Prometheus text with counts and latency" eval 'code_is 200 && body_has "vigil_requests_total{endpoint=\"match\",code=\"200\"}" && body_has "vigil_request_duration_seconds{quantile=\"0.99\"}"'
+check "the batch routes are counted under one label" eval '[ "$(grep -c "^vigil_requests_total{endpoint=\"batch\",code=\"200\"}" "$T/body")" = 1 ]'
 check "the access log has a line per request" eval 'grep -q "POST /match/default 200" "$T/access.log"'
 
 # a new list loaded while the server answers under load: reloads (HTTP and

@@ -313,4 +313,3 @@ int vigil_runs_json(vigil_db *db, char **json)
     sqlite3_finalize(st);
     return dump_or_fail(db, arr, json) ? VIGIL_OK : VIGIL_ERR_NOMEM;
 }
-

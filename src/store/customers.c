@@ -13,7 +13,7 @@
 #include "store.h"
 
 #define MAX_KEYS 256
-#define PAGE 4096  /* customers read and written together */
+#define PAGE 4096     /* customers read and written together */
 #define KEYS_FORMAT 1 /* bump when the index keys (screen/index.c) change */
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -24,7 +24,6 @@ void vigil__customer_keys_fp(char out[40])
 {
     snprintf(out, 40, "%d:%016llx", KEYS_FORMAT, (unsigned long long)vigil__match_data_fp());
 }
-
 
 /* The hex SHA-256 of a customer's fields (a field's absence differs from
  * its being empty). */
@@ -40,7 +39,6 @@ static int customer_sha(const vigil_customer *c, char hex[65])
     }
     return vigil__sha256_files(parts, n, hex);
 }
-
 
 /* One customer's keys, computed on a worker thread. */
 typedef struct {
@@ -240,4 +238,3 @@ int vigil_customers_count(vigil_db *db, int64_t *n)
     sqlite3_finalize(st);
     return VIGIL_OK;
 }
-

@@ -55,4 +55,3 @@ void vigil__par_for(size_t n, int nt, void (*fn)(void *, size_t), void *ctx)
         pthread_join(th[t], NULL);
     pthread_mutex_destroy(&p.mu);
 }
-

@@ -1,0 +1,169 @@
+/*
+ * daemon.c - vigil serve: the screening engine over HTTP, built on the public
+ * API only. libmicrohttpd does the HTTP (a pool of worker threads, one per
+ * core by default); this file starts it, gathers request bodies within their
+ * bounds, hands each request to the route table (routes.c), logs and counts
+ * it, and waits for signals. The other files: server.h.
+ *
+ * The engine is shared read-only by the workers behind a reference count: a
+ * reload (SIGHUP, or POST /admin/reload with the admin token) builds or reads
+ * the new engine beside the old one, swaps the pointer under a mutex, and the
+ * old engine is closed by the last request still using it, so no request
+ * fails or sees half a list. SIGTERM stops accepting connections, lets the
+ * requests in flight finish (10 s at most), then exits.
+ *
+ * Bounds: a body over 1 MiB gets 413, over 100 queries 400, headers over
+ * 32 KiB are refused by libmicrohttpd, idle connections close after 30 s.
+ * Every error is a JSON object {"error": "...", "status": N}. Endpoints and
+ * examples: docs/api.md.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+const vigil_serve_opts *vigil_srv_opts;
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *upload,
+                               size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof(*r));
+        if (!r)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &r->t0);
+        atomic_fetch_add(&vigil_srv_in_flight, 1);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        size_t max = strncmp(url, "/batch", 6) == 0 ? MAX_BATCH_BODY : MAX_BODY;
+        if (r->too_big || r->len + n > max) {
+            r->too_big = 1;
+            return MHD_YES;
+        }
+        char *nb = realloc(r->body, r->len + n + 1);
+        if (!nb)
+            return MHD_NO;
+        r->body = nb;
+        memcpy(r->body + r->len, upload, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    int ep = VIGIL_SRV_EP_OTHER, status = 500;
+    enum MHD_Result ok = vigil_srv_route_request(c, url, method, r, &ep, &status);
+    double t = since(&r->t0);
+    vigil_srv_count(ep, status, t);
+    if (vigil_srv_opts->access_log) {
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[32];
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(vigil_srv_opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url, status,
+                t * 1e6, r->len);
+    }
+    return ok;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    req *r = *con_cls;
+    if (r) {
+        free(r->body);
+        free(r);
+        *con_cls = NULL;
+        atomic_fetch_sub(&vigil_srv_in_flight, 1);
+    }
+}
+
+int vigil_cli_serve(const vigil_serve_opts *o)
+{
+    vigil_srv_opts = o;
+    /* the signals are waited for by this thread alone: the workers, started
+     * after this, inherit the mask */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    char msg[1024];
+    if (vigil_srv_reload(msg, sizeof(msg)) != 0) {
+        fprintf(stderr, "vigil serve: %s\n", msg);
+        return 1;
+    }
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)o->port);
+    if (inet_pton(AF_INET, o->listen, &addr.sin_addr) != 1) {
+        fprintf(stderr, "vigil serve: --listen takes an IPv4 address, not \"%s\"\n", o->listen);
+        vigil_srv_drop();
+        return 2;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = o->threads > 0 ? (unsigned)o->threads : cores > 0 ? (unsigned)cores : 1;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
+        NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "vigil serve: cannot listen on %s:%d\n", o->listen, o->port);
+        vigil_srv_drop();
+        return 1;
+    }
+    holder *h = vigil_srv_acquire();
+    fprintf(
+        stderr, "vigil serve: listening on http://%s:%d/ with %u threads, %zu entities of %s\n",
+        o->listen, o->port, threads, vigil_engine_entities(h->e), vigil_engine_versions(h->e));
+    vigil_srv_release(h);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            if (vigil_srv_reload(msg, sizeof(msg)) != 0)
+                fprintf(stderr, "vigil serve: reload failed, the lists stay as they were: %s\n",
+                        msg);
+            else
+                fprintf(stderr, "vigil serve: reloaded\n");
+            continue;
+        }
+        break;
+    }
+    /* stop accepting; let the requests in flight finish (10 s at most) */
+    MHD_socket fd = MHD_quiesce_daemon(d);
+    for (int i = 0; i < 1000 && atomic_load(&vigil_srv_in_flight) > 0; i++)
+        usleep(10000);
+    MHD_stop_daemon(d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    vigil_srv_jobs_end();
+    vigil_srv_drop();
+    fprintf(stderr, "vigil serve: stopped\n");
+    return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * holder.c - the engine vigil serve screens with, shared read-only by the
+ * workers behind a reference count: a reload (SIGHUP, or POST /admin/reload
+ * with the admin token) builds or reads the new engine beside the old one,
+ * swaps the pointer under a mutex, and the old engine is closed by the last
+ * request still using it, so no request fails or sees half a list.
+ */
+#include <jansson.h>
+#include <pthread.h>
+
+#include "server.h"
+
+static pthread_mutex_t cur_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
+static holder *cur;
+
+holder *vigil_srv_acquire(void)
+{
+    pthread_mutex_lock(&cur_mu);
+    holder *h = cur;
+    if (h)
+        atomic_fetch_add(&h->refs, 1);
+    pthread_mutex_unlock(&cur_mu);
+    return h;
+}
+
+void vigil_srv_release(holder *h)
+{
+    if (h && atomic_fetch_sub(&h->refs, 1) == 1) {
+        vigil_engine_close(h->e);
+        free(h);
+    }
+}
+
+int vigil_srv_reload(char *msg, size_t cap)
+{
+    pthread_mutex_lock(&reload_mu);
+    vigil_db *db;
+    vigil_engine *e = NULL;
+    int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
+    if (rc == VIGIL_OK)
+        rc = vigil_engine_open(db, &e);
+    if (rc != VIGIL_OK)
+        snprintf(msg, cap, "%s", db ? vigil_errmsg(db) : vigil_strerror(rc));
+    vigil_db_close(db);
+    holder *h = e ? calloc(1, sizeof(*h)) : NULL;
+    if (e && !h) {
+        vigil_engine_close(e);
+        snprintf(msg, cap, "out of memory");
+    }
+    if (h) {
+        h->e = e;
+        atomic_init(&h->refs, 1);
+        json_t *vers = json_loads(vigil_engine_versions(e), 0, NULL);
+        size_t i;
+        json_t *v;
+        json_array_foreach(vers, i, v)
+        {
+            const char *src = json_string_value(json_object_get(v, "source"));
+            if (src && h->nsources < 16)
+                snprintf(h->sources[h->nsources++], sizeof(h->sources[0]), "%s", src);
+        }
+        json_decref(vers);
+        pthread_mutex_lock(&cur_mu);
+        holder *old = cur;
+        cur = h;
+        pthread_mutex_unlock(&cur_mu);
+        vigil_srv_release(old);
+    }
+    pthread_mutex_unlock(&reload_mu);
+    return h ? 0 : -1;
+}
+
+void vigil_srv_drop(void)
+{
+    pthread_mutex_lock(&cur_mu);
+    holder *old = cur;
+    cur = NULL;
+    pthread_mutex_unlock(&cur_mu);
+    vigil_srv_release(old);
+}

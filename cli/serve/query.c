@@ -1,0 +1,341 @@
+/*
+ * query.c - the screening endpoints: POST /match/{dataset} (yente's match
+ * API), GET /search/{dataset}, GET /entities/{source}:{id}, GET /catalog, and
+ * the arguments they share (the lists to screen, numbers in bounds).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../request.h"
+#include "server.h"
+
+/* Screens every name of q into *out (zeroed here), keeping each entity's
+ * best hit (vigil_hits_merge) and leaving out those of exclude_schema.
+ * Returns VIGIL_OK, or an error code (then *out is empty). */
+static int screen_query(const vigil_engine *e, const vigil_match_query *q, const char *sources,
+                        double threshold, size_t limit, const char *exclude_schema,
+                        vigil_hits *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (int k = 0; k < q->nnames; k++) {
+        vigil_query vq = {q->names[k],  q->schema, q->birth_date, q->country, q->gender,
+                          q->id_number, sources,   threshold,     limit};
+        vigil_hits hits;
+        int rc = vigil_screen(e, &vq, &hits);
+        if (rc == VIGIL_OK && exclude_schema) {
+            size_t kept = 0;
+            for (size_t i = 0; i < hits.n; i++) {
+                if (strcmp(exclude_schema, hits.hits[i].schema) == 0)
+                    free(hits.hits[i].explanation);
+                else
+                    hits.hits[kept++] = hits.hits[i];
+            }
+            hits.n = kept;
+        }
+        /* the cut to the limit once all names are in */
+        if (rc == VIGIL_OK)
+            rc = vigil_hits_merge(out, &hits, k == q->nnames - 1 ? limit : 0);
+        vigil_hits_free(&hits);
+        if (rc != VIGIL_OK) {
+            vigil_hits_free(out);
+            return rc;
+        }
+    }
+    return VIGIL_OK;
+}
+
+static void write_result(sb *b, const vigil_hit *h)
+{
+    sb_cat(b, "{\"id\":");
+    char id[96];
+    snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
+    sb_str(b, id);
+    sb_cat(b, ",\"caption\":");
+    sb_str(b, h->name);
+    sb_cat(b, ",\"schema\":");
+    sb_str(b, h->schema);
+    sb_cat(b, ",\"properties\":{\"name\":[");
+    sb_str(b, h->name);
+    if (strcmp(h->name, h->matched_name) != 0) {
+        sb_cat(b, ",");
+        sb_str(b, h->matched_name);
+    }
+    sb_cat(b, "]},\"datasets\":[");
+    sb_str(b, h->source);
+    sb_printf(b, "],\"matched_name\":");
+    sb_str(b, h->matched_name);
+    sb_printf(b, ",\"score\":%.4f,\"match\":%s,\"explanations\":%s}", h->score,
+              h->match ? "true" : "false", h->explanation ? h->explanation : "{}");
+}
+
+typedef struct {
+    char values[16][32];
+    int n;
+} multi;
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    multi *m = cls;
+    const char *want = m->values[15]; /* the key asked for, kept in the last slot */
+    if (value && strcmp(key, want) == 0 && m->n < 15)
+        snprintf(m->values[m->n++], sizeof(m->values[0]), "%s", value);
+    return MHD_YES;
+}
+
+static void get_multi(struct MHD_Connection *c, const char *key, multi *m)
+{
+    memset(m, 0, sizeof(*m));
+    snprintf(m->values[15], sizeof(m->values[15]), "%s", key);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, m);
+}
+
+static int in_multi(const multi *m, const char *s)
+{
+    for (int i = 0; i < m->n; i++)
+        if (strcmp(m->values[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* The sources to screen: dataset ("default": every loaded list), narrowed by
+ * include_dataset and exclude_dataset. Writes them comma-separated into out;
+ * 404 when dataset is not a loaded list. */
+static int sources_of(struct MHD_Connection *c, const holder *h, const char *dataset, char *out,
+                      size_t cap, char *msg, size_t mcap)
+{
+    multi inc, exc;
+    get_multi(c, "include_dataset", &inc);
+    get_multi(c, "exclude_dataset", &exc);
+    int all = strcmp(dataset, "default") == 0 || strcmp(dataset, "sanctions") == 0;
+    int found = all;
+    size_t k = 0;
+    out[0] = '\0';
+    for (int i = 0; i < h->nsources; i++) {
+        const char *s = h->sources[i];
+        found |= strcmp(dataset, s) == 0;
+        if (!(all || strcmp(dataset, s) == 0) || (inc.n && !in_multi(&inc, s)) ||
+            in_multi(&exc, s))
+            continue;
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", k ? "," : "", s);
+        if (k >= cap)
+            break;
+    }
+    if (!found) {
+        snprintf(msg, mcap,
+                 "no list \"%.64s\" is loaded (default: all; or eu, un, uk, ofac, ...)",
+                 dataset);
+        return 404;
+    }
+    if (!out[0])
+        snprintf(out, cap, "-"); /* every list left out: none matches */
+    return 0;
+}
+
+int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, double hi, double def,
+                   double *out)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+    *out = def;
+    if (!v)
+        return 0;
+    char *end;
+    double d = strtod(v, &end);
+    if (*end || end == v || !isfinite(d) || d < lo || d > hi)
+        return 1;
+    *out = d;
+    return 0;
+}
+
+enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, req *r,
+                                int *status)
+{
+    holder *h = vigil_srv_acquire();
+    if (!h)
+        return send_error(c, *status = 503, "no lists loaded");
+    char msg[512], sources[512];
+    double threshold, limit;
+    vigil_match_request mr;
+    const char *exs = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
+    enum MHD_Result ok;
+    if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
+        vigil_srv_num_arg(c, "limit", 1, 500, 5, &limit)) {
+        ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
+    } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
+                                     sizeof(msg))) != 0) {
+        ok = send_error(c, *status, msg);
+    } else if ((*status = vigil_match_request_parse(r->body ? r->body : "", r->len, &mr, msg,
+                                                    sizeof(msg))) != 0) {
+        ok = send_error(c, *status, msg);
+    } else {
+        sb b = {0};
+        sb_cat(&b, "{\"responses\":{");
+        for (int i = 0; i < mr.n && !b.err; i++) {
+            vigil_hits res;
+            int rc = screen_query(h->e, &mr.q[i], sources, threshold, (size_t)limit, exs, &res);
+            sb_str(&b, mr.q[i].key);
+            if (rc != VIGIL_OK) {
+                sb_printf(&b, ":{\"status\":500,\"error\":");
+                sb_str(&b, vigil_strerror(rc));
+                sb_cat(&b, "}");
+            } else {
+                sb_cat(&b, ":{\"status\":200,\"results\":[");
+                for (size_t k = 0; k < res.n; k++) {
+                    if (k)
+                        sb_cat(&b, ",");
+                    write_result(&b, &res.hits[k]);
+                }
+                char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
+                sb_printf(&b,
+                          "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", res.n);
+                sb_cat(&b, echo ? echo : "{}");
+                sb_cat(&b, "}");
+                free(echo);
+            }
+            if (i + 1 < mr.n)
+                sb_cat(&b, ",");
+            vigil_hits_free(&res);
+        }
+        sb_printf(&b, "},\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}", (int)limit,
+                  threshold, vigil_engine_versions(h->e));
+        vigil_match_request_free(&mr);
+        ok = send_sb(c, *status = 200, &b);
+    }
+    vigil_srv_release(h);
+    return ok;
+}
+
+enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
+                                 int *status)
+{
+    (void)r;
+    holder *h = vigil_srv_acquire();
+    if (!h)
+        return send_error(c, *status = 503, "no lists loaded");
+    char msg[512], sources[512];
+    double threshold, limit;
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+    const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
+    enum MHD_Result ok;
+    if (!q || !*q || strlen(q) > 1000 || !vigil_utf8_ok(q, strlen(q))) {
+        ok = send_error(c, *status = 400,
+                        "give a name to search for: ?q=NAME (UTF-8, at most "
+                        "1000 bytes)");
+    } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
+               vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit)) {
+        ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
+    } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
+                                     sizeof(msg))) != 0) {
+        ok = send_error(c, *status, msg);
+    } else {
+        vigil_match_query mq;
+        memset(&mq, 0, sizeof(mq));
+        mq.names[0] = q;
+        mq.nnames = 1;
+        mq.schema = schema && *schema ? schema : NULL;
+        mq.birth_date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birthDate");
+        mq.country = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "country");
+        vigil_hits res;
+        int rc = screen_query(h->e, &mq, sources, threshold, (size_t)limit, NULL, &res);
+        if (rc != VIGIL_OK) {
+            ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
+                            rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
+                                                  "Company, LegalEntity, Vessel, Airplane)"
+                                                : vigil_strerror(rc));
+        } else {
+            sb b = {0};
+            sb_cat(&b, "{\"query\":");
+            sb_str(&b, q);
+            sb_cat(&b, ",\"results\":[");
+            for (size_t k = 0; k < res.n; k++) {
+                if (k)
+                    sb_cat(&b, ",");
+                write_result(&b, &res.hits[k]);
+            }
+            sb_printf(&b, "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"versions\":%s}",
+                      res.n, vigil_engine_versions(h->e));
+            vigil_hits_free(&res);
+            ok = send_sb(c, *status = 200, &b);
+        }
+    }
+    vigil_srv_release(h);
+    return ok;
+}
+
+enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *r, int *status)
+{
+    (void)r;
+    const char *colon = strchr(id, ':');
+    if (!colon || colon == id || !colon[1] || strlen(id) > 200 ||
+        !vigil_utf8_ok(id, strlen(id)))
+        return send_error(c, *status = 400, "an entity is SOURCE:SOURCE_ID, e.g. un:QDi.276");
+    char source[32];
+    snprintf(source, sizeof(source), "%.*s", (int)(colon - id), id);
+    vigil_db *db;
+    char *json = NULL;
+    int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
+    if (rc == VIGIL_OK)
+        rc = vigil_entity_json(db, source, colon + 1, 0, &json);
+    enum MHD_Result ok;
+    if (rc == VIGIL_OK)
+        ok = send_text(c, *status = 200, json, "application/json");
+    else if (rc == VIGIL_ERR_NOTFOUND)
+        ok = send_error(c, *status = 404, "no such entity");
+    else
+        ok = send_error(c, *status = 500, db ? vigil_errmsg(db) : vigil_strerror(rc));
+    vigil_db_close(db);
+    return ok;
+}
+
+enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, req *r,
+                                  int *status)
+{
+    (void)rest;
+    (void)r;
+    vigil_db *db;
+    vigil_list_version *v = NULL;
+    size_t n = 0;
+    int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
+    if (rc == VIGIL_OK)
+        rc = vigil_versions(db, &v, &n);
+    if (rc != VIGIL_OK) {
+        enum MHD_Result ok =
+            send_error(c, *status = 500, db ? vigil_errmsg(db) : vigil_strerror(rc));
+        vigil_db_close(db);
+        return ok;
+    }
+    vigil_db_close(db);
+    holder *h = vigil_srv_acquire();
+    sb b = {0};
+    sb_cat(&b, "{\"screening\":");
+    sb_cat(&b, h ? vigil_engine_versions(h->e) : "[]");
+    sb_cat(&b, ",\"versions\":[");
+    for (size_t i = 0; i < n; i++) {
+        sb_cat(&b, i ? ",{\"id\":" : "{\"id\":");
+        sb_printf(&b, "%lld,\"source\":", (long long)v[i].id);
+        sb_str(&b, v[i].source);
+        sb_cat(&b, ",\"format\":");
+        sb_str(&b, v[i].format);
+        sb_cat(&b, ",\"published\":");
+        sb_str(&b, v[i].published);
+        sb_cat(&b, ",\"loaded_at\":");
+        sb_str(&b, v[i].loaded_at);
+        sb_cat(&b, ",\"sha256\":");
+        sb_str(&b, v[i].sha256);
+        sb_printf(&b,
+                  ",\"entities\":%lld,\"persons\":%lld,\"organizations\":%lld,\"vessels\":%lld,"
+                  "\"airplanes\":%lld}",
+                  (long long)v[i].entities, (long long)v[i].persons,
+                  (long long)v[i].organizations, (long long)v[i].vessels,
+                  (long long)v[i].airplanes);
+    }
+    sb_cat(&b, "]}");
+    vigil_free(v);
+    vigil_srv_release(h);
+    return send_sb(c, *status = 200, &b);
+}
+

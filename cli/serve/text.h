@@ -1,0 +1,154 @@
+/*
+ * text.h - what every file of the server writes with: a growing text buffer
+ * with JSON string escaping (sb), a request's state (req), and the three
+ * ways to answer (text, a buffer as JSON, a JSON error {"error", "status"}).
+ * Small enough to be inline; the library's own JSON writer is internal to it
+ * and the server is built on the public API only.
+ */
+#ifndef VIGIL_SRV_TEXT_H
+#define VIGIL_SRV_TEXT_H
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int err;
+} sb;
+
+static inline void sb_put(sb *b, const char *s, size_t n)
+{
+    if (b->err)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 1024;
+        while (b->n + n + 1 > nc)
+            nc *= 2;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->err = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static inline void sb_cat(sb *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static inline void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void sb_printf(sb *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(tmp)) {
+        sb_put(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1); /* a long argument: the list versions */
+    if (!big) {
+        b->err = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_put(b, big, (size_t)n);
+    free(big);
+}
+
+/* s (valid UTF-8: the engine's and the request's strings are) as a JSON
+ * string: quotes, backslashes and control characters escaped. */
+static inline void sb_str(sb *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    sb_put(b, "\"", 1);
+    const char *run = s ? s : "";
+    const char *p = run;
+    for (; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        sb_put(b, run, (size_t)(p - run));
+        run = p + 1;
+        char e[6] = {'\\', (char)ch, 0, 0, 0, 0};
+        if (ch < 0x20) {
+            e[1] = 'u';
+            e[2] = '0';
+            e[3] = '0';
+            e[4] = hex[ch >> 4];
+            e[5] = hex[ch & 15];
+        }
+        sb_put(b, e, ch < 0x20 ? 6 : 2);
+    }
+    sb_put(b, run, (size_t)(p - run));
+    sb_put(b, "\"", 1);
+}
+
+typedef struct {
+    char *body;
+    size_t len;
+    int too_big;
+    struct timespec t0;
+} req;
+
+static inline double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Queues text (malloc'd; taken) as the response with status. */
+static inline enum MHD_Result send_text(struct MHD_Connection *c, int status, char *text,
+                                 const char *type)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static inline enum MHD_Result send_sb(struct MHD_Connection *c, int status, sb *b)
+{
+    if (b->err || !b->s) {
+        free(b->s);
+        const char *oom = "{\"error\":\"out of memory\",\"status\":500}";
+        return send_text(c, 500, strdup(oom), "application/json");
+    }
+    return send_text(c, status, b->s, "application/json");
+}
+
+static inline enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+{
+    sb b = {0};
+    sb_cat(&b, "{\"error\":");
+    sb_str(&b, msg);
+    sb_printf(&b, ",\"status\":%d}", status);
+    return send_sb(c, status, &b);
+}
+
+
+#endif
