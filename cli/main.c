@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,123 +12,10 @@
 
 #include "batch.h"
 #include "customers.h"
+#include "opts.h"
 #include "serve.h"
 #include "update.h"
 #include "vigil.h"
-
-/* in parts: C99 bounds a string literal at 4095 bytes */
-static const char *const usage_text[] = {
-    "vigil " VIGIL_VERSION " - sanctions screening\n"
-    "\n"
-    "Usage: vigil COMMAND [OPTIONS] [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  load [--db PATH] [--lenient] [--published DATE] [--names FILE]...\n"
-    "       [--legal-forms FILE] FILE|DIR...\n"
-    "        Load official list files (EU, UN, UK, OFAC, FollowTheMoney) into the\n"
-    "        database, each as a new list version. Formats are detected from content.\n"
-    "        A folder is read whole; the .csv files of one folder are one OFAC set.\n"
-    "        Content already held makes no new version. All files load in one\n"
-    "        transaction: on any error nothing is written. Then the screening\n"
-    "        engine is built and saved next to the database (PATH.engine), so that\n"
-    "        screen and batch start at once; give the same name data as to them.\n"
-    "          --lenient         skip records without an id or a name (counted)\n"
-    "                            instead of refusing the file\n"
-    "          --published DATE  publication date (YYYY-MM-DD) for files that carry\n"
-    "                            none (the OFAC CSV set)\n"
-    "  lists [--db PATH] [--json]\n"
-    "        The list versions held, with counts by schema.\n"
-    "  show [--db PATH] [--version N] [--json] SOURCE:SOURCE_ID\n"
-    "        One entity, every field, and the list version it came from (by default\n"
-    "        the current, latest version of its source).\n"
-    "  compare [--schema S] [--threshold T] [--explain] [--names FILE]...\n"
-    "          [--legal-forms FILE] NAME1 NAME2\n"
-    "        How alike two names are: JSON {\"score\", \"match\", \"explanation\"}.\n"
-    "        S is Person (default), Organization, Company, Vessel or Airplane; match is\n"
-    "        the decision at T (default 0.85, the threshold screening uses). The\n"
-    "        explanation (always given; --explain indents it) says which parts were\n"
-    "        paired, how each scored and why.\n"
-    "          --names FILE  given-name data: equivalents (\"a, b, c => Q1\" lines,\n"
-    "                        plain or .gz) or nickname groups (.csv); also taken\n"
-    "                        from $VIGIL_NAMES, a colon-separated list of files\n"
-    "          --legal-forms FILE  more legal forms, in the layout of org_types.yml;\n"
-    "                        also taken from $VIGIL_LEGAL_FORMS\n",
-    "  screen [--db PATH] [--schema S] [--dob DATE] [--country C] [--gender G]\n"
-    "         [--id ID] [--source LIST,...] [--threshold T] [--limit N] [--json]\n"
-    "         [--names FILE]... [--legal-forms FILE] NAME\n"
-    "        The listed entities NAME may be, best first, against the current version\n"
-    "        of every list loaded: score, match at T (default 0.85), the entity, the\n"
-    "        name that matched; with --json every result's explanation and the list\n"
-    "        versions screened. With no --schema, a --dob or --gender means a person:\n"
-    "        only persons are screened.\n"
-    "  batch [--db PATH] [--threshold T] [--limit N] [--threads N]\n"
-    "        [--format jsonl|csv] [--names FILE]... [--legal-forms FILE] [FILE|-]\n"
-    "        Screens every record of FILE (or standard input): CSV with a header\n"
-    "        (id, name or full_name, schema or type, dob or date_of_birth or\n"
-    "        birth_date, country or nationality, gender, id_number; any order,\n"
-    "        other columns ignored) or JSON lines with the same keys (a record with\n"
-    "        no schema but a date of birth or a gender is screened as a person); --format\n"
-    "        names the input's format (detected otherwise). Writes one JSON line per\n"
-    "        record, in input order: {\"row\", \"id\", \"status\": \"ok\", \"results\"}\n"
-    "        or {\"row\", \"status\": \"error\", \"error\"}; results as screen --json,\n"
-    "        at most N (default 5). A progress line on standard error when it is a\n"
-    "        terminal. Exit status 1 when any record failed.\n"
-    "  update [--db PATH] [--source eu,un,uk,ofac] [--max-shrink F] [--force]\n"
-    "        Downloads the current official lists (or $VIGIL_URL_EU, _UN, _UK, _OFAC)\n"
-    "        and loads each as a new version, one list at a time: a failed download or\n"
-    "        a broken file leaves that list as it was, and the others still update.\n"
-    "        A list with fewer than (1 - F) times its current entities (F 0.5) is held\n"
-    "        back unless --force. Exit status 1 when any list failed.\n"
-    "  diff [--db PATH] [--json] SOURCE [OLD_VERSION NEW_VERSION]\n"
-    "        What changed in a list between two versions (by default its two latest):\n"
-    "        entities added, removed and changed, with the fields that changed.\n",
-    "  customers [--db PATH] [--format jsonl|csv] [--names FILE]... import FILE|-\n"
-    "  customers [--db PATH] count\n"
-    "        Keeps customers in the database, by id: the same CSV or JSON lines as\n"
-    "        batch (id and name required). New and changed customers are screened\n"
-    "        against every list by the next rescreen. A refused record gets a line\n"
-    "        on standard error; the others are kept (exit status 1).\n"
-    "  rescreen [--db PATH] [--threshold T] [--full] [--threads N] [--json]\n"
-    "           [--names FILE]... [--legal-forms FILE]\n"
-    "        Screens what changed since the last run: new and changed customers\n"
-    "        against every list, the others against the entities added or changed\n"
-    "        since (--full: everyone against everything). Records the run, its list\n"
-    "        versions and an alert per new hit at T (default 0.85).\n"
-    "  alerts [--db PATH] [--open] [--json]\n"
-    "        The alerts, newest first, with their decisions (--json: explanations\n"
-    "        and the list versions of each screening and decision).\n"
-    "  decide [--db PATH] --note TEXT [--by NAME] ALERT_ID true-match|false-positive\n"
-    "        Records an analyst's decision (by NAME, else $USER). A false positive\n"
-    "        stays closed until the customer or the entity changes.\n"
-    "  runs [--db PATH] [--json]\n"
-    "        The re-screening runs: when, which list versions, what was screened.\n"
-    "  serve [--db PATH] [--listen ADDR] [--port N] [--threads N]\n"
-    "        [--admin-token TOKEN] [--access-log FILE|-] [--names FILE]...\n"
-    "        [--legal-forms FILE]\n"
-    "        The HTTP API (docs/api.md) on ADDR:N (default 127.0.0.1:8080), N worker\n"
-    "        threads (default one per core): POST /match/{dataset} (OpenSanctions\n"
-    "        yente's request and response), GET /search/{dataset}?q=NAME,\n"
-    "        GET /entities/{source}:{id}, GET /catalog, /healthz, /readyz, /metrics.\n"
-    "        SIGHUP, or POST /admin/reload with \"Authorization: Bearer TOKEN\"\n"
-    "        (--admin-token or $VIGIL_ADMIN_TOKEN), reloads the lists without\n"
-    "        failing a request; SIGTERM lets requests in flight finish, then stops.\n"
-    "        --access-log writes a line per request (- for standard error).\n"
-    "  help  This text.\n"
-    "\n"
-    "The database is --db PATH, else $VIGIL_DB, else ./vigil.db.\n"
-    "Exit status: 0 success, 1 failure, 2 bad usage.\n"};
-
-static void usage(FILE *f)
-{
-    for (size_t i = 0; i < sizeof(usage_text) / sizeof(usage_text[0]); i++)
-        fputs(usage_text[i], f);
-}
-
-static const char *default_db(void)
-{
-    const char *env = getenv("VIGIL_DB");
-    return env && *env ? env : "vigil.db";
-}
 
 static int fail_db(vigil_db *db, int rc)
 {
@@ -146,248 +34,6 @@ static int open_db(const char *path, int flags, vigil_db **db)
     return rc;
 }
 
-enum {
-    OPT_DB = 1000,
-    OPT_LENIENT,
-    OPT_PUBLISHED,
-    OPT_JSON,
-    OPT_VERSION,
-    OPT_SCHEMA,
-    OPT_THRESHOLD,
-    OPT_EXPLAIN,
-    OPT_NAMES,
-    OPT_LEGAL,
-    OPT_DOB,
-    OPT_COUNTRY,
-    OPT_GENDER,
-    OPT_ID,
-    OPT_SOURCE,
-    OPT_LIMIT,
-    OPT_THREADS,
-    OPT_FORMAT,
-    OPT_LISTEN,
-    OPT_PORT,
-    OPT_ADMIN_TOKEN,
-    OPT_ACCESS_LOG,
-    OPT_FORCE,
-    OPT_MAX_SHRINK,
-    OPT_OPEN,
-    OPT_FULL,
-    OPT_NOTE,
-    OPT_BY
-};
-
-static const struct option long_opts[] = {
-    {"db", required_argument, NULL, OPT_DB},
-    {"lenient", no_argument, NULL, OPT_LENIENT},
-    {"published", required_argument, NULL, OPT_PUBLISHED},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"version", required_argument, NULL, OPT_VERSION},
-    {"schema", required_argument, NULL, OPT_SCHEMA},
-    {"threshold", required_argument, NULL, OPT_THRESHOLD},
-    {"explain", no_argument, NULL, OPT_EXPLAIN},
-    {"names", required_argument, NULL, OPT_NAMES},
-    {"legal-forms", required_argument, NULL, OPT_LEGAL},
-    {"dob", required_argument, NULL, OPT_DOB},
-    {"country", required_argument, NULL, OPT_COUNTRY},
-    {"gender", required_argument, NULL, OPT_GENDER},
-    {"id", required_argument, NULL, OPT_ID},
-    {"source", required_argument, NULL, OPT_SOURCE},
-    {"limit", required_argument, NULL, OPT_LIMIT},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"listen", required_argument, NULL, OPT_LISTEN},
-    {"port", required_argument, NULL, OPT_PORT},
-    {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
-    {"access-log", required_argument, NULL, OPT_ACCESS_LOG},
-    {"force", no_argument, NULL, OPT_FORCE},
-    {"max-shrink", required_argument, NULL, OPT_MAX_SHRINK},
-    {"open", no_argument, NULL, OPT_OPEN},
-    {"full", no_argument, NULL, OPT_FULL},
-    {"note", required_argument, NULL, OPT_NOTE},
-    {"by", required_argument, NULL, OPT_BY},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
-
-typedef struct {
-    const char *db;
-    int lenient, json;
-    const char *published;
-    long long version;
-    const char *schema;
-    double threshold;
-    int explain;
-    const char *names[8];
-    int nnames;
-    const char *legal_forms;
-    const char *dob, *country, *gender, *id, *source;
-    long limit;
-    long threads;
-    const char *format;
-    const char *listen, *admin_token, *access_log;
-    long port;
-    int force;
-    double max_shrink;
-    int open_only, full;
-    const char *note, *by;
-} opts;
-
-/* Parses options allowed by `allowed` (a string of OPT_ letters); returns the
- * index of the first argument, or -1 on bad usage. */
-static int parse_opts(int argc, char **argv, opts *o, const char *cmd, const int *allowed)
-{
-    memset(o, 0, sizeof(*o));
-    o->db = default_db();
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        int ok = c == 'h';
-        for (const int *a = allowed; *a && !ok; a++)
-            ok = *a == c;
-        if (!ok || c == '?') {
-            fprintf(stderr, "vigil %s: unknown option %s\n", cmd, argv[optind - 1]);
-            return -1;
-        }
-        switch (c) {
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case OPT_DB:
-            o->db = optarg;
-            break;
-        case OPT_LENIENT:
-            o->lenient = 1;
-            break;
-        case OPT_PUBLISHED:
-            o->published = optarg;
-            break;
-        case OPT_JSON:
-            o->json = 1;
-            break;
-        case OPT_VERSION: {
-            char *end;
-            o->version = strtoll(optarg, &end, 10);
-            if (*end || o->version <= 0) {
-                fprintf(stderr, "vigil %s: --version takes a version id\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        case OPT_SCHEMA:
-            o->schema = optarg;
-            break;
-        case OPT_THRESHOLD: {
-            char *end;
-            o->threshold = strtod(optarg, &end);
-            if (*end || o->threshold <= 0 || o->threshold > 1) {
-                fprintf(stderr, "vigil %s: --threshold takes a number in (0, 1]\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        case OPT_EXPLAIN:
-            o->explain = 1;
-            break;
-        case OPT_NAMES:
-            if (o->nnames == 8) {
-                fprintf(stderr, "vigil %s: at most 8 --names files\n", cmd);
-                return -1;
-            }
-            o->names[o->nnames++] = optarg;
-            break;
-        case OPT_LEGAL:
-            o->legal_forms = optarg;
-            break;
-        case OPT_DOB:
-            o->dob = optarg;
-            break;
-        case OPT_COUNTRY:
-            o->country = optarg;
-            break;
-        case OPT_GENDER:
-            o->gender = optarg;
-            break;
-        case OPT_ID:
-            o->id = optarg;
-            break;
-        case OPT_SOURCE:
-            o->source = optarg;
-            break;
-        case OPT_THREADS: {
-            char *end;
-            o->threads = strtol(optarg, &end, 10);
-            if (*end || o->threads < 1 || o->threads > 64) {
-                fprintf(stderr, "vigil %s: --threads takes a number from 1 to 64\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        case OPT_FORMAT:
-            if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "csv") != 0) {
-                fprintf(stderr, "vigil %s: --format is jsonl or csv\n", cmd);
-                return -1;
-            }
-            o->format = optarg;
-            break;
-        case OPT_FORCE:
-            o->force = 1;
-            break;
-        case OPT_OPEN:
-            o->open_only = 1;
-            break;
-        case OPT_FULL:
-            o->full = 1;
-            break;
-        case OPT_NOTE:
-            o->note = optarg;
-            break;
-        case OPT_BY:
-            o->by = optarg;
-            break;
-        case OPT_MAX_SHRINK: {
-            char *end;
-            o->max_shrink = strtod(optarg, &end);
-            if (*end || o->max_shrink <= 0 || o->max_shrink >= 1) {
-                fprintf(stderr, "vigil %s: --max-shrink takes a fraction in (0, 1)\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        case OPT_LISTEN:
-            o->listen = optarg;
-            break;
-        case OPT_ADMIN_TOKEN:
-            o->admin_token = optarg;
-            break;
-        case OPT_ACCESS_LOG:
-            o->access_log = optarg;
-            break;
-        case OPT_PORT: {
-            char *end;
-            o->port = strtol(optarg, &end, 10);
-            if (*end || o->port < 1 || o->port > 65535) {
-                fprintf(stderr, "vigil %s: --port takes a number from 1 to 65535\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        case OPT_LIMIT: {
-            char *end;
-            o->limit = strtol(optarg, &end, 10);
-            if (*end || o->limit <= 0 || o->limit > 1000) {
-                fprintf(stderr, "vigil %s: --limit takes a number from 1 to 1000\n", cmd);
-                return -1;
-            }
-            break;
-        }
-        default:
-            return -1;
-        }
-    }
-    return optind;
-}
-
 static void print_version_line(const vigil_list_version *v)
 {
     printf("%5lld  %-5s %-17s %-10s %8lld  %lld persons, %lld organizations, %lld vessels, "
@@ -400,13 +46,14 @@ static void print_version_line(const vigil_list_version *v)
     printf("  (loaded %s)\n", v->loaded_at);
 }
 
-static int load_names(const opts *o);
+static int load_names(const vigil_cli_opts *o);
 
 static int cmd_load(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_LENIENT, OPT_PUBLISHED, OPT_NAMES, OPT_LEGAL, 0};
-    int first = parse_opts(argc, argv, &o, "load", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",    "lenient",     "published",
+                                          "names", "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "load", allowed);
     if (first < 0 || first >= argc) {
         if (first >= 0)
             fprintf(stderr, "vigil load: give one or more list files or folders\n");
@@ -467,9 +114,9 @@ static int cmd_load(int argc, char **argv)
 
 static int cmd_lists(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
-    int first = parse_opts(argc, argv, &o, "lists", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "json", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "lists", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil lists: takes no arguments\n");
@@ -598,9 +245,9 @@ static void print_entity(json_t *doc)
 
 static int cmd_show(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_JSON, OPT_VERSION, 0};
-    int first = parse_opts(argc, argv, &o, "show", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "json", "version", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "show", allowed);
     if (first < 0 || first != argc - 1) {
         if (first >= 0)
             fprintf(stderr, "vigil show: give one SOURCE:SOURCE_ID, e.g. un:QDi.276\n");
@@ -640,7 +287,7 @@ static int cmd_show(int argc, char **argv)
 
 /* Loads the given-name data of --names and $VIGIL_NAMES, and the legal forms
  * of --legal-forms or $VIGIL_LEGAL_FORMS. 0, or 1 after a message. */
-static int load_names(const opts *o)
+static int load_names(const vigil_cli_opts *o)
 {
     char env[4096];
     const char *e = getenv("VIGIL_NAMES");
@@ -672,10 +319,10 @@ static int load_names(const opts *o)
 
 static int cmd_compare(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_SCHEMA, OPT_THRESHOLD, OPT_EXPLAIN,
-                                  OPT_NAMES,  OPT_LEGAL,     0};
-    int first = parse_opts(argc, argv, &o, "compare", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"schema", "threshold",   "explain",
+                                          "names",  "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "compare", allowed);
     if (first < 0 || first != argc - 2) {
         if (first >= 0)
             fprintf(stderr, "vigil compare: give two names\n");
@@ -710,7 +357,7 @@ static int cmd_compare(int argc, char **argv)
 
 /* Loads the name data of o, opens the database read-only and builds the
  * engine. NULL after a message (the name data then unloaded). */
-static vigil_engine *open_engine(const opts *o)
+static vigil_engine *open_engine(const vigil_cli_opts *o)
 {
     if (load_names(o) != 0)
         return NULL;
@@ -732,11 +379,11 @@ static vigil_engine *open_engine(const opts *o)
 
 static int cmd_screen(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {
-        OPT_DB,        OPT_SCHEMA, OPT_DOB,  OPT_COUNTRY, OPT_GENDER, OPT_ID, OPT_SOURCE,
-        OPT_THRESHOLD, OPT_LIMIT,  OPT_JSON, OPT_NAMES,   OPT_LEGAL,  0};
-    int first = parse_opts(argc, argv, &o, "screen", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {
+        "db",        "schema", "dob",  "country", "gender",      "id", "source",
+        "threshold", "limit",  "json", "names",   "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "screen", allowed);
     if (first < 0 || first != argc - 1) {
         if (first >= 0)
             fprintf(stderr, "vigil screen: give one name\n");
@@ -795,10 +442,10 @@ static int cmd_screen(int argc, char **argv)
 
 static int cmd_batch(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB,     OPT_THRESHOLD, OPT_LIMIT, OPT_THREADS,
-                                  OPT_FORMAT, OPT_NAMES,     OPT_LEGAL, 0};
-    int first = parse_opts(argc, argv, &o, "batch", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",     "threshold", "limit",       "threads",
+                                          "format", "names",     "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "batch", allowed);
     if (first < 0 || first < argc - 1) {
         if (first >= 0)
             fprintf(stderr,
@@ -827,9 +474,9 @@ static int cmd_batch(int argc, char **argv)
 
 static int cmd_diff(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
-    int first = parse_opts(argc, argv, &o, "diff", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "json", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "diff", allowed);
     if (first < 0 || (argc - first != 1 && argc - first != 3)) {
         if (first >= 0)
             fprintf(stderr, "vigil diff: give SOURCE, or SOURCE OLD_VERSION NEW_VERSION\n");
@@ -897,10 +544,10 @@ static int cmd_diff(int argc, char **argv)
 
 static int cmd_update(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB,      OPT_SOURCE, OPT_FORCE, OPT_MAX_SHRINK,
-                                  OPT_LENIENT, OPT_NAMES,  OPT_LEGAL, 0};
-    int first = parse_opts(argc, argv, &o, "update", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",      "source", "force",       "max-shrink",
+                                          "lenient", "names",  "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "update", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil update: takes options only (--source eu,un,uk,ofac)\n");
@@ -925,9 +572,9 @@ static int cmd_update(int argc, char **argv)
 
 static int cmd_customers(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_FORMAT, OPT_NAMES, OPT_LEGAL, 0};
-    int first = parse_opts(argc, argv, &o, "customers", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "format", "names", "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "customers", allowed);
     int import = first >= 0 && first < argc && strcmp(argv[first], "import") == 0;
     int count = first >= 0 && first < argc && strcmp(argv[first], "count") == 0;
     if (first < 0 || !((import && argc - first == 2) || (count && argc - first == 1))) {
@@ -955,10 +602,10 @@ static int cmd_customers(int argc, char **argv)
 
 static int cmd_rescreen(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB,   OPT_THRESHOLD, OPT_THREADS, OPT_FULL,
-                                  OPT_JSON, OPT_NAMES,     OPT_LEGAL,   0};
-    int first = parse_opts(argc, argv, &o, "rescreen", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",   "threshold", "threads",     "full",
+                                          "json", "names",     "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "rescreen", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil rescreen: takes options only\n");
@@ -976,9 +623,9 @@ static int cmd_rescreen(int argc, char **argv)
 
 static int cmd_alerts(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_OPEN, OPT_JSON, 0};
-    int first = parse_opts(argc, argv, &o, "alerts", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "open", "json", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "alerts", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil alerts: takes options only (--open, --json)\n");
@@ -994,9 +641,9 @@ static int cmd_alerts(int argc, char **argv)
 
 static int cmd_runs(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_JSON, 0};
-    int first = parse_opts(argc, argv, &o, "runs", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "json", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "runs", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil runs: takes options only (--json)\n");
@@ -1012,9 +659,9 @@ static int cmd_runs(int argc, char **argv)
 
 static int cmd_decide(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB, OPT_NOTE, OPT_BY, 0};
-    int first = parse_opts(argc, argv, &o, "decide", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "note", "by", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "decide", allowed);
     char *end = NULL;
     long long id = first >= 0 && argc - first == 2 ? strtoll(argv[first], &end, 10) : 0;
     if (first < 0 || argc - first != 2 || !end || *end || id <= 0 ||
@@ -1040,11 +687,11 @@ static int cmd_decide(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
-    opts o;
-    static const int allowed[] = {OPT_DB,      OPT_LISTEN,      OPT_PORT,
-                                  OPT_THREADS, OPT_ADMIN_TOKEN, OPT_ACCESS_LOG,
-                                  OPT_NAMES,   OPT_LEGAL,       0};
-    int first = parse_opts(argc, argv, &o, "serve", allowed);
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",      "listen",      "port",
+                                          "threads", "admin-token", "access-log",
+                                          "names",   "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
             fprintf(stderr, "vigil serve: takes options only\n");
@@ -1081,12 +728,12 @@ static int cmd_serve(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        vigil_cli_usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        usage(stdout);
+        vigil_cli_usage(stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {

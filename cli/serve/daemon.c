@@ -75,8 +75,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         char when[32];
         gmtime_r(&now, &tm);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(vigil_srv_opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url, status,
-                t * 1e6, r->len);
+        fprintf(vigil_srv_opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url,
+                status, t * 1e6, r->len);
     }
     return ok;
 }

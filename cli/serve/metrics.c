@@ -36,7 +36,6 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-
 enum MHD_Result vigil_srv_metrics(struct MHD_Connection *c, const char *rest, req *r,
                                   int *status)
 {
@@ -48,7 +47,7 @@ enum MHD_Result vigil_srv_metrics(struct MHD_Connection *c, const char *rest, re
     /* by endpoint label: routes sharing one (POST /batch, GET /batch/{id})
      * are summed, page and other come last */
     for (int e = 0; e <= VIGIL_SRV_EP_OTHER; e++) {
-        const char *label = e < vigil_srv_nroutes     ? vigil_srv_routes[e].label
+        const char *label = e < vigil_srv_nroutes    ? vigil_srv_routes[e].label
                             : e == VIGIL_SRV_EP_PAGE ? "page"
                                                      : "other";
         int first = 1;
@@ -59,7 +58,8 @@ enum MHD_Result vigil_srv_metrics(struct MHD_Connection *c, const char *rest, re
         for (int k = 0; k <= NCODES; k++) {
             unsigned long long n = 0;
             for (int x = e; x <= VIGIL_SRV_EP_OTHER; x++)
-                if (x == e || (x < vigil_srv_nroutes && strcmp(vigil_srv_routes[x].label, label) == 0))
+                if (x == e ||
+                    (x < vigil_srv_nroutes && strcmp(vigil_srv_routes[x].label, label) == 0))
                     n += atomic_load(&counts[x][k]);
             if (!n)
                 continue;
@@ -102,4 +102,3 @@ enum MHD_Result vigil_srv_metrics(struct MHD_Connection *c, const char *rest, re
     }
     return send_text(c, *status = 200, b.s, "text/plain; version=0.0.4");
 }
-

@@ -136,8 +136,8 @@ static int sources_of(struct MHD_Connection *c, const holder *h, const char *dat
     return 0;
 }
 
-int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, double hi, double def,
-                   double *out)
+int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, double hi,
+                      double def, double *out)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
     *out = def;
@@ -225,7 +225,8 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
         ok = send_error(c, *status = 400,
                         "give a name to search for: ?q=NAME (UTF-8, at most "
                         "1000 bytes)");
-    } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
+    } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD,
+                                 &threshold) ||
                vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit)) {
         ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
     } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
@@ -338,4 +339,3 @@ enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, re
     vigil_srv_release(h);
     return send_sb(c, *status = 200, &b);
 }
-

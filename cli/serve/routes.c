@@ -22,7 +22,8 @@ static const vigil_web_file *page_file(const char *url)
     return NULL;
 }
 
-static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req *r, int *status)
+static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req *r,
+                                 int *status)
 {
     (void)rest;
     (void)r;
@@ -50,7 +51,8 @@ static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req
     return send_sb(c, *status = 200, &b);
 }
 
-static enum MHD_Result do_health(struct MHD_Connection *c, const char *rest, req *r, int *status)
+static enum MHD_Result do_health(struct MHD_Connection *c, const char *rest, req *r,
+                                 int *status)
 {
     (void)rest;
     (void)r;
@@ -64,7 +66,8 @@ static enum MHD_Result do_ready(struct MHD_Connection *c, const char *rest, req 
     holder *h = vigil_srv_acquire();
     int ready = h != NULL;
     vigil_srv_release(h);
-    return ready ? send_text(c, *status = 200, strdup("{\"status\":\"ready\"}"), "application/json")
+    return ready ? send_text(c, *status = 200, strdup("{\"status\":\"ready\"}"),
+                             "application/json")
                  : send_error(c, *status = 503, "no lists loaded");
 }
 
@@ -81,7 +84,10 @@ const vigil_srv_route vigil_srv_routes[] = {
     {"/metrics", 0, "metrics", vigil_srv_metrics, {"GET /metrics"}},
     {"/admin/reload", 1, "reload", do_reload, {"POST /admin/reload"}},
     {"/batch", 1, "batch", vigil_srv_batch_start, {"POST /batch"}},
-    {"/batch/", 0, "batch", vigil_srv_batch_get,
+    {"/batch/",
+     0,
+     "batch",
+     vigil_srv_batch_get,
      {"GET /batch/{id}", "GET /batch/{id}/results.csv", "GET /batch/{id}/results.jsonl"}},
     {"/api", 0, "api", do_api, {"GET /api"}},
 };

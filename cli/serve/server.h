@@ -53,9 +53,9 @@ void vigil_srv_drop(void);
 typedef enum MHD_Result (*vigil_srv_fn)(struct MHD_Connection *c, const char *rest, req *r,
                                         int *status);
 typedef struct {
-    const char *path;   /* "/match/": a prefix when it ends in '/', else the whole path */
-    int post;           /* 1: POST, else GET (or HEAD) */
-    const char *label;  /* the endpoint label of its metrics */
+    const char *path;  /* "/match/": a prefix when it ends in '/', else the whole path */
+    int post;          /* 1: POST, else GET (or HEAD) */
+    const char *label; /* the endpoint label of its metrics */
     vigil_srv_fn fn;
     const char *doc[3]; /* how /api lists it */
 } vigil_srv_route;
@@ -81,8 +81,8 @@ enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, re
                                   int *status);
 /* A number argument of the query string in [lo, hi], or def; 1 when it is
  * malformed. */
-int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, double hi, double def,
-                      double *out);
+int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, double hi,
+                      double def, double *out);
 
 /* ------------------------------------------------------ jobs.c */
 

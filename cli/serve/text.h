@@ -117,7 +117,7 @@ static inline double since(const struct timespec *t0)
 
 /* Queues text (malloc'd; taken) as the response with status. */
 static inline enum MHD_Result send_text(struct MHD_Connection *c, int status, char *text,
-                                 const char *type)
+                                        const char *type)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -149,6 +149,5 @@ static inline enum MHD_Result send_error(struct MHD_Connection *c, int status, c
     sb_printf(&b, ",\"status\":%d}", status);
     return send_sb(c, status, &b);
 }
-
 
 #endif
