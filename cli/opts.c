@@ -17,8 +17,6 @@ const char *vigil_cli_default_db(void)
     return env && *env ? env : "vigil.db";
 }
 
-
-
 typedef enum {
     K_FLAG,  /* no argument: sets an int to 1 */
     K_TEXT,  /* a string */
@@ -153,4 +151,3 @@ int vigil_cli_parse_opts(int argc, char **argv, vigil_cli_opts *o, const char *c
     }
     return optind;
 }
-

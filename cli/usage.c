@@ -114,4 +114,3 @@ void vigil_cli_usage(FILE *f)
     for (size_t i = 0; i < sizeof(usage_text) / sizeof(usage_text[0]); i++)
         fputs(usage_text[i], f);
 }
-

@@ -96,6 +96,20 @@ static inline const char *vigil__pname_str(const vigil__pname *p, uint16_t at)
  * keeping many prepared names. The caller frees it; NULL when out of memory. */
 vigil__pname *vigil__pname_copy(const vigil__pname *p);
 
+/* What name.c and legal.c share. The lower-case Latin text of a name in
+ * tokens (words, with an organisation's punctuation rules when cls is not
+ * a person's): how many, at most max. */
+int vigil__tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max);
+/* A word's consonant skeleton into out (VIGIL__TOKLEN), its length in *len. */
+void vigil__skeleton(const char *t, char *out, uint8_t *len);
+/* A Roman numeral's value (ii to xx), or -1; 1 when w is all digits. */
+int vigil__roman_value(const char *w);
+int vigil__all_digits(const char *w);
+/* Marks in used[] the tokens of toks[0..n) that are legal forms, longest
+ * alias first, anywhere in the name, and records their canonical forms and
+ * kinds in o (legal.c). */
+void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used);
+
 /* The class of a schema name (Person; Organization, Company, LegalEntity;
  * Vessel, Airplane). Unknown or NULL is a person. */
 int vigil__schema_class(const char *schema);

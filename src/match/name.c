@@ -119,427 +119,6 @@ static unsigned word_flags(const char *w, const word_info **info)
     return x->w ? x->flags : 0;
 }
 
-/* ------------------------------------------------------------ legal forms */
-
-/* Canonical legal form, its class (1 limited liability, 2 joint stock, 3
- * corporation, 4 partnership, 5 other), and aliases in any script: each
- * alias is prepared like a name, so that it meets names in the same form. */
-static const struct {
-    const char *canon;
-    int cls;
-    const char *aliases[10];
-} legal_table[] = {
-    {"llc",
-     1,
-     {"LLC", "Limited Liability Company", "Limited Liability Co", "ООО", "OOO",
-      "Общество с ограниченной ответственностью", "ТОВ",
-      "Товариство з обмеженою відповідальністю", "ТОО", NULL}},
-    {"llc",
-     1,
-     {"Obshchestvo s Ogranichennoy Otvetstvennostyu", "Limited Liability Corporation",
-      "LLC Company", NULL}},
-    {"gmbh", 1, {"GmbH", "Gesellschaft mit beschränkter Haftung", "GesmbH", NULL}},
-    {"srl",
-     1,
-     {"SRL", "Societatea cu Răspundere Limitată", "Società a responsabilità limitata",
-      "Sociedad de Responsabilidad Limitada", "SARL", "Société à responsabilité limitée",
-      NULL}},
-    {"spzoo", 1, {"Sp. z o.o.", "Spółka z ograniczoną odpowiedzialnością", "Sp z oo", NULL}},
-    {"bv", 1, {"BV", "Besloten Vennootschap", NULL}},
-    {"ltd",
-     1,
-     {"Ltd", "Limited", "Pvt Ltd", "Private Limited", "Pte Ltd", "Pte", "Pvt",
-      "Private Limited Company", "Company Limited", NULL}},
-    {"jsc",
-     2,
-     {"JSC", "Joint Stock Company", "Joint-Stock Company", "AO", "АО", "Акционерное общество",
-      "Aktsionernoe Obshchestvo", "AD", "АД", NULL}},
-    {"ojsc",
-     2,
-     {"OJSC", "OAO", "ОАО", "Open Joint Stock Company", "Открытое акционерное общество", NULL}},
-    {"cjsc",
-     2,
-     {"CJSC", "ZAO", "ЗАО", "Closed Joint Stock Company", "Закрытое акционерное общество",
-      NULL}},
-    {"pjsc",
-     2,
-     {"PJSC", "PAO", "ПАО", "Public Joint Stock Company", "Публичное акционерное общество",
-      NULL}},
-    {"ag", 2, {"AG", "Aktiengesellschaft", NULL}},
-    {"sa", 2, {"SA", "Sociedad Anónima", "Société Anonyme", "Sociedade Anónima", "SAS", NULL}},
-    {"nv", 2, {"NV", "Naamloze Vennootschap", NULL}},
-    {"spa", 2, {"SpA", "Società per Azioni", NULL}},
-    {"ab", 2, {"AB", "Aktiebolag", "Aktiebolaget", NULL}},
-    {"as", 2, {"AS", "A/S", "Aksjeselskap", "Aktieselskab", "ASA", NULL}},
-    {"plc", 2, {"PLC", "Public Limited Company", NULL}},
-    {"oy", 2, {"Oy", "Oyj", "Osakeyhtiö", NULL}},
-    {"pt", 2, {"PT", "Perseroan Terbatas", "Tbk", NULL}},
-    {"inc", 3, {"Inc", "Incorporated", NULL}},
-    {"corp", 3, {"Corp", "Corporation", NULL}},
-    {"co", 3, {"Co", "Company", NULL}},
-    {"lp", 4, {"LP", "Limited Partnership", NULL}},
-    {"llp", 4, {"LLP", "Limited Liability Partnership", NULL}},
-    {"kg", 4, {"KG", "Kommanditgesellschaft", "GmbH & Co KG", NULL}},
-    {"fze", 5, {"FZE", "FZCO", "FZ LLC", "Free Zone Establishment", NULL}},
-    {"na", 5, {"N.A.", "National Association", NULL}},
-};
-
-typedef struct {
-    char tok[24][VIGIL__TOKLEN];
-    int n;
-    char canon[16]; /* canonical form, e.g. "llc" */
-    int cls;        /* its kind: 1 limited liability, 2 joint stock, ... */
-    size_t order;   /* when it was added: the first of equals wins */
-} legal_alias;
-
-static legal_alias *aliases;
-static size_t naliases, aliases_cap;
-static pthread_once_t legal_once = PTHREAD_ONCE_INIT;
-
-static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max);
-static void skeleton(const char *t, char *out, uint8_t *len);
-static int roman_value(const char *w);
-static int all_digits(const char *w);
-
-/* Aliases by the skeleton of their first word, so that a name is checked
- * against the few aliases that can start at each of its words, not all of
- * them: lists of alias indices, in the aliases' order. */
-typedef struct {
-    char skel[VIGIL__TOKLEN];
-    uint32_t *ids;
-    size_t n, cap;
-} alias_bucket;
-static alias_bucket *buckets;
-static size_t nbuckets; /* a power of two, or 0 */
-
-static alias_bucket *bucket_of(const char *skel, int create)
-{
-    if (!nbuckets)
-        return NULL;
-    size_t k = vigil__hash64(skel) & (nbuckets - 1);
-    while (buckets[k].ids || buckets[k].cap) {
-        if (strcmp(buckets[k].skel, skel) == 0)
-            return &buckets[k];
-        k = (k + 1) & (nbuckets - 1);
-    }
-    if (!create)
-        return NULL;
-    snprintf(buckets[k].skel, sizeof(buckets[k].skel), "%s", skel);
-    return &buckets[k];
-}
-
-/* Rebuilds the buckets after aliases were added. */
-static int index_aliases(void)
-{
-    for (size_t i = 0; i < nbuckets; i++)
-        free(buckets[i].ids);
-    free(buckets);
-    nbuckets = 1;
-    while (nbuckets < naliases * 2)
-        nbuckets *= 2;
-    buckets = calloc(nbuckets, sizeof(*buckets));
-    if (!buckets) {
-        nbuckets = 0;
-        return -1;
-    }
-    for (size_t a = 0; a < naliases; a++) {
-        char sk[VIGIL__TOKLEN];
-        uint8_t sl;
-        skeleton(aliases[a].tok[0], sk, &sl);
-        alias_bucket *b = bucket_of(sk, 1);
-        if (b->n == b->cap) {
-            size_t nc = b->cap ? b->cap * 2 : 4;
-            uint32_t *ni = realloc(b->ids, nc * sizeof(uint32_t));
-            if (!ni)
-                return -1;
-            b->ids = ni;
-            b->cap = nc;
-        }
-        b->ids[b->n++] = (uint32_t)a;
-    }
-    return 0;
-}
-
-static vigil__set64 alias_seen; /* the hashes of the aliases held */
-
-/* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
- * like a name. 0, or -1 (memory). */
-static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
-{
-    char latin[1024];
-    if (vigil__to_latin_as(alias, lang, latin, sizeof(latin)) != 0)
-        return 0;
-    if (naliases == aliases_cap) {
-        size_t ncap = aliases_cap ? aliases_cap * 2 : 256;
-        legal_alias *na = realloc(aliases, ncap * sizeof(*na));
-        if (!na)
-            return -1;
-        aliases = na;
-        aliases_cap = ncap;
-    }
-    legal_alias *la = &aliases[naliases];
-    la->n = tokenize(latin, VIGIL__CLASS_ORG, la->tok, 24);
-    snprintf(la->canon, sizeof(la->canon), "%s", canon);
-    la->cls = cls;
-    la->order = naliases;
-    /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
-     * number the numbers that must agree ("Fund II") */
-    if (la->n > 0 && !(la->n == 1 && (strlen(la->tok[0]) < 2 || roman_value(la->tok[0]) >= 0 ||
-                                      all_digits(la->tok[0]))))
-        naliases++;
-    /* an alias held already (another reading that reads the same, the same
-     * table loaded twice) is one: the set of the aliases' hashes */
-    if (la == &aliases[naliases - 1]) {
-        uint64_t h = vigil__hash64(la->canon) * 0x9e3779b97f4a7c15ull;
-        for (int k = 0; k < la->n; k++)
-            h = vigil__hash_mix(h, vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull +
-                                       (h << 6) + (h >> 2));
-        h = h ? h : 1;
-        int added = vigil__set64_add(&alias_seen, h);
-        if (added < 0)
-            return -1;
-        if (!added)
-            naliases--;
-    }
-    return 0;
-}
-
-/* Adds an alias in every reading a name holding it may be given: a
- * Cyrillic alias is read as each language reads Cyrillic, since the name
- * around it decides the reading ("ООО" in a Ukrainian company's name). */
-static int add_alias(const char *alias, const char *canon, int cls)
-{
-    if (vigil__cyrillic_lang(alias) == VIGIL__LANG_ANY)
-        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls);
-    for (int lang = 0; lang < VIGIL__LANGS; lang++)
-        if (add_alias_as(alias, lang, canon, cls) != 0)
-            return -1;
-    return 0;
-}
-
-static int cmp_alias(const void *x, const void *y)
-{
-    const legal_alias *a = x, *b = y;
-    if (a->n != b->n)
-        return b->n - a->n;
-    return (a->order > b->order) - (a->order < b->order);
-}
-
-/* Longest alias first, so "joint stock company" wins over "company"; among
- * equals, the first added. Then the index. */
-static void sort_aliases(void)
-{
-    qsort(aliases, naliases, sizeof(*aliases), cmp_alias);
-    if (index_aliases() != 0)
-        nbuckets = 0;
-}
-
-static void build_legal(void)
-{
-    for (size_t i = 0; i < sizeof(legal_table) / sizeof(legal_table[0]); i++)
-        for (const char *const *a = legal_table[i].aliases; *a; a++)
-            if (add_alias(*a, legal_table[i].canon, legal_table[i].cls) != 0)
-                return;
-    sort_aliases();
-    vigil__translit_release();
-}
-
-/* The kind of a legal form named by a table's "generic" tag: the built-in
- * kinds for the tags that are theirs, new ones from 10 on. */
-static int kind_of_generic(const char *g)
-{
-    static char seen[64][16];
-    static int nseen;
-    if (!*g)
-        return 0;
-    if (vigil__ieq(g, "LLC"))
-        return 1;
-    if (vigil__ieq(g, "JSC"))
-        return 2;
-    if (vigil__ieq(g, "LP") || vigil__ieq(g, "LLP") || vigil__ieq(g, "GP"))
-        return 4;
-    for (int i = 0; i < nseen; i++)
-        if (vigil__ieq(seen[i], g))
-            return 10 + i;
-    if (nseen == 64)
-        return 9;
-    snprintf(seen[nseen], sizeof(seen[0]), "%s", g);
-    return 10 + nseen++;
-}
-
-/* The value of "key: value" (quotes removed) in place, or NULL. */
-static char *yaml_value(char *line, const char *key)
-{
-    char *p = line;
-    while (*p == ' ' || *p == '-')
-        p++;
-    size_t k = strlen(key);
-    if (strncmp(p, key, k) != 0 || p[k] != ':')
-        return NULL;
-    p += k + 1;
-    while (*p == ' ')
-        p++;
-    char *hash_c = strstr(p, " #"); /* a comment */
-    if (hash_c)
-        *hash_c = '\0';
-    size_t n = strlen(p);
-    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
-        p[--n] = '\0';
-    if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0]) {
-        p[n - 1] = '\0';
-        p++;
-    }
-    return p;
-}
-
-/* The next line of text[*at..len) into line (cap bytes; a longer one is cut
- * and the rest read as lines of their own, as fgets would). NULL at the end. */
-static char *next_line(const char *text, size_t len, size_t *at, char *line, size_t cap)
-{
-    if (*at >= len)
-        return NULL;
-    const char *nl = memchr(text + *at, '\n', len - *at);
-    size_t n = nl ? (size_t)(nl - (text + *at)) + 1 : len - *at;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(line, text + *at, n);
-    line[n] = '\0';
-    *at += n;
-    return line;
-}
-
-/* Reads a legal-form table in the layout of org_types.yml from len bytes
- * at text. Returns the number of types, or a VIGIL_ERR_*. */
-static int legal_parse(const char *text, size_t len)
-{
-    /* The layout of org_types.yml: a list of types, each with display,
-     * generic, compare and a list of aliases, two spaces per level. Lines of
-     * any other shape are comments or what vigil does not use. */
-    char line[2048], canon[16] = "", display[256] = "";
-    enum { MAX_PENDING = 512, ALIAS_LEN = 512 };
-    char(*pending)[ALIAS_LEN] = malloc(sizeof(char[MAX_PENDING][ALIAS_LEN]));
-    if (!pending)
-        return VIGIL_ERR_NOMEM;
-    size_t at = 0;
-    int npending = 0, kind = 0, types = 0, rc = 0;
-    int in_aliases = 0;
-    for (;;) {
-        char *ok = next_line(text, len, &at, line, sizeof(line));
-        if (ok)
-            vigil__match_data_mix(1, line);
-        int new_type = ok && strncmp(line, "  - display:", 12) == 0;
-        if ((new_type || !ok) && display[0]) {
-            /* the type ends: its canonical form is its "compare" if any,
-             * else its display name, lower-cased and without dots */
-            size_t k = 0;
-            for (const char *c = canon[0] ? canon : display; *c && k + 1 < sizeof(canon); c++)
-                if (*c != '.' && *c != ' ')
-                    canon[k++] = (char)tolower((unsigned char)*c);
-            canon[k] = '\0';
-            rc |= add_alias(display, canon, kind);
-            for (int i = 0; i < npending; i++)
-                rc |= add_alias(pending[i], canon, kind);
-            types++;
-            display[0] = canon[0] = '\0';
-            npending = 0;
-            kind = 0;
-            in_aliases = 0;
-        }
-        if (!ok)
-            break;
-        char *v;
-        if (new_type && (v = yaml_value(line, "display")) != NULL)
-            snprintf(display, sizeof(display), "%s", v);
-        else if ((v = yaml_value(line, "generic")) != NULL)
-            kind = kind_of_generic(v);
-        else if ((v = yaml_value(line, "compare")) != NULL)
-            snprintf(canon, sizeof(canon), "%s", v);
-        else if (strncmp(line, "    aliases:", 12) == 0)
-            in_aliases = 1;
-        else if (in_aliases && strncmp(line, "      - ", 8) == 0 && npending < MAX_PENDING) {
-            char *a = line + 8;
-            char *hash_c = strstr(a, " #"); /* a comment */
-            if (hash_c)
-                *hash_c = '\0';
-            size_t n = strlen(a);
-            while (n && (a[n - 1] == '\n' || a[n - 1] == '\r' || a[n - 1] == ' '))
-                a[--n] = '\0';
-            if (n >= 2 && (a[0] == '"' || a[0] == '\'') && a[n - 1] == a[0]) {
-                a[n - 1] = '\0';
-                a++;
-            }
-            snprintf(pending[npending++], sizeof(pending[0]), "%s", a);
-        }
-    }
-    free(pending);
-    if (types == 0)
-        return VIGIL_ERR_FORMAT;
-    sort_aliases();
-    vigil__translit_release();
-    return rc ? VIGIL_ERR_NOMEM : types;
-}
-
-static pthread_once_t legal_builtin_once = PTHREAD_ONCE_INIT;
-
-static void load_legal_builtin(void)
-{
-    pthread_once(&legal_once, build_legal);
-    legal_parse((const char *)vigil__data_legal_forms, vigil__data_legal_forms_len);
-}
-
-void vigil__legal_builtin(void)
-{
-    pthread_once(&legal_builtin_once, load_legal_builtin);
-}
-
-#define LEGAL_FILE_MAX (64u << 20) /* a table is a few hundred kilobytes */
-
-int vigil_legal_forms_load(const char *path)
-{
-    if (!path)
-        return VIGIL_ERR_ARG;
-    vigil__legal_builtin(); /* what a file adds goes on top */
-    char *text = NULL;
-    size_t len = 0;
-    int rc = vigil__read_data_file(path, LEGAL_FILE_MAX, &text, &len);
-    if (rc == VIGIL_OK)
-        rc = legal_parse(text, len);
-    free(text);
-    return rc;
-}
-
-/* Tokens equal, or one typing error apart for words of 6 letters or more
- * (legal forms are often misspelt: "Aktiengeselschaft", "Joynt"). */
-static int legal_word_eq(const char *a, const char *b)
-{
-    if (strcmp(a, b) == 0)
-        return 1;
-    size_t n = strlen(a), m = strlen(b);
-    if (n < 5 || m < 5)
-        return 0;
-    size_t k = n >= 10 ? 2 : 1;
-    /* cheap bounds first (most pairs are far apart): the distance is at
-     * least the difference in length, and at least the longer length less
-     * the characters the two have in common */
-    if ((n > m ? n - m : m - n) > k || n >= VIGIL__TOKLEN || m >= VIGIL__TOKLEN)
-        return 0;
-    int cnt[256] = {0};
-    for (size_t i = 0; i < n; i++)
-        cnt[(unsigned char)a[i]]++;
-    size_t same = 0;
-    for (size_t i = 0; i < m; i++)
-        if (cnt[(unsigned char)b[i]]-- > 0)
-            same++;
-    if ((n > m ? n : m) - same > k)
-        return 0;
-    uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
-    for (size_t i = 0; i < n; i++)
-        ca[i] = (unsigned char)a[i];
-    for (size_t i = 0; i < m; i++)
-        cb[i] = (unsigned char)b[i];
-    return vigil__damerau(ca, n, cb, m) <= k;
-}
-
 /* -------------------------------------------------------------- tokens */
 
 static const struct {
@@ -572,7 +151,7 @@ _Static_assert(sizeof(roman_numerals) / sizeof(roman_numerals[0]) ==
                    sizeof(roman_values) / sizeof(roman_values[0]),
                "one value per numeral");
 
-static int roman_value(const char *w)
+int vigil__roman_value(const char *w)
 {
     const word_info *x;
     return word_flags(w, &x) & W_ROMAN ? x->roman : -1;
@@ -605,7 +184,7 @@ static int is_patronymic(const char *w)
     return 0;
 }
 
-static int all_digits(const char *w)
+int vigil__all_digits(const char *w)
 {
     if (!*w)
         return 0;
@@ -688,7 +267,7 @@ static void push_raw(char toks[][VIGIL__TOKLEN], int *n, int max, const char *s,
     }
 }
 
-static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max)
+int vigil__tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int max)
 {
     int n = 0;
     const char *p = latin;
@@ -716,7 +295,7 @@ static int tokenize(const char *latin, int cls, char toks[][VIGIL__TOKLEN], int 
 /* The consonant skeleton: digraphs folded, vowels (and y, w, v) dropped,
  * repeats collapsed. Spellings of one name across romanisations share it:
  * Mohammed, Muhammad, mhmd; Hussein, Husayn; Somchai, smchay. */
-static void skeleton(const char *t, char *out, uint8_t *len)
+void vigil__skeleton(const char *t, char *out, uint8_t *len)
 {
     size_t k = 0;
     for (size_t i = 0; t[i] && k < VIGIL__TOKLEN - 2; i++) {
@@ -844,12 +423,6 @@ static const char *lookup(const char *const (*table)[2], size_t n, const char *s
     return NULL;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 int vigil__schema_class(const char *schema)
 {
     if (!schema)
@@ -892,7 +465,7 @@ static void add_tok(vigil__pname *o, const char *w, int kind, float weight)
         if (t->cnt[vigil__cbit(w[i])] < 255)
             t->cnt[vigil__cbit(w[i])]++;
     }
-    skeleton(t->t, t->skel, &t->slen);
+    vigil__skeleton(t->t, t->skel, &t->slen);
     size_t vowels = 0;
     for (size_t i = 0; i < n; i++)
         vowels += strchr("aeiou", w[i]) != NULL && w[i];
@@ -1020,7 +593,7 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
         return -1;
     o->latin_at = put_text(o, latin);
     char toks[VIGIL__MAX_TOKENS * 2][VIGIL__TOKLEN];
-    int n = tokenize(latin, cls, toks, VIGIL__MAX_TOKENS * 2);
+    int n = vigil__tokenize(latin, cls, toks, VIGIL__MAX_TOKENS * 2);
     if (surname) {
         memmove(toks[1], toks[0],
                 sizeof(toks[0]) * (size_t)(n < VIGIL__MAX_TOKENS * 2 - 1 ? n : n - 1));
@@ -1029,43 +602,8 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     }
     int used[VIGIL__MAX_TOKENS * 2] = {0};
     if (cls != VIGIL__CLASS_PERSON) {
-        /* legal forms, longest alias first, anywhere in the name */
-        /* the aliases that may start at one of the name's words */
-        uint32_t cand[512];
-        size_t nc = 0;
-        for (int i = 0; i < n; i++) {
-            char sk[VIGIL__TOKLEN];
-            uint8_t sl;
-            skeleton(toks[i], sk, &sl);
-            const alias_bucket *b = bucket_of(sk, 0);
-            for (size_t k = 0; b && k < b->n && nc < 512; k++)
-                cand[nc++] = b->ids[k];
-        }
-        qsort(cand, nc, sizeof(uint32_t), cmp_u32);
-        for (size_t c = 0; c < nc; c++) {
-            if (c > 0 && cand[c] == cand[c - 1])
-                continue;
-            const legal_alias *la = &aliases[cand[c]];
-            for (int i = 0; i + la->n <= n; i++) {
-                int ok = 1;
-                for (int k = 0; k < la->n && ok; k++)
-                    ok = !used[i + k] && legal_word_eq(toks[i + k], la->tok[k]);
-                if (!ok)
-                    continue;
-                /* a lone legal-form word is the name itself ("Co" of "Co
-                 * Ltd" aside) only when nothing else is there */
-                for (int k = 0; k < la->n; k++)
-                    used[i + k] = 1;
-                const char *canon = la->canon;
-                int dup = 0;
-                for (int k = 0; k < o->nlegal; k++)
-                    dup |= strcmp(o->legal[k], canon) == 0;
-                if (!dup && o->nlegal < VIGIL__MAX_LEGAL) {
-                    snprintf(o->legal[o->nlegal], sizeof(o->legal[0]), "%s", canon);
-                    o->legal_class[o->nlegal++] = la->cls;
-                }
-            }
-        }
+        /* legal forms, longest alias first, anywhere in the name (legal.c) */
+        vigil__legal_mark(o, toks, n, used);
         /* all of it a legal form ("Company"): then it is the name */
         int left = 0;
         for (int i = 0; i < n; i++)
@@ -1112,14 +650,14 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
             continue;
         int v = number_value(w);
         if (v < 0)
-            v = roman_value(w);
-        if (v >= 0 || all_digits(w)) {
+            v = vigil__roman_value(w);
+        if (v >= 0 || vigil__all_digits(w)) {
             char num[24];
             long long value = v >= 0 ? v : atoll(w);
             /* "forty four", "forty 4": one number */
             if (v >= 20 && v % 10 == 0 && i + 1 < n && !used[i + 1]) {
                 int u = number_value(toks[i + 1]);
-                if (u < 0 && all_digits(toks[i + 1]) && strlen(toks[i + 1]) == 1)
+                if (u < 0 && vigil__all_digits(toks[i + 1]) && strlen(toks[i + 1]) == 1)
                     u = toks[i + 1][0] - '0';
                 if (u >= 1 && u <= 9) {
                     value += u;
