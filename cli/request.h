@@ -1,5 +1,5 @@
 /*
- * request.h - the body of a POST /match request (request.c), for serve.c and
+ * request.h - the body of a POST /match request (request.c), for cli/serve/ and
  * the fuzz target. The shape is OpenSanctions yente's:
  *   {"queries": {"q1": {"schema": "Person",
  *                       "properties": {"name": [...], "birthDate": [...], ...}}}}

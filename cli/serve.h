@@ -1,5 +1,5 @@
 /*
- * serve.h - vigil serve (serve.c), for main.c. Design: docs/api.md.
+ * serve.h - vigil serve (cli/serve/), for main.c. Design: docs/api.md.
  */
 #ifndef VIGIL_CLI_SERVE_H
 #define VIGIL_CLI_SERVE_H

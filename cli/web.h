@@ -1,6 +1,6 @@
 /*
  * web.h - the analysts' page (web/), embedded in the binary at build time by
- * scripts/embed-web into build/web_assets.c, served by serve.c.
+ * scripts/embed-web into build/web_assets.c, served by cli/serve/routes.c.
  */
 #ifndef VIGIL_CLI_WEB_H
 #define VIGIL_CLI_WEB_H

@@ -256,7 +256,7 @@ void test_compare_explanation(void)
 }
 
 /* Every alias of every type of ../shared/eval/legal-forms/org_types.yml
- * (loaded by tests/main.c) is that type's legal form: an organisation named
+ * (built into the library as data/org_types.yml) is that type's legal form: an organisation named
  * with the alias matches the same organisation named with the type's display
  * form, and is judged on its name. */
 void test_legal_form_table_honoured(void)

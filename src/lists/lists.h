@@ -17,12 +17,6 @@ typedef int (*vigil__sink_fn)(vigil__parse *p, json_t *entity);
 /* FTM delta operations handed to the sink besides plain entities. */
 typedef enum { VIGIL__OP_PUT = 0, VIGIL__OP_DEL = 1 } vigil__op;
 
-typedef struct vigil__file {
-    const char *path; /* as given, for messages */
-    const char *data; /* whole content */
-    size_t len;
-} vigil__file;
-
 struct vigil__parse {
     /* in */
     const vigil__file *files; /* one, or an OFAC CSV set */

@@ -94,7 +94,6 @@ static legal_alias *aliases;
 static size_t naliases, aliases_cap;
 static pthread_once_t legal_once = PTHREAD_ONCE_INIT;
 
-
 /* Aliases by the skeleton of their first word, so that a name is checked
  * against the few aliases that can start at each of its words, not all of
  * them: lists of alias indices, in the aliases' order. */
@@ -178,8 +177,9 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     la->order = naliases;
     /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
      * number the numbers that must agree ("Fund II") */
-    if (la->n > 0 && !(la->n == 1 && (strlen(la->tok[0]) < 2 || vigil__roman_value(la->tok[0]) >= 0 ||
-                                      vigil__all_digits(la->tok[0]))))
+    if (la->n > 0 &&
+        !(la->n == 1 && (strlen(la->tok[0]) < 2 || vigil__roman_value(la->tok[0]) >= 0 ||
+                         vigil__all_digits(la->tok[0]))))
         naliases++;
     /* an alias held already (another reading that reads the same, the same
      * table loaded twice) is one: the set of the aliases' hashes */
@@ -433,7 +433,6 @@ static int legal_word_eq(const char *a, const char *b)
         cb[i] = (unsigned char)b[i];
     return vigil__damerau(ca, n, cb, m) <= k;
 }
-
 
 void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used)
 {

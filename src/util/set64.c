@@ -2,7 +2,7 @@
  * set64.c - a set of nonzero 64-bit hashes: open addressing, linear
  * probing, at most half full (it doubles first). The name data keeps its
  * nickname pairs in one (match/equiv.c), the legal forms the aliases they
- * hold (match/name.c). Built before screening starts, read-only after.
+ * hold (match/legal.c). Built before screening starts, read-only after.
  */
 #include <stdlib.h>
 
