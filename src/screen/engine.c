@@ -209,33 +209,30 @@ static int prepare_names(vigil_engine *e)
     return 0;
 }
 
-/* Builds e from the entity documents sql selects (its first column; ?1
- * bound to bind when sql has it). VIGIL_OK or an error code with the message
- * on db. */
-static int build_from(vigil_db *db, vigil_engine *e, const char *sql, int64_t bind)
+typedef struct {
+    vigil_engine *e;
+    vigil_db *db;
+    size_t names_cap, ents_cap;
+} build_ctx;
+
+/* Adds one stored entity document (a vigil__store_each_doc callback). */
+static int build_one(json_t *doc, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return vigil__db_sqlfail(db, "reading the lists");
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, bind);
-    size_t names_cap = 0, ents_cap = 0;
-    int rc = VIGIL_OK, step;
-    while (rc == VIGIL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-        if (!doc)
-            rc = vigil__db_fail(db, VIGIL_ERR_DB, "a stored entity is corrupt");
-        else {
-            int r = add_entity(e, doc, &names_cap, &ents_cap);
-            if (r == -2)
-                rc = vigil__db_fail(db, VIGIL_ERR_DB, "more than %d lists in one database",
-                                    MAX_SOURCES);
-            else if (r != 0)
-                rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-        }
-        json_decref(doc);
-    }
-    sqlite3_finalize(st);
+    build_ctx *b = ctx;
+    int r = add_entity(b->e, doc, &b->names_cap, &b->ents_cap);
+    if (r == -2)
+        return vigil__db_fail(b->db, VIGIL_ERR_DB, "more than %d lists in one database",
+                              MAX_SOURCES);
+    return r != 0 ? vigil__db_fail(b->db, VIGIL_ERR_NOMEM, "out of memory") : VIGIL_OK;
+}
+
+/* Builds e from the current entity documents (since_run 0), or from those
+ * added or changed since run since_run. VIGIL_OK or an error code with the
+ * message on db. */
+static int build_from(vigil_db *db, vigil_engine *e, int64_t since_run)
+{
+    build_ctx b = {e, db, 0, 0};
+    int rc = vigil__store_each_doc(db, since_run, build_one, &b);
     if (rc == VIGIL_OK && prepare_names(e) != 0)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory preparing the names");
     if (rc == VIGIL_OK && vigil__index_build(e) != 0)
@@ -246,15 +243,10 @@ static int build_from(vigil_db *db, vigil_engine *e, const char *sql, int64_t bi
 /* Builds e from the current versions in db. */
 static int build(vigil_db *db, vigil_engine *e)
 {
-    return build_from(
-        db, e,
-        "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = ve.doc_id "
-        "WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
-        "ORDER BY ve.version_id, ve.source_id",
-        0);
+    return build_from(db, e, 0);
 }
 
-int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_engine **out)
+int vigil__engine_open_changed(vigil_db *db, int64_t since_run, vigil_engine **out)
 {
     *out = NULL;
     vigil_engine *e = calloc(1, sizeof(*e));
@@ -262,7 +254,7 @@ int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_en
         free(e);
         return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     }
-    int rc = build_from(db, e, sql, bind);
+    int rc = build_from(db, e, since_run);
     if (rc != VIGIL_OK) {
         vigil_engine_close(e);
         return rc;
@@ -286,7 +278,7 @@ int vigil_engine_open(vigil_db *db, vigil_engine **out)
     /* the engine saved next to a database file, when it is for these
      * versions (snapshot.c); otherwise built, and saved for the next process */
     char saved[4096] = "";
-    const char *file = sqlite3_db_filename(db->sql, "main");
+    const char *file = vigil__db_path(db);
     if (file && *file && strlen(file) + sizeof(VIGIL__ENGINE_SUFFIX) < sizeof(saved))
         snprintf(saved, sizeof(saved), "%s" VIGIL__ENGINE_SUFFIX, file);
     if (saved[0] && vigil__snapshot_load(e, saved, versions) == 0) {

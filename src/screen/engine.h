@@ -90,11 +90,11 @@ int vigil__snapshot_save(const vigil_engine *e, const char *path);
  * stale or damaged: e is zeroed again and the caller builds the engine). */
 int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions);
 
-/* Builds an engine of the entity documents sql selects (first column; ?1
- * bound to bind when sql has it), never saved: the changed entities a
- * re-screening screens against (rescreen.c). VIGIL_OK or an error with the
+/* Builds an engine of the entities added or changed since run since_run
+ * (the store says which: store/runs.c), never saved: what a re-screening
+ * screens the unchanged customers against. VIGIL_OK or an error with the
  * message on db. */
-int vigil__engine_open_sql(vigil_db *db, const char *sql, int64_t bind, vigil_engine **out);
+int vigil__engine_open_changed(vigil_db *db, int64_t since_run, vigil_engine **out);
 
 /* The keys q looks up in an engine's index, sorted and distinct, at most
  * max; -1 when q cannot be screened (no name, an unknown schema). A name

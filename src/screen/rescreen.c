@@ -40,23 +40,10 @@ static double mono(void)
 
 /* ------------------------------------------------------------ re-screening */
 
-/* The entities of the current versions that the run ?1 did not see as they
- * are now: added since, or with another document. */
-#define CHANGED_FROM                                                                           \
-    " FROM version_entity ve JOIN list_version lv ON lv.id = ve.version_id"                    \
-    " JOIN entity_doc d ON d.id = ve.doc_id"                                                   \
-    " WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source)"               \
-    " AND NOT EXISTS (SELECT 1 FROM run_version rv JOIN version_entity o"                      \
-    " ON o.version_id = rv.version_id AND o.source_id = ve.source_id"                          \
-    " WHERE rv.run_id = ?1 AND rv.source = lv.source AND o.doc_id = ve.doc_id)"
-
-/* What a worker screens: a customer, the engine, and the hits found. */
+/* What a worker screens: a stored customer, the engine, and the hits found. */
 typedef struct {
-    int64_t rowid;
-    vigil_customer c;
-    char sha[65];
+    vigil__stored_customer s;
     const vigil_engine *e;
-    int in_full; /* screened against every list */
     vigil_hits hits;
     int rc;
 } job;
@@ -71,28 +58,15 @@ static void screen_job(void *ctx, size_t i)
     screen_ctx *sc = ctx;
     job *j = &sc->jobs[i];
     vigil_query q = {0};
-    q.name = j->c.name;
-    q.schema = j->c.schema;
-    q.birth_date = j->c.birth_date;
-    q.country = j->c.country;
-    q.gender = j->c.gender;
-    q.id_number = j->c.id_number;
+    q.name = j->s.c.name;
+    q.schema = j->s.c.schema;
+    q.birth_date = j->s.c.birth_date;
+    q.country = j->s.c.country;
+    q.gender = j->s.c.gender;
+    q.id_number = j->s.c.id_number;
     q.threshold = sc->threshold;
     q.limit = HITS_PER_CUSTOMER;
     j->rc = vigil_screen(j->e, &q, &j->hits);
-}
-
-static void job_clear(job *j)
-{
-    free((char *)j->c.id);
-    free((char *)j->c.name);
-    free((char *)j->c.schema);
-    free((char *)j->c.birth_date);
-    free((char *)j->c.country);
-    free((char *)j->c.gender);
-    free((char *)j->c.id_number);
-    vigil_hits_free(&j->hits);
-    memset(j, 0, sizeof(*j));
 }
 
 /* 1 when one of the stored keys (a sorted blob) is in e's index. */
@@ -108,77 +82,57 @@ static int keys_meet(const vigil_engine *e, const void *blob, int bytes)
     return 0;
 }
 
+/* Who a run screens, and against what (a vigil__customer_want): everyone in
+ * full on a full run, and those not screened in full since they changed;
+ * the others only when their keys meet the changed entities' engine. */
+typedef struct {
+    int everyone;
+    const vigil_engine *changed;
+} want_ctx;
+
+static int want(const void *keys, int bytes, int screened, void *ctx)
+{
+    const want_ctx *w = ctx;
+    if (w->everyone || !screened)
+        return 1;
+    return w->changed && keys_meet(w->changed, keys, bytes) ? 0 : -1;
+}
+
 /* Reads, screens and records the customers, a page at a time. */
 static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engine *changed,
                             int everyone, int64_t run, double threshold, int nt, const char *at,
                             vigil_rescreen_result *res)
 {
-    sqlite3_stmt *rd = NULL;
     vigil__alert_writer *w = NULL;
-    sqlite3_stmt *mark = NULL;
     job *jobs = calloc(PAGE, sizeof(job));
-    int rc = jobs ? vigil__alerts_open(db, &w)
-                  : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-    if (rc == VIGIL_OK &&
-        sqlite3_prepare_v2(db->sql, "UPDATE customer SET screened_run=?2 WHERE rowid=?1", -1,
-                           &mark, NULL) != SQLITE_OK)
-        rc = vigil__db_sqlfail(db, "preparing the customer store");
-    if (rc == VIGIL_OK &&
-        sqlite3_prepare_v2(
-            db->sql,
-            "SELECT rowid, id, name, schema, birth_date, country, gender, "
-            "id_number, sha256, keys, screened_run FROM customer WHERE rowid > ? "
-            "ORDER BY rowid LIMIT " STR(PAGE),
-            -1, &rd, NULL) != SQLITE_OK)
-        rc = vigil__db_sqlfail(db, "reading customers");
+    vigil__stored_customer *page = calloc(PAGE, sizeof(*page));
+    int64_t *marked = calloc(PAGE, sizeof(int64_t));
+    int rc = jobs && page && marked ? vigil__alerts_open(db, &w)
+                                    : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    want_ctx wc = {everyone, changed};
     int64_t last = 0;
     while (rc == VIGIL_OK) {
-        size_t n = 0, rows = 0;
-        sqlite3_bind_int64(rd, 1, last);
-        while (sqlite3_step(rd) == SQLITE_ROW) {
-            rows++;
-            last = sqlite3_column_int64(rd, 0);
-            int in_full = everyone || sqlite3_column_type(rd, 10) == SQLITE_NULL;
-            if (!in_full && !(changed && keys_meet(changed, sqlite3_column_blob(rd, 9),
-                                                   sqlite3_column_bytes(rd, 9))))
-                continue;
-            if (in_full && !*full) {
+        size_t n = 0, rows = 0, nmarked = 0;
+        rc = vigil__customers_page(db, last, PAGE, want, &wc, page, &n, &last, &rows);
+        for (size_t i = 0; i < n; i++) {
+            jobs[i] = (job){page[i], NULL, {0}, VIGIL_OK};
+            memset(&page[i], 0, sizeof(page[i]));
+            if (rc == VIGIL_OK && jobs[i].s.in_full && !*full)
                 rc = vigil_engine_open(db, full);
-                if (rc != VIGIL_OK)
-                    break;
-            }
-            job *j = &jobs[n++];
-            j->rowid = last;
-            j->in_full = in_full;
-            j->e = in_full ? *full : changed;
-            j->c.id = vigil__dup_text(sqlite3_column_text(rd, 1));
-            j->c.name = vigil__dup_text(sqlite3_column_text(rd, 2));
-            j->c.schema = vigil__dup_text(sqlite3_column_text(rd, 3));
-            j->c.birth_date = vigil__dup_text(sqlite3_column_text(rd, 4));
-            j->c.country = vigil__dup_text(sqlite3_column_text(rd, 5));
-            j->c.gender = vigil__dup_text(sqlite3_column_text(rd, 6));
-            j->c.id_number = vigil__dup_text(sqlite3_column_text(rd, 7));
-            snprintf(j->sha, sizeof(j->sha), "%s", (const char *)sqlite3_column_text(rd, 8));
-            if (!j->c.id || !j->c.name)
-                rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+            jobs[i].e = jobs[i].s.in_full ? *full : changed;
         }
-        sqlite3_reset(rd);
         if (rc == VIGIL_OK)
             vigil__par_for(n, nt, screen_job, &(screen_ctx){jobs, threshold});
         for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
             job *j = &jobs[i];
             if (j->rc != VIGIL_OK) {
-                rc = vigil__db_fail(db, j->rc, "screening customer %s: %s", j->c.id,
+                rc = vigil__db_fail(db, j->rc, "screening customer %s: %s", j->s.c.id,
                                     vigil_strerror(j->rc));
                 break;
             }
-            if (j->in_full) {
+            if (j->s.in_full) {
                 res->screened_in_full++;
-                sqlite3_bind_int64(mark, 1, j->rowid);
-                sqlite3_bind_int64(mark, 2, run);
-                if (sqlite3_step(mark) != SQLITE_DONE)
-                    rc = vigil__db_sqlfail(db, "marking a customer screened");
-                sqlite3_reset(mark);
+                marked[nmarked++] = j->s.rowid;
             } else {
                 res->screened_changed++;
             }
@@ -186,7 +140,7 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
                 int is_new = 0;
                 if (!j->hits.hits[k].match)
                     continue;
-                rc = vigil__alerts_record(db, w, run, at, j->c.id, j->sha, &j->hits.hits[k],
+                rc = vigil__alerts_record(db, w, run, at, j->s.c.id, j->s.sha, &j->hits.hits[k],
                                           &is_new);
                 if (is_new)
                     res->alerts_new++;
@@ -194,15 +148,19 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
                     res->alerts_known++;
             }
         }
-        for (size_t i = 0; i < n; i++)
-            job_clear(&jobs[i]);
+        if (rc == VIGIL_OK)
+            rc = vigil__customers_mark(db, marked, nmarked, run);
+        for (size_t i = 0; i < n; i++) {
+            vigil__stored_customer_clear(&jobs[i].s);
+            vigil_hits_free(&jobs[i].hits);
+        }
         if (rows < PAGE)
             break;
     }
-    sqlite3_finalize(rd);
-    sqlite3_finalize(mark);
     vigil__alerts_close(w);
     free(jobs);
+    free(page);
+    free(marked);
     return rc;
 }
 
@@ -223,89 +181,31 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     int rc = vigil__db_begin(db);
     if (rc != VIGIL_OK)
         return rc;
-    if (vigil__db_count(db, "SELECT count(*) FROM list_version", 0, 0) <= 0) {
-        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-        return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no lists loaded: run vigil load first");
-    }
+    if (vigil__db_count(db, "SELECT count(*) FROM list_version", 0, 0) <= 0)
+        return vigil__db_finish(db, vigil__db_fail(db, VIGIL_ERR_NOTFOUND,
+                                                   "no lists loaded: run vigil load first"));
     int refreshed = 0;
     rc = vigil__customer_keys_current(db, &refreshed);
     /* the last run, and whether this one must screen everyone */
     int64_t last = 0;
     double last_threshold = 0;
     char last_fp[64] = "";
-    sqlite3_stmt *st = NULL;
-    if (rc == VIGIL_OK &&
-        sqlite3_prepare_v2(db->sql,
-                           "SELECT id, threshold, keys_fp FROM screening_run ORDER BY id DESC "
-                           "LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        last = sqlite3_column_int64(st, 0);
-        last_threshold = sqlite3_column_double(st, 1);
-        snprintf(last_fp, sizeof(last_fp), "%s", (const char *)sqlite3_column_text(st, 2));
-    }
-    sqlite3_finalize(st);
+    if (rc == VIGIL_OK)
+        rc = vigil__run_last(db, &last, &last_threshold, last_fp);
     out->full = o.full || !last || refreshed || threshold < last_threshold - 1e-9 ||
                 strcmp(last_fp, fp) != 0;
     char *versions = vigil__current_versions(db);
     if (!versions && rc == VIGIL_OK)
         rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-    /* the run, first, for the alerts to name */
-    if (rc == VIGIL_OK) {
-        st = NULL;
-        if (sqlite3_prepare_v2(db->sql,
-                               "INSERT INTO screening_run(started_at, finished_at, full, "
-                               "threshold, keys_fp, versions) VALUES(?1, ?1, ?2, ?3, ?4, ?5)",
-                               -1, &st, NULL) != SQLITE_OK)
-            rc = vigil__db_sqlfail(db, "recording the run");
-        else {
-            sqlite3_bind_text(st, 1, started, -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 2, out->full);
-            sqlite3_bind_double(st, 3, threshold);
-            sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 5, versions, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = vigil__db_sqlfail(db, "recording the run");
-            out->run_id = sqlite3_last_insert_rowid(db->sql);
-        }
-        sqlite3_finalize(st);
-    }
-    if (rc == VIGIL_OK) {
-        char sql[256];
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO run_version(run_id, source, version_id) SELECT %lld, source, "
-                 "max(id) FROM list_version GROUP BY source",
-                 (long long)out->run_id);
-        rc = vigil__db_exec(db, sql, "recording the run's versions");
-    }
-    /* what changed since the last run */
-    if (rc == VIGIL_OK) {
-        out->entities_changed =
-            last ? vigil__db_count(db, "SELECT count(*)" CHANGED_FROM, last, 0)
-                 : vigil__db_count(db,
-                                   "SELECT count(*) FROM version_entity WHERE "
-                                   "version_id IN (SELECT version_id FROM "
-                                   "run_version WHERE run_id = ?1)",
-                                   out->run_id, 0);
-        out->entities_removed =
-            last ? vigil__db_count(
-                       db,
-                       "SELECT count(*) FROM run_version rv JOIN version_entity o ON "
-                       "o.version_id = rv.version_id WHERE rv.run_id = ?1 AND NOT EXISTS "
-                       "(SELECT 1 FROM run_version nv JOIN version_entity n ON n.version_id "
-                       "= nv.version_id AND n.source_id = o.source_id WHERE nv.run_id = ?2 "
-                       "AND nv.source = rv.source)",
-                       last, out->run_id)
-                 : 0;
-        if (out->entities_changed < 0 || out->entities_removed < 0)
-            rc = vigil__db_sqlfail(db, "comparing the versions");
-    }
+    /* the run, first, for the alerts to name; then what changed since the last */
+    if (rc == VIGIL_OK)
+        rc = vigil__run_start(db, started, out->full, threshold, fp, versions, &out->run_id);
+    if (rc == VIGIL_OK)
+        rc = vigil__run_changes(db, last, out->run_id, &out->entities_changed,
+                                &out->entities_removed);
     vigil_engine *full = NULL, *changed = NULL;
     if (rc == VIGIL_OK && !out->full && out->entities_changed > 0)
-        rc = vigil__engine_open_sql(db,
-                                    "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, "
-                                    "ve.source_id",
-                                    last, &changed);
+        rc = vigil__engine_open_changed(db, last, &changed);
     char at[32];
     vigil__now_iso(at);
     if (rc == VIGIL_OK)
@@ -314,69 +214,13 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     vigil_engine_close(full);
     vigil_engine_close(changed);
     /* open alerts on entities that left the lists */
-    if (rc == VIGIL_OK) {
-        static const char *const gone =
-            " FROM alert a WHERE a.status = 'open' AND NOT EXISTS (SELECT 1 FROM run_version "
-            "rv "
-            "JOIN version_entity ve ON ve.version_id = rv.version_id AND ve.source_id = "
-            "a.source_id WHERE rv.run_id = ?1 AND rv.source = a.source)";
-        char sql[1024];
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO decision(alert_id, decision, note, by, decided_at, versions) "
-                 "SELECT a.id, 'delisted', 'the entity is no longer on its list', 'vigil', ?2, "
-                 "?3%s",
-                 gone);
-        st = NULL;
-        if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-            rc = vigil__db_sqlfail(db, "closing delisted alerts");
-        else {
-            sqlite3_bind_int64(st, 1, out->run_id);
-            sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, versions, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = vigil__db_sqlfail(db, "closing delisted alerts");
-            out->alerts_delisted = sqlite3_changes(db->sql);
-        }
-        sqlite3_finalize(st);
-        snprintf(sql, sizeof(sql),
-                 "UPDATE alert SET status = 'delisted' WHERE id IN (SELECT a.id%s)", gone);
-        st = NULL;
-        if (rc == VIGIL_OK && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, out->run_id);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = vigil__db_sqlfail(db, "closing delisted alerts");
-        } else if (rc == VIGIL_OK)
-            rc = vigil__db_sqlfail(db, "closing delisted alerts");
-        sqlite3_finalize(st);
-    }
+    if (rc == VIGIL_OK)
+        rc = vigil__alerts_delist(db, out->run_id, at, versions, &out->alerts_delisted);
     if (rc == VIGIL_OK)
         rc = vigil_customers_count(db, &out->customers);
     out->seconds = mono() - t0;
-    if (rc == VIGIL_OK) {
-        char finished[32];
-        vigil__now_iso(finished);
-        st = NULL;
-        if (sqlite3_prepare_v2(db->sql,
-                               "UPDATE screening_run SET finished_at=?2, customers=?3, "
-                               "screened_in_full=?4, screened_changed=?5, entities_changed=?6, "
-                               "entities_removed=?7, alerts_new=?8, alerts_known=?9, "
-                               "alerts_delisted=?10, seconds=?11 WHERE id=?1",
-                               -1, &st, NULL) != SQLITE_OK)
-            rc = vigil__db_sqlfail(db, "recording the run");
-        else {
-            sqlite3_bind_int64(st, 1, out->run_id);
-            sqlite3_bind_text(st, 2, finished, -1, SQLITE_STATIC);
-            int64_t v[] = {out->customers,        out->screened_in_full, out->screened_changed,
-                           out->entities_changed, out->entities_removed, out->alerts_new,
-                           out->alerts_known,     out->alerts_delisted};
-            for (int i = 0; i < 8; i++)
-                sqlite3_bind_int64(st, 3 + i, v[i]);
-            sqlite3_bind_double(st, 11, out->seconds);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = vigil__db_sqlfail(db, "recording the run");
-        }
-        sqlite3_finalize(st);
-    }
+    if (rc == VIGIL_OK)
+        rc = vigil__run_finish(db, out);
     free(versions);
     rc = vigil__db_finish(db, rc);
     if (rc != VIGIL_OK)

@@ -140,6 +140,45 @@ int vigil__alerts_record(vigil_db *db, vigil__alert_writer *w, int64_t run, cons
     return ok ? VIGIL_OK : vigil__db_sqlfail(db, "writing an alert");
 }
 
+int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *versions,
+                         int64_t *n)
+{
+    /* the open alerts whose entity is in none of the run's versions */
+    static const char *const gone =
+        " FROM alert a WHERE a.status = 'open' AND NOT EXISTS (SELECT 1 FROM run_version rv "
+        "JOIN version_entity ve ON ve.version_id = rv.version_id AND ve.source_id = "
+        "a.source_id WHERE rv.run_id = ?1 AND rv.source = a.source)";
+    char sql[1024];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO decision(alert_id, decision, note, by, decided_at, versions) "
+             "SELECT a.id, 'delisted', 'the entity is no longer on its list', 'vigil', ?2, "
+             "?3%s",
+             gone);
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = VIGIL_OK;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "closing delisted alerts");
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, versions, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = vigil__db_sqlfail(db, "closing delisted alerts");
+    *n = sqlite3_changes(db->sql);
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof(sql),
+             "UPDATE alert SET status = 'delisted' WHERE id IN (SELECT a.id%s)", gone);
+    st = NULL;
+    if (rc == VIGIL_OK && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = vigil__db_sqlfail(db, "closing delisted alerts");
+    } else if (rc == VIGIL_OK)
+        rc = vigil__db_sqlfail(db, "closing delisted alerts");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static json_t *text_or_null(sqlite3_stmt *st, int col)
 {
     const unsigned char *s = sqlite3_column_text(st, col);

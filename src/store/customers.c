@@ -238,3 +238,78 @@ int vigil_customers_count(vigil_db *db, int64_t *n)
     sqlite3_finalize(st);
     return VIGIL_OK;
 }
+
+int vigil__customers_page(vigil_db *db, int64_t after, size_t max, vigil__customer_want want,
+                          void *ctx, vigil__stored_customer *out, size_t *n, int64_t *last,
+                          size_t *rows)
+{
+    *n = 0;
+    *rows = 0;
+    *last = after;
+    sqlite3_stmt *rd = NULL;
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT rowid, id, name, schema, birth_date, country, gender, "
+            "id_number, sha256, keys, screened_run FROM customer WHERE rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            -1, &rd, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "reading customers");
+    sqlite3_bind_int64(rd, 1, after);
+    sqlite3_bind_int64(rd, 2, (sqlite3_int64)max);
+    int rc = VIGIL_OK;
+    while (rc == VIGIL_OK && sqlite3_step(rd) == SQLITE_ROW) {
+        (*rows)++;
+        *last = sqlite3_column_int64(rd, 0);
+        int screened = sqlite3_column_type(rd, 10) != SQLITE_NULL;
+        int in_full =
+            want(sqlite3_column_blob(rd, 9), sqlite3_column_bytes(rd, 9), screened, ctx);
+        if (in_full < 0)
+            continue;
+        vigil__stored_customer *x = &out[(*n)++];
+        memset(x, 0, sizeof(*x));
+        x->rowid = *last;
+        x->in_full = in_full;
+        x->c.id = vigil__dup_text(sqlite3_column_text(rd, 1));
+        x->c.name = vigil__dup_text(sqlite3_column_text(rd, 2));
+        x->c.schema = vigil__dup_text(sqlite3_column_text(rd, 3));
+        x->c.birth_date = vigil__dup_text(sqlite3_column_text(rd, 4));
+        x->c.country = vigil__dup_text(sqlite3_column_text(rd, 5));
+        x->c.gender = vigil__dup_text(sqlite3_column_text(rd, 6));
+        x->c.id_number = vigil__dup_text(sqlite3_column_text(rd, 7));
+        snprintf(x->sha, sizeof(x->sha), "%s", (const char *)sqlite3_column_text(rd, 8));
+        if (!x->c.id || !x->c.name)
+            rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_finalize(rd);
+    return rc;
+}
+
+void vigil__stored_customer_clear(vigil__stored_customer *x)
+{
+    free((char *)x->c.id);
+    free((char *)x->c.name);
+    free((char *)x->c.schema);
+    free((char *)x->c.birth_date);
+    free((char *)x->c.country);
+    free((char *)x->c.gender);
+    free((char *)x->c.id_number);
+    memset(x, 0, sizeof(*x));
+}
+
+int vigil__customers_mark(vigil_db *db, const int64_t *rowids, size_t n, int64_t run)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "UPDATE customer SET screened_run=?2 WHERE rowid=?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "marking customers screened");
+    int rc = VIGIL_OK;
+    for (size_t i = 0; i < n && rc == VIGIL_OK; i++) {
+        sqlite3_bind_int64(st, 1, rowids[i]);
+        sqlite3_bind_int64(st, 2, run);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = vigil__db_sqlfail(db, "marking a customer screened");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

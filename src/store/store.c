@@ -436,3 +436,8 @@ char *vigil__current_versions(vigil_db *db)
     json_decref(arr);
     return s;
 }
+
+const char *vigil__db_path(vigil_db *db)
+{
+    return sqlite3_db_filename(db->sql, "main");
+}

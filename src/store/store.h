@@ -49,6 +49,8 @@ int vigil__db_finish(vigil_db *db, int rc);
  * ([{"source", "version", "published", "sha256"}]; a run and a decision
  * record it too): malloc'd, or NULL (out of memory). */
 char *vigil__current_versions(vigil_db *db);
+/* The database's file ("" for an in-memory one). */
+const char *vigil__db_path(vigil_db *db);
 /* The single number sql selects (?1, ?2 bound to a and b when it has them),
  * or -1. */
 int64_t vigil__db_count(vigil_db *db, const char *sql, int64_t a, int64_t b);
@@ -61,6 +63,47 @@ void vigil__customer_keys_fp(char out[40]);
  * matching changed: a full run is due). */
 int vigil__customer_keys_current(vigil_db *db, int *refreshed);
 
+/* A stored customer as a run reads it (customers.c): its fields
+ * (malloc'd), the SHA-256 of them, and whether it is screened against
+ * every list (in_full) or only against what changed. */
+typedef struct {
+    int64_t rowid;
+    vigil_customer c;
+    char sha[65];
+    int in_full;
+} vigil__stored_customer;
+/* Whether a customer is read: given its stored keys (a sorted blob of
+ * bytes bytes) and whether it was screened in full since it last changed,
+ * 1 (in full), 0 (against what changed only) or -1 (not at all). */
+typedef int (*vigil__customer_want)(const void *keys, int bytes, int screened, void *ctx);
+/* Reads the next page of customers after rowid after, at most max of them,
+ * those want takes into out[0..*n); *last the last rowid read, *rows how
+ * many were read (under max: that was the last page). */
+int vigil__customers_page(vigil_db *db, int64_t after, size_t max, vigil__customer_want want,
+                          void *ctx, vigil__stored_customer *out, size_t *n, int64_t *last,
+                          size_t *rows);
+void vigil__stored_customer_clear(vigil__stored_customer *x);
+/* Marks customers screened in full in run. */
+int vigil__customers_mark(vigil_db *db, const int64_t *rowids, size_t n, int64_t run);
+
+/* Runs (runs.c). Calls fn(doc, ctx) for every entity document of the
+ * current list versions (since_run 0), or for those added or changed since
+ * run since_run; fn returns VIGIL_OK or an error code, which stops it. The
+ * document is freed after the call. */
+typedef int (*vigil__doc_fn)(json_t *doc, void *ctx);
+int vigil__store_each_doc(vigil_db *db, int64_t since_run, vigil__doc_fn fn, void *ctx);
+/* The last run: its id (0: none), threshold and key fingerprint. */
+int vigil__run_last(vigil_db *db, int64_t *id, double *threshold, char fp[64]);
+/* Records a run starting, with the current list versions: *run its id. */
+int vigil__run_start(vigil_db *db, const char *started, int full, double threshold,
+                     const char *fp, const char *versions, int64_t *run);
+/* Entities added or changed, and removed, since run last (0: none before),
+ * as run sees them. */
+int vigil__run_changes(vigil_db *db, int64_t last, int64_t run, int64_t *changed,
+                       int64_t *removed);
+/* Records a run's figures at its end. */
+int vigil__run_finish(vigil_db *db, const vigil_rescreen_result *out);
+
 /* Alerts (alerts.c). What a run does with a hit, given the status of the
  * pair's latest alert (NULL: none), whether the entity is as it was then
  * and whether the customer is: a new alert (none yet, or reopened: a false
@@ -71,6 +114,10 @@ vigil__alert_action vigil__alert_rule(const char *status, int same_entity, int s
 /* The statements a run records hits with: opened (malloc'd; *out even on
  * failure, for vigil__alerts_close), closed (NULL: nothing). */
 typedef struct vigil__alert_writer vigil__alert_writer;
+/* Closes the open alerts of entities that left the lists as run sees them
+ * (a decision "delisted" each): *n how many. */
+int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *versions,
+                         int64_t *n);
 int vigil__alerts_open(vigil_db *db, vigil__alert_writer **out);
 void vigil__alerts_close(vigil__alert_writer *w);
 /* Records one matching hit h of a customer (id, SHA-256 of its fields) in

@@ -127,7 +127,6 @@ void vigil__remove_db_files(const char *path);
 /* Hex SHA-256 of the files, in order, into hex[65]. */
 int vigil__sha256_files(const vigil__file *files, size_t n, char hex[65]);
 
-
 /* The worker pool (util/pool.c): threads to use for asked (0: one per core,
  * at most 16; at most 64), and fn(ctx, i) for i in [0, n) on up to nt
  * threads, this one among them. */
