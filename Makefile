@@ -16,7 +16,11 @@ CLI_SRC  = $(wildcard cli/*.c cli/serve/*.c)
 TEST_SRC = $(wildcard tests/*.c)
 # bench_peers needs PostgreSQL's client library: built by bench/peers.sh
 BENCH    = $(patsubst bench/%.c,build/bench/%,$(filter-out bench/bench_peers.c,$(wildcard bench/*.c)))
-FUZZ     = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+# fuzz targets: one per fuzz/fuzz_NAME.c, and fuzz/fuzz_list.c once per list
+# format's corpus (every fuzz/corpus/NAME folder without a target of its own)
+OWN_FUZZ  = $(filter-out list,$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+LIST_FUZZ = $(filter-out $(OWN_FUZZ) batch,$(notdir $(wildcard fuzz/corpus/*)))
+FUZZ      = $(OWN_FUZZ) $(LIST_FUZZ)
 
 .PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format
 all: build/vigil
@@ -134,6 +138,10 @@ bench-peers: deps build/libvigil.a
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. New crashes land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
+$(patsubst %,build/fuzz/%,$(LIST_FUZZ)): build/fuzz/%: fuzz/fuzz_list.c fuzz/targets.h $(LIB_SRC) build/flags.mk build/obj/name_data.o
+	@mkdir -p build/fuzz
+	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -DVIGIL_FUZZ_FORMAT='"$*"' $< $(LIB_SRC) build/obj/name_data.o $(PKG_LIBS) $(LIBS) -o $@
 build/fuzz/%: fuzz/fuzz_%.c fuzz/targets.h fuzz/batch_target.h $(LIB_SRC) cli/batch.c cli/request.c build/flags.mk build/obj/name_data.o
 	@mkdir -p build/fuzz
 	clang $(BASE) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $< $(LIB_SRC) build/obj/name_data.o \

@@ -130,39 +130,50 @@ void test_id_types(void)
     CHECK_STR(vigil__id_type("Something else"), "other");
 }
 
-static const vigil__list_format *detect_file(const char *rel)
+/* The name of the format of a file of ../shared ("" when unknown), with its
+ * CSV field count for the files of a CSV set. */
+static const char *detect_file(const char *rel, int *csv_fields)
 {
     char *data = NULL;
     size_t len = 0;
     char msg[256];
+    *csv_fields = 0;
     if (vigil__read_file(shared_path(rel), &data, &len, msg, sizeof(msg)) != VIGIL_OK) {
         test_fail(__FILE__, __LINE__, "%s", msg);
-        return NULL;
+        return "";
     }
     const vigil__list_format *f = vigil__detect(data, len);
     free(data);
-    return f;
+    if (f)
+        *csv_fields = f->csv_fields;
+    return f ? f->name : "";
 }
 
 void test_detect_real_files(void)
 {
-    CHECK_PTR(detect_file("lists/un/un-consolidated-2026-02-27.xml"), &vigil__fmt_un_sc);
-    CHECK_PTR(detect_file("lists/eu/eu-fsf-rebuilt-2026-08-14.xml"), &vigil__fmt_eu_fsf);
-    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-sample-2026-08-05.xml"),
-              &vigil__fmt_eu_fsf);
-    CHECK_PTR(detect_file("lists/eu/eu-fsf-official-fragment-putin.xml"), &vigil__fmt_eu_fsf);
-    CHECK_PTR(detect_file("lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml"), &vigil__fmt_uk);
-    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/sdn.csv"), &vigil__fmt_ofac_csv_sdn);
-    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/alt.csv"), &vigil__fmt_ofac_csv_alt);
-    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/add.csv"), &vigil__fmt_ofac_csv_add);
-    CHECK_PTR(detect_file("lists/ofac/sdn-csv-2022-01/sdn_comments.csv"),
-              &vigil__fmt_ofac_csv_comments);
-    CHECK_PTR(detect_file("lists/ofac/consolidated-xml/non-sdn-consolidated-2024-06-05.xml"),
-              &vigil__fmt_ofac_xml);
-    CHECK_PTR(detect_file("lists/ofac/enhanced-xml/irgc-subset-2024-08-28.xml"),
-              &vigil__fmt_ofac_advanced);
-    CHECK_PTR(detect_file("lists/ftm/zala.entities.ftm.json"), &vigil__fmt_ftm);
-    CHECK_PTR(detect_file("lists/un/sc-sanctions.xsd"), NULL);
+    static const struct {
+        const char *file, *format;
+        int csv_fields;
+    } cases[] = {
+        {"lists/un/un-consolidated-2026-02-27.xml", "un-sc-xml", 0},
+        {"lists/eu/eu-fsf-rebuilt-2026-08-14.xml", "eu-fsf-xml", 0},
+        {"lists/eu/eu-fsf-official-sample-2026-08-05.xml", "eu-fsf-xml", 0},
+        {"lists/eu/eu-fsf-official-fragment-putin.xml", "eu-fsf-xml", 0},
+        {"lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml", "uk-sanctions-xml", 0},
+        {"lists/ofac/sdn-csv-2022-01/sdn.csv", "ofac-sdn-csv", 12},
+        {"lists/ofac/sdn-csv-2022-01/alt.csv", "ofac-sdn-csv", 5},
+        {"lists/ofac/sdn-csv-2022-01/add.csv", "ofac-sdn-csv", 6},
+        {"lists/ofac/sdn-csv-2022-01/sdn_comments.csv", "ofac-sdn-csv", 2},
+        {"lists/ofac/consolidated-xml/non-sdn-consolidated-2024-06-05.xml", "ofac-sdn-xml", 0},
+        {"lists/ofac/enhanced-xml/irgc-subset-2024-08-28.xml", "ofac-advanced-xml", 0},
+        {"lists/ftm/zala.entities.ftm.json", "ftm-jsonl", 0},
+        {"lists/un/sc-sanctions.xsd", "", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int fields = 0;
+        CHECK_STR(detect_file(cases[i].file, &fields), cases[i].format);
+        CHECK_INT(fields, cases[i].csv_fields);
+    }
     CHECK_PTR(vigil__detect("", 0), NULL);
     CHECK_PTR(vigil__detect("hello, world\n", 13), NULL);
 }

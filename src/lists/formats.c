@@ -9,6 +9,12 @@
 
 #include "../internal.h"
 
+/* The formats the parser files export. */
+extern const vigil__list_format vigil__fmt_eu_fsf, vigil__fmt_un_sc, vigil__fmt_uk,
+    vigil__fmt_ofac_xml, vigil__fmt_ofac_advanced, vigil__fmt_ofac_csv_sdn,
+    vigil__fmt_ofac_csv_alt, vigil__fmt_ofac_csv_add, vigil__fmt_ofac_csv_comments,
+    vigil__fmt_ftm;
+
 /* In detection order: the first whose signature fits. */
 const vigil__list_format *const vigil__list_formats[] = {
     &vigil__fmt_eu_fsf,

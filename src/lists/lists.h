@@ -71,12 +71,6 @@ typedef struct vigil__list_format {
 /* Every format, in detection order, NULL-terminated (formats.c). */
 extern const vigil__list_format *const vigil__list_formats[];
 
-/* The formats the parser files export. */
-extern const vigil__list_format vigil__fmt_eu_fsf, vigil__fmt_un_sc, vigil__fmt_uk,
-    vigil__fmt_ofac_xml, vigil__fmt_ofac_advanced, vigil__fmt_ofac_csv_sdn,
-    vigil__fmt_ofac_csv_alt, vigil__fmt_ofac_csv_add, vigil__fmt_ofac_csv_comments,
-    vigil__fmt_ftm;
-
 /* The format of a file from its first bytes, or NULL. */
 const vigil__list_format *vigil__detect(const char *data, size_t len);
 /* Reads p's files as f (NULL: an unknown format, refused): its parser, or

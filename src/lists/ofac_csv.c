@@ -20,6 +20,10 @@
 
 #define MAX_FIELDS 16
 
+/* The set's files (defined at the end). */
+extern const vigil__list_format vigil__fmt_ofac_csv_sdn, vigil__fmt_ofac_csv_alt,
+    vigil__fmt_ofac_csv_add, vigil__fmt_ofac_csv_comments;
+
 typedef struct {
     vigil__parse *p;
     const vigil__file *f;

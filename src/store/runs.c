@@ -14,21 +14,21 @@
 
 /* The entities of the current versions that the run ?1 did not see as they
  * are now: added since, or with another document. */
-#define CHANGED_FROM                                                                               \
-    " FROM version_entity ve JOIN list_version lv ON lv.id = ve.version_id"                        \
-    " JOIN entity_doc d ON d.id = ve.doc_id"                                                       \
-    " WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source)"                   \
-    " AND NOT EXISTS (SELECT 1 FROM run_version rv JOIN version_entity o"                          \
-    " ON o.version_id = rv.version_id AND o.source_id = ve.source_id"                              \
+#define CHANGED_FROM                                                                           \
+    " FROM version_entity ve JOIN list_version lv ON lv.id = ve.version_id"                    \
+    " JOIN entity_doc d ON d.id = ve.doc_id"                                                   \
+    " WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source)"               \
+    " AND NOT EXISTS (SELECT 1 FROM run_version rv JOIN version_entity o"                      \
+    " ON o.version_id = rv.version_id AND o.source_id = ve.source_id"                          \
     " WHERE rv.run_id = ?1 AND rv.source = lv.source AND o.doc_id = ve.doc_id)"
 
 int vigil__store_each_doc(vigil_db *db, int64_t since_run, vigil__doc_fn fn, void *ctx)
 {
-    const char *sql = since_run
-                          ? "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, ve.source_id"
-                          : "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
-                            "ve.doc_id WHERE ve.version_id IN (SELECT max(id) FROM "
-                            "list_version GROUP BY source) ORDER BY ve.version_id, ve.source_id";
+    const char *sql =
+        since_run ? "SELECT d.doc" CHANGED_FROM " ORDER BY ve.version_id, ve.source_id"
+                  : "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
+                    "ve.doc_id WHERE ve.version_id IN (SELECT max(id) FROM "
+                    "list_version GROUP BY source) ORDER BY ve.version_id, ve.source_id";
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "reading the lists");
@@ -37,7 +37,8 @@ int vigil__store_each_doc(vigil_db *db, int64_t since_run, vigil__doc_fn fn, voi
     int rc = VIGIL_OK, step;
     while (rc == VIGIL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-        rc = doc ? fn(doc, ctx) : vigil__db_fail(db, VIGIL_ERR_DB, "a stored entity is corrupt");
+        rc =
+            doc ? fn(doc, ctx) : vigil__db_fail(db, VIGIL_ERR_DB, "a stored entity is corrupt");
         json_decref(doc);
     }
     if (rc == VIGIL_OK && step != SQLITE_DONE)
@@ -139,7 +140,8 @@ int vigil__run_finish(vigil_db *db, const vigil_rescreen_result *out)
     for (int i = 0; i < 8; i++)
         sqlite3_bind_int64(st, 3 + i, v[i]);
     sqlite3_bind_double(st, 11, out->seconds);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? VIGIL_OK : vigil__db_sqlfail(db, "recording the run");
+    int rc =
+        sqlite3_step(st) == SQLITE_DONE ? VIGIL_OK : vigil__db_sqlfail(db, "recording the run");
     sqlite3_finalize(st);
     return rc;
 }
