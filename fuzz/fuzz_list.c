@@ -27,7 +27,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if ((*f)->fuzz && strcmp((*f)->fuzz, VIGIL_FUZZ_FORMAT) == 0)
             fmt = *f;
     if (!fmt) {
-        fprintf(stderr, "fuzz_list: no list format has the fuzz corpus %s\n", VIGIL_FUZZ_FORMAT);
+        fprintf(stderr, "fuzz_list: no list format has the fuzz corpus %s\n",
+                VIGIL_FUZZ_FORMAT);
         exit(1);
     }
     return 0;
