@@ -31,7 +31,9 @@ json_ok() { jq -e . "$T/body" >/dev/null; }
 
 "$VIGIL" load --db "$DB" "${NAMES[@]}" "$L/un/un-consolidated-2026-02-27.xml" \
   "$L/eu/eu-fsf-rebuilt-2026-08-14.xml" >/dev/null 2>&1
-"$VIGIL" serve --db "$DB" --port "$PORT" --admin-token t0ken --access-log "$T/access.log" \
+# an admin token of 600 characters: compared whole, never a prefix of it
+TOKEN=$(printf 'k%.0s' $(seq 1 599))Z
+"$VIGIL" serve --db "$DB" --port "$PORT" --admin-token "$TOKEN" --access-log "$T/access.log" \
   "${NAMES[@]}" 2>"$T/server.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -85,6 +87,13 @@ call GET "/search/default?q=x&limit=abc"
 check "a bad limit is 400" eval 'code_is 400 && json_ok'
 call POST /admin/reload
 check "reload without the token is 401" eval 'code_is 401 && json_ok'
+auth() { curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $1" "$U/admin/reload" >"$T/code"; }
+auth "${TOKEN:0:504}"
+check "the token's first 504 characters are refused (401)" eval 'code_is 401 && json_ok'
+auth "${TOKEN:0:599}"
+check "the token less its last character is refused (401)" eval 'code_is 401'
+auth "${TOKEN}x"
+check "the token with a character more is refused (401)" eval 'code_is 401'
 
 # a batch upload: screened in the background, its progress polled, its results fetched
 printf 'id,name,dob\nc1,Alexander Bastrykin,1953-08-27\nc2,,\nc3,Jane Nobody,\n' >"$T/batch.csv"
@@ -127,7 +136,7 @@ EOF
 wrk -t1 -c8 -d4s -s "$T/match.lua" "$U/match/default" >"$T/wrk.out" 2>&1 &
 WRK=$!
 sleep 1
-curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Authorization: Bearer t0ken' "$U/admin/reload" >"$T/code"
+curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" "$U/admin/reload" >"$T/code"
 check "POST /admin/reload with the token reloads" eval 'code_is 200 && body_has "\"reloaded\":true" && body_has "\"source\":\"uk\""'
 sleep 0.5
 kill -HUP "$PID"

@@ -22,6 +22,21 @@ static const vigil_web_file *page_file(const char *url)
     return NULL;
 }
 
+int vigil_srv_token_equal(const char *given, const char *scheme, const char *want)
+{
+    size_t ls = strlen(scheme), lw = strlen(want);
+    if (!given || strncmp(given, scheme, ls) != 0)
+        return 0;
+    given += ls;
+    /* every byte of the whole token compared, whatever was given: the time
+     * depends on the token's length only, never on how much of it matched */
+    size_t lg = strlen(given);
+    unsigned diff = (unsigned)(lg != lw);
+    for (size_t i = 0; i < lw; i++)
+        diff |= (unsigned)(i < lg ? (unsigned char)given[i] : 0) ^ (unsigned char)want[i];
+    return diff == 0;
+}
+
 static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req *r,
                                  int *status)
 {
@@ -31,14 +46,7 @@ static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req
     if (!vigil_srv_opts->admin_token || !*vigil_srv_opts->admin_token)
         return send_error(c, *status = 403,
                           "reloading over HTTP is off (start with --admin-token)");
-    char want[512];
-    snprintf(want, sizeof(want), "Bearer %s", vigil_srv_opts->admin_token);
-    /* compared in constant time */
-    size_t la = auth ? strlen(auth) : 0, lw = strlen(want);
-    unsigned diff = (unsigned)(la != lw);
-    for (size_t i = 0; i < lw; i++)
-        diff |= (unsigned)(i < la ? (unsigned char)auth[i] : 0) ^ (unsigned char)want[i];
-    if (diff)
+    if (!vigil_srv_token_equal(auth, "Bearer ", vigil_srv_opts->admin_token))
         return send_error(c, *status = 401, "Authorization: Bearer TOKEN is wrong or missing");
     char msg[1024];
     if (vigil_srv_reload(msg, sizeof(msg)) != 0)

@@ -70,6 +70,10 @@ extern const int vigil_srv_nroutes;
 enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *url,
                                         const char *method, req *r, int *ep, int *status);
 
+/* 1 when given is scheme followed by exactly want (an Authorization header
+ * and a token), compared over the whole of want in constant time. */
+int vigil_srv_token_equal(const char *given, const char *scheme, const char *want);
+
 /* ------------------------------------------------------ query.c */
 
 enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, req *r,
