@@ -96,20 +96,21 @@ auth "${TOKEN}x"
 check "the token with a character more is refused (401)" eval 'code_is 401'
 
 # a batch upload: screened in the background, its progress polled, its results fetched
-printf 'id,name,dob\nc1,Alexander Bastrykin,1953-08-27\nc2,,\nc3,Jane Nobody,\n' >"$T/batch.csv"
+printf 'id,name,dob\nc1,Alexander Bastrykin,1953-08-27\nc2,,\nc3,Jane Nobody,\n=1+2,Jane Roe,\n' >"$T/batch.csv"
 curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/batch.csv" "$U/batch" >"$T/code"
-check "POST /batch starts a batch (202) and counts its records" eval 'code_is 202 && body_has "\"total\":3"'
+check "POST /batch starts a batch (202) and counts its records" eval 'code_is 202 && body_has "\"total\":4"'
 BID=$(jq -r .id "$T/body")
 for _ in $(seq 1 100); do
   call GET "/batch/$BID"
   body_has '"status":"done"' && break
   sleep 0.1
 done
-check "GET /batch/ID reports the batch done, with its errors" eval 'code_is 200 && body_has "\"rows\":3" && body_has "\"failed\":1"'
+check "GET /batch/ID reports the batch done, with its errors" eval 'code_is 200 && body_has "\"rows\":4" && body_has "\"failed\":1"'
 call GET "/batch/$BID/results.csv"
 check "the results as CSV, a line per result" eval 'code_is 200 && head -1 "$T/body" | grep -q "^row,id,status" && grep -q "^1,c1,ok,,eu,14980080," "$T/body" && grep -q "^2,c2,error,no name" "$T/body"'
+check "a cell a spreadsheet would run as a formula is written as text" eval 'grep -q "^4,\"'"'"'=1+2\",ok," "$T/body" && ! grep -q "^4,=" "$T/body"'
 call GET "/batch/$BID/results.jsonl"
-check "the results as JSON lines, one per record" eval 'code_is 200 && [ "$(wc -l <"$T/body")" = 3 ]'
+check "the results as JSON lines, one per record" eval 'code_is 200 && [ "$(wc -l <"$T/body")" = 4 ]'
 call GET /batch/nosuchbatch
 check "an unknown batch is 404" eval 'code_is 404 && json_ok'
 call GET /

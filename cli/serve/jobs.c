@@ -168,8 +168,14 @@ enum MHD_Result vigil_srv_batch_start(struct MHD_Connection *c, const char *rest
 /* One CSV field, quoted when it must be. */
 static void csv_field(sb *b, const char *s, int last)
 {
-    if (s && strpbrk(s, ",\"\r\n")) {
+    /* a cell a spreadsheet would read as a formula (=, +, -, @, a tab or a
+     * carriage return first) is written as text: a quote before it, and
+     * quoted (OWASP's advice on CSV injection) */
+    int formula = s && *s && strchr("=+-@\t\r", *s);
+    if (s && (formula || strpbrk(s, ",\"\r\n"))) {
         sb_put(b, "\"", 1);
+        if (formula)
+            sb_put(b, "'", 1);
         for (const char *p = s; *p; p++) {
             if (*p == '"')
                 sb_put(b, "\"", 1);
