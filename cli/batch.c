@@ -287,6 +287,12 @@ static void csv_field(void *s, size_t len, void *data)
         }
         return;
     }
+    if (s && memchr(s, '\0', len)) {
+        /* a NUL would cut the field where it stands: that record is refused */
+        if (!b->cur.error)
+            b->cur.error = strdup("a NUL byte inside a field");
+        return;
+    }
     if (c < b->ncols && b->col[c] >= 0 && s && len) {
         int f = b->col[c];
         free(b->cur.f[f]);

@@ -116,6 +116,9 @@ printf '{"id":"j1","name":"Vladimir Putin","schema":"Person"}\nnot json\n{"id":7
 run "$VIGIL" batch --db "$SDB" --limit 1 - < "$T/in.jsonl"
 check "batch: JSON lines from standard input" eval '[ "$(wc -l < "$T/out")" = 3 ] && sed -n 2p "$T/out" | grep -q "not a JSON object" && sed -n 3p "$T/out" | grep -q "DPR0075"'
 printf 'id,full_name\nk1,Hamed Abdollahi\n' > "$T/ok.csv"
+printf 'id,name\nc1,Ann\000a Smith\nc2,Vladimir Putin\n' > "$T/nul.csv"
+run "$VIGIL" batch --db "$SDB" "$T/nul.csv"
+check "batch: a NUL inside a field refuses that record, the rest go on" eval 'sed -n 1p "$T/out" | grep -q "\"error\":\"a NUL byte inside a field\"" && sed -n 2p "$T/out" | grep -q "\"status\":\"ok\""'
 run "$VIGIL" batch --db "$SDB" --format csv "$T/ok.csv"
 check "batch: exit 0 when every record is screened" eval 'rc_is 0 && out_has "\"status\":\"ok\""'
 run "$VIGIL" batch --db "$SDB" --format xml "$T/ok.csv"

@@ -225,6 +225,12 @@ void test_bad_csv_rows(void)
     const char *d = "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
                     "x7,\"B\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     refused(".csv", d, strlen(d), VIGIL_ERR_FORMAT, ":2: ent_num \"x7\" is not a number");
+    /* a NUL inside a name would cut it ("AL ZAWAHIRI," for "AL ZAWAHIRI, Dr. Ayman") */
+    static const char z[] =
+        "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+        "6366,\"AL ZAWAHIRI,\0 Dr. Ayman\",individual,\"SDGT\",-0- ,-0- ,-0- ,"
+        "-0- ,-0- ,-0- ,-0- ,-0- \n";
+    refused(".csv", z, sizeof(z) - 1, VIGIL_ERR_FORMAT, ":2: a NUL byte inside field 2");
 }
 
 void test_bad_json_lines(void)

@@ -175,6 +175,13 @@ static void on_field(void *s, size_t len, void *data)
         c->nf++;
         return;
     }
+    if (s && memchr(s, '\0', len)) {
+        /* a NUL would end the field where it stands ("AL ZAWAHIRI," for "AL
+         * ZAWAHIRI, Dr. Ayman"): a broken file, refused */
+        c->rc = vigil__parse_fail(c->p, c->f->path, c->line, "a NUL byte inside field %d",
+                                  c->nf + 1);
+        return;
+    }
     char *v = s ? vigil__arena_strndup(&c->arena, s, len) : NULL;
     if (v) {
         vigil__squeeze(v);
