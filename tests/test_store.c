@@ -153,6 +153,11 @@ void test_bad_unknown_format(void)
     const char *x = "<?xml version=\"1.0\"?>\n<catalog><book/></catalog>\n";
     refused(".xml", x, strlen(x), VIGIL_ERR_FORMAT, "unknown format");
     refused(".xml", "", 0, VIGIL_ERR_FORMAT, "unknown format");
+    /* an internal DTD is refused as such, entities or not */
+    const char *dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE CONSOLIDATED_LIST [\n"
+                      "<!ENTITY a \"aaaaaaaaaa\">\n<!ENTITY b \"&a;&a;&a;&a;\">\n]>\n"
+                      "<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>\n";
+    refused(".xml", dtd, strlen(dtd), VIGIL_ERR_FORMAT, "an internal DTD");
 }
 
 void test_bad_invalid_utf8(void)

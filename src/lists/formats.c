@@ -15,6 +15,15 @@ extern const vigil__list_format vigil__fmt_eu_fsf, vigil__fmt_un_sc, vigil__fmt_
     vigil__fmt_ofac_csv_alt, vigil__fmt_ofac_csv_add, vigil__fmt_ofac_csv_comments,
     vigil__fmt_ftm;
 
+/* An XML file with an internal DTD: recognised, so that it is refused as
+ * such, not as a format vigil does not know. */
+static const vigil__list_format internal_dtd = {
+    .name = "xml-internal-dtd",
+    .source = "",
+    .refused = "an internal DTD (<!DOCTYPE ... [ ... ]>) is not allowed: no list file has one, "
+               "and its declarations (entities) are how XML bombs are made",
+};
+
 /* In detection order: the first whose signature fits. */
 const vigil__list_format *const vigil__list_formats[] = {
     &vigil__fmt_eu_fsf,
@@ -31,7 +40,8 @@ const vigil__list_format *const vigil__list_formats[] = {
 };
 
 /* Skips BOM, white space, the XML declaration, comments, processing
- * instructions and a DOCTYPE; returns the root element's local name in buf. */
+ * instructions and a DOCTYPE; returns 1 with the root element's local name
+ * in buf, 0 when there is none, -1 for a DOCTYPE with an internal subset. */
 static int xml_root(const char *s, size_t n, char *buf, size_t size)
 {
     const char *end = s + n;
@@ -53,6 +63,10 @@ static int xml_root(const char *s, size_t n, char *buf, size_t size)
             const char *c = memchr(s, '>', (size_t)(end - s));
             if (!c)
                 return 0;
+            /* <!DOCTYPE root [ ... ]>: declarations no list file has */
+            if (end - s >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0 &&
+                memchr(s, '[', (size_t)(c - s)))
+                return -1;
             s = c + 1;
         } else {
             s++;
@@ -112,7 +126,10 @@ const vigil__list_format *vigil__detect(const char *data, size_t len)
         return NULL;
     char root[64] = "";
     int xml = s[i] == '<', json = s[i] == '{', numeric = 0, fields = 0;
-    if (xml && !xml_root(s, n, root, sizeof(root)))
+    int rooted = xml ? xml_root(s, n, root, sizeof(root)) : 1;
+    if (rooted < 0)
+        return &internal_dtd;
+    if (!rooted)
         return NULL;
     if (!xml && !json) {
         fields = csv_first_row(s + i, n - i, &numeric);
