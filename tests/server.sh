@@ -116,6 +116,11 @@ check "an unknown batch is 404" eval 'code_is 404 && json_ok'
 call GET /
 check "GET / is the web page" eval 'code_is 200 && body_has "<title>vigil"'
 
+# the security headers on every kind of response: JSON, an error, the page
+for path in /healthz /no-such-endpoint /; do
+  curl -s -D "$T/headers" -o /dev/null "$U$path"
+  check "GET $path carries CSP, X-Frame-Options, nosniff and Referrer-Policy" eval 'grep -qi "^Content-Security-Policy: default-src .self.;.*frame-ancestors .none." "$T/headers" && grep -qi "^X-Frame-Options: DENY" "$T/headers" && grep -qi "^X-Content-Type-Options: nosniff" "$T/headers" && grep -qi "^Referrer-Policy: no-referrer" "$T/headers"'
+done
 call GET /api
 check "GET /api lists every endpoint of the route table" eval 'code_is 200 && json_ok && body_has "\"POST /match/{dataset}\"" && body_has "\"GET /batch/{id}/results.csv\"" && body_has "\"POST /admin/reload\""'
 call GET /metrics

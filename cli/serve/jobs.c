@@ -272,6 +272,7 @@ static enum MHD_Result batch_answer(struct MHD_Connection *c, job *j, const char
     snprintf(disp, sizeof(disp), "attachment; filename=\"vigil-%s.%s\"", j->id,
              csv ? "csv" : "jsonl");
     MHD_add_response_header(r, "Content-Disposition", disp);
+    add_security_headers(r);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)(*status = 200), r);
     MHD_destroy_response(r);
     return ok;

@@ -137,6 +137,7 @@ enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *ur
             return MHD_NO;
         MHD_add_response_header(resp, "Content-Type", page->type);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
+        add_security_headers(resp);
         enum MHD_Result ok = MHD_queue_response(c, (unsigned)(*status = 200), resp);
         MHD_destroy_response(resp);
         return ok;
