@@ -100,6 +100,10 @@ printf 'id,name,dob\nc1,Alexander Bastrykin,1953-08-27\nc2,,\nc3,Jane Nobody,\n=
 curl -s -o "$T/body" -w '%{http_code}' -X POST --data-binary @"$T/batch.csv" "$U/batch" >"$T/code"
 check "POST /batch starts a batch (202) and counts its records" eval 'code_is 202 && body_has "\"total\":4"'
 BID=$(jq -r .id "$T/body")
+check "a batch's id is 128 random bits (b and 32 hex digits)" eval 'printf "%s" "$BID" | grep -Eq "^b[0-9a-f]{32}$"'
+curl -s -o /dev/null -X POST --data-binary @"$T/batch.csv" "$U/batch"
+BID2=$(curl -s -X POST --data-binary @"$T/batch.csv" "$U/batch" | jq -r .id)
+check "two batches' ids share no run a sequence would give" eval '[ "$BID" != "$BID2" ] && [ "${BID:0:8}" != "${BID2:0:8}" ]'
 for _ in $(seq 1 100); do
   call GET "/batch/$BID"
   body_has '"status":"done"' && break
