@@ -23,6 +23,18 @@ static int fail_db(vigil_db *db, int rc)
     return 1;
 }
 
+/* Said while a write waits for another process's lock (a re-screening run
+ * holds it for the whole run): after a second, then every 30. */
+static void waiting(void *ctx, int waited)
+{
+    (void)ctx;
+    if (waited == 1 || waited % 30 == 0)
+        fprintf(stderr,
+                "vigil: waiting for the database's write lock (a re-screening run or a load "
+                "holds it): %d s, at most %d\n",
+                waited, VIGIL_LOCK_WAIT);
+}
+
 static int open_db(const char *path, int flags, vigil_db **db)
 {
     int rc = vigil_db_open(path, flags, db);
@@ -30,7 +42,9 @@ static int open_db(const char *path, int flags, vigil_db **db)
         fail_db(*db, rc);
         vigil_db_close(*db);
         *db = NULL;
+        return rc;
     }
+    vigil_db_wait_for_lock(*db, 0, waiting, NULL);
     return rc;
 }
 

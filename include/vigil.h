@@ -54,6 +54,18 @@ typedef struct vigil_db vigil_db;
  */
 int vigil_db_open(const char *path, int flags, vigil_db **out);
 
+/*
+ * How long db waits for another process's write lock before a write fails
+ * with VIGIL_ERR_DB ("database is locked"): a re-screening run holds it for
+ * the whole run, minutes for a million customers. seconds: the limit (<= 0:
+ * VIGIL_LOCK_WAIT, 30 minutes); waiting, when not NULL, is told about once a
+ * second how long it has waited (the command prints it). A handle waits 30
+ * minutes, silently, until this is called. Returns VIGIL_OK or VIGIL_ERR_ARG.
+ */
+#define VIGIL_LOCK_WAIT 1800
+int vigil_db_wait_for_lock(vigil_db *db, int seconds, void (*waiting)(void *ctx, int waited),
+                           void *ctx);
+
 /* Closes the handle and frees it. NULL is a no-op. */
 void vigil_db_close(vigil_db *db);
 

@@ -134,7 +134,8 @@ void test_screen_release(void);
     X(test_customers_put)                                                                      \
     X(test_rescreen_ofac_versions)                                                             \
     X(test_rescreen_misses_nothing)                                                            \
-    X(test_alert_rule)
+    X(test_alert_rule)                                                                         \
+    X(test_wait_for_write_lock)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#include <time.h>
+
 #include "test.h"
 
 void test_same_content_no_new_version(void)
@@ -395,5 +398,54 @@ void test_diff_ofac_versions(void)
     CHECK_INT(vigil_diff(db, "eu", 0, 0, &s), VIGIL_ERR_NOTFOUND);
     CHECK_CONTAINS(vigil_errmsg(db), "a difference needs two");
     vigil_db_close(db);
+    remove_db(path);
+}
+
+static int told_waited;
+static void note_wait(void *ctx, int waited)
+{
+    (void)ctx;
+    told_waited = waited;
+}
+
+/* A write waits for another process's write lock as long as it is told,
+ * saying how long it has waited, then fails with a reason; opening an
+ * existing database takes no lock at all. */
+void test_wait_for_write_lock(void)
+{
+    char *path = temp_db_path();
+    vigil_db *db;
+    CHECK_INT(vigil_db_open(path, 0, &db), VIGIL_OK);
+    vigil_db_close(db);
+    sqlite3 *other;
+    CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(other,
+                           "BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta(key, value) "
+                           "VALUES('held', 'yes')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(vigil_db_open(path, 0, &db), VIGIL_OK); /* while the lock is held */
+    CHECK_INT(vigil_db_wait_for_lock(db, 2, note_wait, NULL), VIGIL_OK);
+    CHECK_INT(vigil_db_wait_for_lock(NULL, 2, NULL, NULL), VIGIL_ERR_ARG);
+    static const char ftm[] =
+        "{\"id\":\"w1\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Test Person\"]}}\n";
+    char *file = temp_file(".json", ftm, sizeof(ftm) - 1);
+    const char *files[] = {file};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    told_waited = 0;
+    CHECK_INT(vigil_load(db, files, 1, NULL, NULL, NULL), VIGIL_ERR_DB);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(waited >= 1.9 && waited < 10);
+    CHECK_INT(told_waited, 1);
+    CHECK_CONTAINS(vigil_errmsg(db), "locked");
+    /* once the lock is let go, the same load goes through */
+    CHECK_INT(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(vigil_load(db, files, 1, NULL, NULL, NULL), VIGIL_OK);
+    sqlite3_close(other);
+    vigil_db_close(db);
+    unlink(file);
+    free(file);
     remove_db(path);
 }

@@ -138,6 +138,41 @@ static int check_schema(vigil_db *db)
     return VIGIL_OK;
 }
 
+/* SQLite's busy handler: called while another connection holds the lock,
+ * count from 0 for each wait; returns 1 to wait on, 0 to give up. */
+static int busy(void *arg, int count)
+{
+    vigil_db *db = arg;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (count == 0) {
+        db->wait_t0 = now;
+        db->told = 0;
+    }
+    double waited = (double)(now.tv_sec - db->wait_t0.tv_sec) +
+                    (double)(now.tv_nsec - db->wait_t0.tv_nsec) / 1e9;
+    if (waited >= db->lock_wait)
+        return 0;
+    if (db->waiting && (int)waited > db->told) {
+        db->told = (int)waited;
+        db->waiting(db->waiting_ctx, db->told);
+    }
+    sqlite3_sleep(count < 10 ? 10 : 100);
+    return 1;
+}
+
+int vigil_db_wait_for_lock(vigil_db *db, int seconds, void (*waiting)(void *ctx, int waited),
+                           void *ctx)
+{
+    if (!db || !db->sql)
+        return VIGIL_ERR_ARG;
+    db->lock_wait = seconds > 0 ? seconds : VIGIL_LOCK_WAIT;
+    db->waiting = waiting;
+    db->waiting_ctx = ctx;
+    sqlite3_busy_handler(db->sql, busy, db);
+    return VIGIL_OK;
+}
+
 int vigil_db_open(const char *path, int flags, vigil_db **out)
 {
     *out = NULL;
@@ -154,7 +189,7 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
     if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK)
         return vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot open database: %s", path,
                               db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
-    sqlite3_busy_timeout(db->sql, 10000);
+    vigil_db_wait_for_lock(db, 0, NULL, NULL);
     sqlite3_exec(db->sql, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     if (!db->readonly) {
         char *err = NULL;
@@ -175,15 +210,29 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
             return vigil__db_fail(db, VIGIL_ERR_DB, "%s: not a vigil database%s%s", path,
                                   n < 0 ? ": " : " (it holds other tables)",
                                   n < 0 ? sqlite3_errmsg(db->sql) : "");
-        if (sqlite3_exec(
+        /* A database set up by this schema already needs no write to open
+         * (a write would wait here for a re-screening run's lock, before
+         * the caller could say how long to wait): only reads */
+        int ready = 0;
+        if (sqlite3_prepare_v2(
                 db->sql,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
-                NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
-            sqlite3_exec(
-                db->sql,
-                "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION "')",
-                NULL, NULL, &err) != SQLITE_OK) {
+                "SELECT (SELECT count(*) FROM sqlite_master WHERE type='table' "
+                "AND name IN ('meta','list_version','entity_doc','version_entity',"
+                "'customer','screening_run','run_version','alert','decision')) "
+                "= 9 AND (SELECT value FROM meta WHERE key='schema') = '" SCHEMA_VERSION "'",
+                -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            ready = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_exec(db->sql, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;", NULL,
+                     NULL, NULL);
+        if (!ready &&
+            (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK ||
+             sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
+             sqlite3_exec(
+                 db->sql,
+                 "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION "')",
+                 NULL, NULL, &err) != SQLITE_OK)) {
             vigil__db_fail(db, VIGIL_ERR_DB, "%s: cannot set up the database: %s", path,
                            err ? err : sqlite3_errmsg(db->sql));
             sqlite3_free(err);

@@ -5,6 +5,7 @@
 #define VIGIL_STORE_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "../internal.h"
 
@@ -12,6 +13,12 @@ struct vigil_db {
     sqlite3 *sql;
     int readonly;
     char errmsg[1024];
+    /* waiting for another process's write lock (vigil_db_wait_for_lock) */
+    int lock_wait; /* seconds */
+    void (*waiting)(void *ctx, int waited);
+    void *waiting_ctx;
+    struct timespec wait_t0; /* when the current wait began */
+    int told;                /* seconds of it reported */
 };
 
 /* Sets db->errmsg and returns rc. */
