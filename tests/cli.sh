@@ -24,6 +24,14 @@ check "load reports counts" eval 'out_has "8017 entities" && out_has "6046 entit
 
 run "$VIGIL" load --db "$DB" "$L/un/un-consolidated-2026-02-27.xml"
 check "the same content again makes no new version" eval 'rc_is 0 && out_has "unchanged un" && out_has "version 1"'
+# another process holds the write lock (as a re-screening run does): the load waits, says so,
+# and goes through once it is let go
+( (echo "BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta(key, value) VALUES('held', 'yes');"; sleep 2.5; echo "COMMIT;") | sqlite3 "$DB" ) &
+sleep 0.5
+printf '{"id":"lock1","schema":"Person","properties":{"name":["Test Person"]}}\n' > "$T/lock.json"
+run "$VIGIL" load --db "$DB" "$T/lock.json"
+wait
+check "load waits for another process's write lock and says so" eval 'rc_is 0 && err_has "waiting for the database'"'"'s write lock" && out_has "loaded   ftm"'
 
 run "$VIGIL" diff --db "$DB" ofac
 check "diff with one version of a list says it needs two (exit 1)" eval 'rc_is 1 && err_has "a difference needs two"'
