@@ -120,6 +120,13 @@ check "an unknown batch is 404" eval 'code_is 404 && json_ok'
 call GET /
 check "GET / is the web page" eval 'code_is 200 && body_has "<title>vigil"'
 
+# a URL over 8 KiB and headers over 32 KiB get JSON errors (414, 431)
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+curl -s -o "$T/body" -w '%{http_code}' "$U/search/default?q=$long" >"$T/code"
+check "a URL over 8 KiB is 414, as JSON" eval 'code_is 414 && json_ok'
+big=$(head -c 20000 /dev/zero | tr '\0' b)
+curl -s -o "$T/body" -w '%{http_code}' -H "X-One: $big" -H "X-Two: $big" "$U/healthz" >"$T/code"
+check "headers over 32 KiB are 431, as JSON" eval 'code_is 431 && json_ok'
 # the security headers on every kind of response: JSON, an error, the page
 for path in /healthz /no-such-endpoint /; do
   curl -s -D "$T/headers" -o /dev/null "$U$path"

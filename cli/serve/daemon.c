@@ -32,6 +32,20 @@
 
 const vigil_serve_opts *vigil_srv_opts;
 
+#define MAX_URL 8192 /* longer: 414, as JSON */
+#define MAX_HEADERS                                                                            \
+    32768 /* all header lines: more is 431, as JSON (over the connection's
+                             64 KiB, libmicrohttpd refuses them itself) */
+
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    size_t *n = cls;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload,
                                size_t *upload_size, void **con_cls)
@@ -45,6 +59,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &r->t0);
         atomic_fetch_add(&vigil_srv_in_flight, 1);
+        size_t headers = 0, target = strlen(url); /* the path, and its query string's */
+        MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_len, &headers);
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_header_len, &target);
+        r->too_long = target > MAX_URL ? 414 : headers > MAX_HEADERS ? 431 : 0;
         *con_cls = r;
         return MHD_YES;
     }

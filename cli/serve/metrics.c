@@ -10,7 +10,7 @@
 
 #define LAT_RING 8192 /* latencies kept for /metrics */
 
-static const int codes[] = {200, 202, 400, 401, 403, 404, 405, 409, 413, 500, 503};
+static const int codes[] = {200, 202, 400, 401, 403, 404, 405, 409, 413, 414, 431, 500, 503};
 #define NCODES (int)(sizeof(codes) / sizeof(codes[0]))
 /* per route (and page, other) and status */
 static atomic_ullong counts[64][NCODES + 1];

@@ -122,6 +122,12 @@ enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *ur
 {
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int post = strcmp(method, "POST") == 0;
+    if (r->too_long) {
+        *ep = VIGIL_SRV_EP_OTHER;
+        return send_error(c, *status = r->too_long,
+                          r->too_long == 414 ? "the URL is longer than 8 KiB"
+                                             : "the headers are larger than 32 KiB");
+    }
     if (r->too_big) {
         *ep = VIGIL_SRV_EP_OTHER;
         return send_error(c, *status = 413,

@@ -105,6 +105,7 @@ typedef struct {
     char *body;
     size_t len;
     int too_big;
+    int too_long; /* 414 (the URL) or 431 (the headers), 0: neither */
     struct timespec t0;
 } req;
 
