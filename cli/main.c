@@ -702,9 +702,9 @@ static int cmd_decide(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     vigil_cli_opts o;
-    static const char *const allowed[] = {"db",      "listen",      "port",
-                                          "threads", "admin-token", "access-log",
-                                          "names",   "legal-forms", NULL};
+    static const char *const allowed[] = {"db",          "listen",      "port",       "threads",
+                                          "host",        "admin-token", "access-log", "names",
+                                          "legal-forms", NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -730,7 +730,8 @@ static int cmd_serve(int argc, char **argv)
                            o.port ? (int)o.port : 8080,
                            (int)o.threads,
                            token,
-                           log};
+                           log,
+                           o.host};
     int rc = vigil_cli_serve(&so);
     if (log && log != stderr)
         fclose(log);

@@ -60,6 +60,7 @@ static const opt_spec specs[] = {
     {"port", K_INT, O(port), 1, 65535, 0, NULL, "takes a number from 1 to 65535"},
     {"admin-token", K_TEXT, O(admin_token), 0, 0, 0, NULL, NULL},
     {"access-log", K_TEXT, O(access_log), 0, 0, 0, NULL, NULL},
+    {"host", K_TEXT, O(host), 0, 0, 0, NULL, NULL},
     {"force", K_FLAG, O(force), 0, 0, 0, NULL, NULL},
     {"max-shrink", K_REAL, O(max_shrink), 0, 1, 1, NULL, "takes a fraction in (0, 1)"},
     {"open", K_FLAG, O(open_only), 0, 0, 0, NULL, NULL},

@@ -24,7 +24,7 @@ typedef struct {
     long long limit;
     long long threads;
     const char *format;
-    const char *listen, *admin_token, *access_log;
+    const char *listen, *admin_token, *access_log, *host;
     long long port;
     int force;
     double max_shrink;

@@ -13,6 +13,8 @@ typedef struct {
     int threads;             /* worker threads; 0: one per core */
     const char *admin_token; /* for POST /admin/reload; NULL: the endpoint is off */
     FILE *access_log;        /* one line per request; NULL: none */
+    const char *hosts;       /* the Host names answered, comma-separated; NULL: on loopback
+                                127.0.0.1, localhost and ::1, elsewhere any */
 } vigil_serve_opts;
 
 /* Serves until SIGTERM or SIGINT (in-flight requests finish first); SIGHUP

@@ -120,6 +120,12 @@ check "an unknown batch is 404" eval 'code_is 404 && json_ok'
 call GET /
 check "GET / is the web page" eval 'code_is 200 && body_has "<title>vigil"'
 
+# on loopback it answers to loopback names only (DNS rebinding: another site's page calling
+# its own name that resolves to 127.0.0.1)
+curl -s -o "$T/body" -w '%{http_code}' -H "Host: evil.example:$PORT" "$U/healthz" >"$T/code"
+check "a request for another Host is refused (400, JSON)" eval 'code_is 400 && json_ok && body_has "Host"'
+curl -s -o "$T/body" -w '%{http_code}' -H "Host: localhost:$PORT" "$U/healthz" >"$T/code"
+check "Host localhost is answered" eval 'code_is 200'
 # a URL over 8 KiB and headers over 32 KiB get JSON errors (414, 431)
 long=$(head -c 9000 /dev/zero | tr '\0' a)
 curl -s -o "$T/body" -w '%{http_code}' "$U/search/default?q=$long" >"$T/code"

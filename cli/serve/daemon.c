@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,30 @@ static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* 1 when the request's Host (its name, without the port) is one the server
+ * answers to: --host's names; without them, on a loopback address, only
+ * loopback names (a page of another site that resolves its own name to
+ * 127.0.0.1, DNS rebinding, is refused); elsewhere any. */
+static int host_allowed(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *list = vigil_srv_opts->hosts;
+    if (!list && strncmp(vigil_srv_opts->listen, "127.", 4) != 0)
+        return 1;
+    if (!list)
+        list = "127.0.0.1,localhost,[::1]";
+    if (!h)
+        return 0;
+    size_t n = h[0] == '[' ? strcspn(h, "]") + (strchr(h, ']') ? 1 : 0) : strcspn(h, ":");
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == n && strncasecmp(p, h, n) == 0)
+            return 1;
+        p += l + (p[l] == ',');
+    }
+    return 0;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload,
                                size_t *upload_size, void **con_cls)
@@ -63,6 +88,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_len, &headers);
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_header_len, &target);
         r->too_long = target > MAX_URL ? 414 : headers > MAX_HEADERS ? 431 : 0;
+        r->bad_host = !host_allowed(c);
         *con_cls = r;
         return MHD_YES;
     }

@@ -122,6 +122,11 @@ enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *ur
 {
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     int post = strcmp(method, "POST") == 0;
+    if (r->bad_host) {
+        *ep = VIGIL_SRV_EP_OTHER;
+        return send_error(c, *status = 400,
+                          "this server does not answer to that Host (--host)");
+    }
     if (r->too_long) {
         *ep = VIGIL_SRV_EP_OTHER;
         return send_error(c, *status = r->too_long,

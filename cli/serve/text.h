@@ -106,6 +106,7 @@ typedef struct {
     size_t len;
     int too_big;
     int too_long; /* 414 (the URL) or 431 (the headers), 0: neither */
+    int bad_host; /* its Host is not one the server answers to */
     struct timespec t0;
 } req;
 
