@@ -702,9 +702,9 @@ static int cmd_decide(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     vigil_cli_opts o;
-    static const char *const allowed[] = {"db",          "listen",      "port",       "threads",
-                                          "host",        "admin-token", "access-log", "names",
-                                          "legal-forms", NULL};
+    static const char *const allowed[] = {
+        "db",      "listen",      "port",       "threads", "host",        "tls-cert",
+        "tls-key", "admin-token", "access-log", "names",   "legal-forms", NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -731,7 +731,9 @@ static int cmd_serve(int argc, char **argv)
                            (int)o.threads,
                            token,
                            log,
-                           o.host};
+                           o.host,
+                           o.tls_cert,
+                           o.tls_key};
     int rc = vigil_cli_serve(&so);
     if (log && log != stderr)
         fclose(log);

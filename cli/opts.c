@@ -61,6 +61,8 @@ static const opt_spec specs[] = {
     {"admin-token", K_TEXT, O(admin_token), 0, 0, 0, NULL, NULL},
     {"access-log", K_TEXT, O(access_log), 0, 0, 0, NULL, NULL},
     {"host", K_TEXT, O(host), 0, 0, 0, NULL, NULL},
+    {"tls-cert", K_TEXT, O(tls_cert), 0, 0, 0, NULL, NULL},
+    {"tls-key", K_TEXT, O(tls_key), 0, 0, 0, NULL, NULL},
     {"force", K_FLAG, O(force), 0, 0, 0, NULL, NULL},
     {"max-shrink", K_REAL, O(max_shrink), 0, 1, 1, NULL, "takes a fraction in (0, 1)"},
     {"open", K_FLAG, O(open_only), 0, 0, 0, NULL, NULL},

@@ -24,7 +24,7 @@ typedef struct {
     long long limit;
     long long threads;
     const char *format;
-    const char *listen, *admin_token, *access_log, *host;
+    const char *listen, *admin_token, *access_log, *host, *tls_cert, *tls_key;
     long long port;
     int force;
     double max_shrink;

@@ -15,6 +15,8 @@ typedef struct {
     FILE *access_log;        /* one line per request; NULL: none */
     const char *hosts;       /* the Host names answered, comma-separated; NULL: on loopback
                                 127.0.0.1, localhost and ::1, elsewhere any */
+    const char *tls_cert;    /* PEM files: both given, it speaks TLS 1.2 and 1.3 only */
+    const char *tls_key;
 } vigil_serve_opts;
 
 /* Serves until SIGTERM or SIGINT (in-flight requests finish first); SIGHUP

@@ -180,5 +180,28 @@ check "SIGTERM stops the server cleanly (exit 0)" eval '[ $stopped = 0 ] && [ $r
 check "the server wrote no sanitizer report" eval '! grep -q "ERROR: AddressSanitizer\|runtime error\|LeakSanitizer" "$T/server.err"'
 PID=
 
+# TLS with a certificate made here: TLS 1.2 and 1.3 only
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/key.pem" \
+  -out "$T/cert.pem" -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  >/dev/null 2>&1
+TPORT=$("$(dirname "$0")/../scripts/free-port")
+"$VIGIL" serve --db "$DB" --port "$TPORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+  "${NAMES[@]}" 2>"$T/tls.err" &
+PID=$!
+for _ in $(seq 1 300); do curl -s --cacert "$T/cert.pem" "https://127.0.0.1:$TPORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -s --cacert "$T/cert.pem" -o "$T/body" -w '%{http_code}' "https://127.0.0.1:$TPORT/healthz" >"$T/code"
+check "over TLS with the test certificate, GET /healthz is 200" eval 'code_is 200 && body_has "\"ok\""'
+hello() { echo | timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" "-$1" -cipher 'DEFAULT@SECLEVEL=0' 2>&1; }
+check "a TLS 1.0 handshake is refused" eval 'hello tls1 | grep -q "Cipher is (NONE)"'
+check "a TLS 1.1 handshake is refused" eval 'hello tls1_1 | grep -q "Cipher is (NONE)"'
+check "TLS 1.2 and 1.3 handshakes succeed" eval 'hello tls1_2 | grep -q "Cipher is ECDHE" && hello tls1_3 | grep -q "Cipher is TLS_"'
+curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/healthz" >"$T/code"
+check "plain HTTP to the TLS port gets no answer" eval '! code_is 200'
+kill -TERM "$PID"
+wait "$PID" 2>/dev/null
+trc=$?
+check "the TLS server stopped cleanly and wrote no sanitizer report" eval '[ $trc = 0 ] && ! grep -q "ERROR: AddressSanitizer\|runtime error\|LeakSanitizer" "$T/tls.err"'
+PID=
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -140,6 +140,23 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* A PEM file's text, malloc'd (at most 1 MiB), or NULL. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (!buf || n == 0 || n == (1 << 20) - 1) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 int vigil_cli_serve(const vigil_serve_opts *o)
 {
     vigil_srv_opts = o;
@@ -168,22 +185,56 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = o->threads > 0 ? (unsigned)o->threads : cores > 0 ? (unsigned)cores : 1;
+    /* TLS: both PEM files read whole, the protocol versions limited to 1.2
+     * and 1.3 (GnuTLS priorities) */
+    char *cert = NULL, *key = NULL;
+    if ((o->tls_cert != NULL) != (o->tls_key != NULL)) {
+        fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
+        vigil_srv_drop();
+        return 2;
+    }
+    if (o->tls_cert && (!(cert = read_pem(o->tls_cert)) || !(key = read_pem(o->tls_key)))) {
+        fprintf(stderr, "vigil serve: cannot read %s\n", cert ? o->tls_key : o->tls_cert);
+        free(cert);
+        vigil_srv_drop();
+        return 1;
+    }
+    if (cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fprintf(stderr, "vigil serve: this libmicrohttpd has no TLS\n");
+        free(cert);
+        free(key);
+        vigil_srv_drop();
+        return 1;
+    }
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0,
+         (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL,
-        NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
+            (cert ? MHD_USE_TLS : 0),
+        0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY, cert ? tls : none,
+        MHD_OPTION_END);
     if (!d) {
+        free(cert);
+        free(key);
         fprintf(stderr, "vigil serve: cannot listen on %s:%d\n", o->listen, o->port);
         vigil_srv_drop();
         return 1;
     }
     holder *h = vigil_srv_acquire();
-    fprintf(
-        stderr, "vigil serve: listening on http://%s:%d/ with %u threads, %zu entities of %s\n",
-        o->listen, o->port, threads, vigil_engine_entities(h->e), vigil_engine_versions(h->e));
+    fprintf(stderr,
+            "vigil serve: listening on %s://%s:%d/ with %u threads, %zu entities of %s\n",
+            cert ? "https" : "http", o->listen, o->port, threads, vigil_engine_entities(h->e),
+            vigil_engine_versions(h->e));
     vigil_srv_release(h);
     for (;;) {
         int sig = 0;
@@ -204,6 +255,8 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     for (int i = 0; i < 1000 && atomic_load(&vigil_srv_in_flight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(d);
+    free(cert); /* libmicrohttpd read them while it ran */
+    free(key);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     vigil_srv_jobs_end();
