@@ -3,7 +3,7 @@
 
 CC      ?= cc
 SHARED  ?= ../shared
-PKGS     = libxml-2.0 sqlite3 icu-uc icu-i18n jansson libcrypto zlib libmicrohttpd libcurl
+PKGS     = libxml-2.0 sqlite3 icu-uc icu-i18n jansson libcrypto zlib libmicrohttpd libcurl libargon2
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Werror \
            -Wno-format-truncation  # messages are cut to their buffers on purpose

@@ -13,8 +13,10 @@
 #include "batch.h"
 #include "customers.h"
 #include "opts.h"
+#include "print.h"
 #include "serve.h"
 #include "update.h"
+#include "users.h"
 #include "vigil.h"
 
 static int fail_db(vigil_db *db, int rc)
@@ -179,84 +181,6 @@ static int cmd_lists(int argc, char **argv)
     return 0;
 }
 
-static void print_strings(const char *label, json_t *arr)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        if (json_is_string(v))
-            printf("  %-16s %s\n", i == 0 ? label : "", json_string_value(v));
-    }
-}
-
-static void print_objects(const char *label, json_t *arr)
-{
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o)
-    {
-        printf("  %-16s", i == 0 ? label : "");
-        const char *k;
-        json_t *v;
-        int first = 1;
-        json_object_foreach(o, k, v)
-        {
-            if (json_is_string(v))
-                printf("%s%s: %s", first ? " " : "; ", k, json_string_value(v));
-            else if (json_is_true(v))
-                printf("%s%s", first ? " " : "; ", k);
-            first = 0;
-        }
-        printf("\n");
-    }
-}
-
-static void print_entity(json_t *doc)
-{
-    json_t *ver = json_object_get(doc, "version");
-    printf("%s:%s  %s\n", json_string_value(json_object_get(doc, "source")),
-           json_string_value(json_object_get(doc, "source_id")),
-           json_string_value(json_object_get(doc, "schema")));
-    json_t *names = json_object_get(doc, "names");
-    size_t i;
-    json_t *n;
-    printf("  names\n");
-    json_array_foreach(names, i, n)
-    {
-        const char *lang = json_string_value(json_object_get(n, "lang"));
-        const char *script = json_string_value(json_object_get(n, "script"));
-        printf("    %-14s %s", json_string_value(json_object_get(n, "kind")),
-               json_string_value(json_object_get(n, "name")));
-        if (script || lang)
-            printf("  [%s%s%s]", script ? script : "", script && lang ? ", " : "",
-                   lang ? lang : "");
-        printf("\n");
-    }
-    const char *key;
-    json_t *v;
-    json_object_foreach(doc, key, v)
-    {
-        if (!strcmp(key, "names") || !strcmp(key, "version") || !strcmp(key, "source") ||
-            !strcmp(key, "source_id") || !strcmp(key, "schema"))
-            continue;
-        if (json_is_string(v))
-            printf("  %-16s %s\n", key, json_string_value(v));
-        else if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0)))
-            print_objects(key, v);
-        else if (json_is_array(v))
-            print_strings(key, v);
-    }
-    printf("  from version %lld of %s (%s, published %s, loaded %s)\n",
-           (long long)json_integer_value(json_object_get(ver, "id")),
-           json_string_value(json_object_get(ver, "source")),
-           json_string_value(json_object_get(ver, "format")),
-           json_string_value(json_object_get(ver, "published"))[0]
-               ? json_string_value(json_object_get(ver, "published"))
-               : "-",
-           json_string_value(json_object_get(ver, "loaded_at")));
-}
-
 static int cmd_show(int argc, char **argv)
 {
     vigil_cli_opts o;
@@ -291,7 +215,7 @@ static int cmd_show(int argc, char **argv)
     } else {
         json_t *doc = json_loads(json, 0, NULL);
         if (doc)
-            print_entity(doc);
+            vigil_cli_print_entity(doc);
         json_decref(doc);
     }
     vigil_free(json);
@@ -742,6 +666,35 @@ static int cmd_serve(int argc, char **argv)
     return rc;
 }
 
+/* vigil users add NAME --role R | list | disable NAME; vigil keys create USER |
+ * revoke ID (argv[0] says which). */
+static int cmd_users(int argc, char **argv)
+{
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db", "role", "json", NULL};
+    int keys = strcmp(argv[0], "keys") == 0;
+    int first = vigil_cli_parse_opts(argc, argv, &o, argv[0], allowed);
+    const char *what = first >= 0 && first < argc ? argv[first] : "";
+    int want = !strcmp(what, "list") ? 1 : 2; /* the words it takes */
+    if (first < 0 || argc - first != want ||
+        (keys ? strcmp(what, "create") && strcmp(what, "revoke")
+              : strcmp(what, "add") && strcmp(what, "list") && strcmp(what, "disable"))) {
+        if (first >= 0)
+            fprintf(stderr, keys ? "vigil keys: give create USER or revoke ID\n"
+                                 : "vigil users: give add NAME --role ROLE, list or disable "
+                                   "NAME\n");
+        return 2;
+    }
+    vigil_db *db;
+    if (open_db(o.db, !strcmp(what, "list") ? VIGIL_OPEN_READONLY : 0, &db) != VIGIL_OK)
+        return 1;
+    const char *arg = want == 2 ? argv[first + 1] : NULL;
+    int rc =
+        keys ? vigil_cli_keys(db, what, arg) : vigil_cli_users(db, what, arg, o.role, o.json);
+    vigil_db_close(db);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -785,6 +738,8 @@ int main(int argc, char **argv)
         return cmd_decide(argc - 1, argv + 1);
     if (!strcmp(cmd, "runs"))
         return cmd_runs(argc - 1, argv + 1);
+    if (!strcmp(cmd, "users") || !strcmp(cmd, "keys"))
+        return cmd_users(argc - 1, argv + 1);
     fprintf(stderr, "vigil: unknown command \"%s\" (vigil help lists them)\n", cmd);
     return 2;
 }

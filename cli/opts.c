@@ -69,6 +69,8 @@ static const opt_spec specs[] = {
     {"full", K_FLAG, O(full), 0, 0, 0, NULL, NULL},
     {"note", K_TEXT, O(note), 0, 0, 0, NULL, NULL},
     {"by", K_TEXT, O(by), 0, 0, 0, NULL, NULL},
+    {"role", K_CHOICE, O(role), 0, 0, 0, "screen|analyst|reviewer|admin",
+     "is screen, analyst, reviewer or admin"},
 };
 #undef O
 #define NSPECS (int)(sizeof(specs) / sizeof(specs[0]))

@@ -29,7 +29,7 @@ typedef struct {
     int force;
     double max_shrink;
     int open_only, full;
-    const char *note, *by;
+    const char *note, *by, *role;
 } vigil_cli_opts;
 
 /* Parses the options a command takes (allowed: their names, NULL-ended);

@@ -371,6 +371,46 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
  * vigil_rescreen_result}. *json is freed with vigil_free. */
 int vigil_runs_json(vigil_db *db, char **json);
 
+/* ------------------------------------------------------- users and keys */
+
+/*
+ * Who may use vigil serve (docs/security.md). A user has a role, from least
+ * to most: "screen" (match, search, entities), "analyst" (and batches,
+ * alerts, decisions), "reviewer" (and approving decisions), "admin" (and
+ * reloads, users, keys); an API key belongs to a user and is kept only as
+ * its argon2id hash (libargon2), so the database never holds one.
+ */
+#define VIGIL_ROLE_SCREEN 1
+#define VIGIL_ROLE_ANALYST 2
+#define VIGIL_ROLE_REVIEWER 3
+#define VIGIL_ROLE_ADMIN 4
+/* The role named ("screen", ...), or 0 when it is none of them. */
+int vigil_role_of(const char *name);
+
+/* Adds a user with a role. VIGIL_OK, VIGIL_ERR_ARG (a bad name or role, or a
+ * user of that name already), VIGIL_ERR_DB. A name is 1 to 64 letters,
+ * digits and . _ @ - */
+int vigil_user_add(vigil_db *db, const char *name, const char *role);
+/* Disables a user: none of its keys is accepted again. VIGIL_OK,
+ * VIGIL_ERR_NOTFOUND, VIGIL_ERR_DB. */
+int vigil_user_disable(vigil_db *db, const char *name);
+/* The users, as a JSON array of {"name", "role", "disabled", "created_at",
+ * "keys": [{"id", "created_at", "revoked_at"}]}; *json is freed with
+ * vigil_free. No key is in it: they are not kept. */
+int vigil_users_json(vigil_db *db, char **json);
+/* Makes a key for user: 256 random bits, written "vigil_" and 64 hex digits
+ * (*key, malloc'd, freed with vigil_free: shown once, never stored), and its
+ * id (the first 14 characters, which find it; id, 15 bytes). VIGIL_OK,
+ * VIGIL_ERR_NOTFOUND (no such user), VIGIL_ERR_DB. */
+int vigil_key_create(vigil_db *db, const char *user, char **key, char id[15]);
+/* Revokes the key of id. VIGIL_OK, VIGIL_ERR_NOTFOUND, VIGIL_ERR_DB. */
+int vigil_key_revoke(vigil_db *db, const char *id);
+/* Checks key: VIGIL_OK with its user's name (user, 65 bytes) and role when
+ * it is a key of an enabled user and not revoked, the whole key compared by
+ * argon2 (a prefix, a key a character off, are refused alike); else
+ * VIGIL_ERR_NOTFOUND. */
+int vigil_key_verify(vigil_db *db, const char *key, char user[65], int *role);
+
 /* Frees what the library keeps for the calling thread (its transliterator and
  * its screening memory; both are also freed when the thread ends).
  * Call it before a thread that compared or screened ends; the library opens

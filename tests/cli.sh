@@ -164,5 +164,22 @@ check "runs lists both runs" eval 'rc_is 0 && out_has "^   1 .* full " && out_ha
 run "$VIGIL" rescreen --db "$CDB" --frobnicate
 check "rescreen with an unknown option exits 2" eval 'rc_is 2'
 
+# users and keys: a key printed once, kept only as its hash, revoked by its id
+UDB="$T/users.db"
+run "$VIGIL" users --db "$UDB" add ana@bank --role analyst
+check "users add makes a user with a role" eval 'rc_is 0 && out_has "user ana@bank added, role analyst"'
+run "$VIGIL" users --db "$UDB" add bob --role root
+check "users add refuses a role that is none of the four (exit 2)" eval 'rc_is 2 && err_has "is screen, analyst, reviewer or admin"'
+run "$VIGIL" keys --db "$UDB" create ana@bank
+KEY=$(cat "$T/out")
+check "keys create prints a key of 256 bits once" eval 'rc_is 0 && printf "%s" "$KEY" | grep -Eq "^vigil_[0-9a-f]{64}$" && err_has "shown this once"'
+run "$VIGIL" users --db "$UDB" list
+check "users list names the key by its id, never the key" eval 'rc_is 0 && out_has "ana@bank  *analyst  *enabled  *${KEY:0:14}" && ! out_has "${KEY:14}"'
+check "the database does not hold the key" eval '! grep -qa "${KEY:14:40}" "$UDB" "$UDB-wal"'
+run "$VIGIL" keys --db "$UDB" revoke "${KEY:0:14}"
+check "keys revoke revokes it by its id" eval 'rc_is 0 && out_has "revoked"'
+run "$VIGIL" keys --db "$UDB" revoke "${KEY:0:14}"
+check "a key is revoked once (exit 1)" eval 'rc_is 1 && err_has "no key"'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

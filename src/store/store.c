@@ -86,7 +86,15 @@ static const char *const schema_sql =
     "  alert_id INTEGER NOT NULL REFERENCES alert(id),"
     "  decision TEXT NOT NULL, note TEXT NOT NULL, by TEXT,"
     "  decided_at TEXT NOT NULL, versions TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS decision_alert ON decision(alert_id);";
+    "CREATE INDEX IF NOT EXISTS decision_alert ON decision(alert_id);"
+    /* who may use vigil serve, and their keys (keys.c): a key is kept only
+     * as its argon2id hash, found by the first characters of its secret */
+    "CREATE TABLE IF NOT EXISTS user("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS api_key("
+    "  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id),"
+    "  hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);";
 
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
 {
@@ -201,7 +209,8 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
                                "('meta','list_version','list_version_source','entity_doc',"
                                "'version_entity','customer','screening_run','run_version',"
                                "'alert','alert_pair','alert_status','decision',"
-                               "'decision_alert') AND name NOT LIKE 'sqlite_%'",
+                               "'decision_alert','user','api_key') AND name NOT LIKE "
+                               "'sqlite_%'",
                                -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int(st, 0);
@@ -218,8 +227,9 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
                 db->sql,
                 "SELECT (SELECT count(*) FROM sqlite_master WHERE type='table' "
                 "AND name IN ('meta','list_version','entity_doc','version_entity',"
-                "'customer','screening_run','run_version','alert','decision')) "
-                "= 9 AND (SELECT value FROM meta WHERE key='schema') = '" SCHEMA_VERSION "'",
+                "'customer','screening_run','run_version','alert','decision','user',"
+                "'api_key')) = 11 AND (SELECT value FROM meta WHERE key='schema') = "
+                "'" SCHEMA_VERSION "'",
                 -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             ready = sqlite3_column_int(st, 0);
