@@ -210,19 +210,17 @@ static int query_gender(const vigil_query *q)
  * gender), since a customer record with a birth date is a person and should
  * not alert on a ship or a firm that shares a word of its name; else -1, any
  * class. */
-static int query_class(const vigil_query *q)
+static int query_class(const vigil_query *q, int has_dob, int gender)
 {
     if (q->schema)
         return vigil__schema_class(q->schema);
-    vigil__date d;
-    if ((q->birth_date && vigil__date_parse(q->birth_date, &d)) || query_gender(q))
-        return VIGIL__CLASS_PERSON;
-    return -1;
+    return has_dob || gender ? VIGIL__CLASS_PERSON : -1;
 }
 
 /* The explanation of hit c: the name comparison again, with its reasons, and
- * each piece of evidence with its effect. malloc'd JSON text, or NULL. */
-static char *explain(const vigil_query *q, const vigil__pname *qp, const vigil__ename *nm,
+ * each piece of evidence with its effect; as_person: the query, with no schema,
+ * was screened as a person's. malloc'd JSON text, or NULL. */
+static char *explain(int as_person, const vigil__pname *qp, const vigil__ename *nm,
                      const cand *c, const char *part)
 {
     vigil__json w = {0};
@@ -231,7 +229,7 @@ static char *explain(const vigil_query *q, const vigil__pname *qp, const vigil__
         vigil__json_key(&w, "query_name");
         vigil__json_str(&w, part);
     }
-    if (!q->schema && query_class(q) == VIGIL__CLASS_PERSON) {
+    if (as_person) {
         /* why only persons were screened */
         vigil__json_key(&w, "query_schema");
         vigil__json_str(&w, "Person (the query gives a date of birth or a gender)");
@@ -292,11 +290,10 @@ static char *explain(const vigil_query *q, const vigil__pname *qp, const vigil__
     return vigil__json_finish(&w);
 }
 
-/* The query's name prepared for each class it may meet (query_class's, or
- * all three): qp[c] malloc'd, or NULL. */
-static void query_names(const vigil_query *q, vigil__pname *qp[3])
+/* The query's name prepared for each class it may meet (want_cls, from
+ * query_class, or all three when it is -1): qp[c] malloc'd, or NULL. */
+static void query_names(const vigil_query *q, int want_cls, vigil__pname *qp[3])
 {
-    int want_cls = query_class(q);
     for (int c = 0; c < 3; c++) {
         qp[c] = NULL;
         if (want_cls >= 0 && c != want_cls)
@@ -341,6 +338,9 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
     /* the whole name's keys, and its parts' when it holds several names */
     char parts[VIGIL__MAX_PARTS][VIGIL__PART_LEN];
     int np = vigil__name_parts(q->name, parts, VIGIL__MAX_PARTS);
+    vigil__date d;
+    int has_dob = q->birth_date && vigil__date_parse(q->birth_date, &d);
+    int cls = query_class(q, has_dob, query_gender(q));
     uint64_t all[512];
     int n = 0;
     for (int k = -1; k < np; k++) {
@@ -348,7 +348,7 @@ int vigil__screen_keys(const vigil_query *q, uint64_t *keys, int max)
         if (k >= 0)
             pq.name = parts[k];
         vigil__pname *qp[3];
-        query_names(&pq, qp);
+        query_names(&pq, cls, qp);
         n += query_keys(qp, all + n, k < 0 ? 256 : (512 - n) / (np - k));
         for (int c = 0; c < 3; c++)
             free(qp[c]);
@@ -383,15 +383,15 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     for (int i = 0; i < e->nsources; i++)
         if (source_wanted(q->sources, e->sources[i]))
             want_src |= 1u << i;
-    /* the query prepared for each class it may meet */
-    vigil__pname *qp[3];
-    query_names(q, qp);
     vigil__date qd;
     memset(&qd, 0, sizeof(qd));
-    if (q->birth_date)
-        vigil__date_parse(q->birth_date, &qd);
+    int has_dob = q->birth_date && vigil__date_parse(q->birth_date, &qd);
     const char *qcountry = q->country ? vigil__country_code(q->country) : NULL;
     int qgender = query_gender(q);
+    /* the query prepared for each class it may meet */
+    int qcls = query_class(q, has_dob, qgender);
+    vigil__pname *qp[3];
+    query_names(q, qcls, qp);
     char qid[64] = "";
     if (q->id_number)
         vigil__norm_id(q->id_number, qid, sizeof(qid));
@@ -541,7 +541,8 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
         snprintf(h->matched_name, sizeof(h->matched_name), "%s", nm->text);
         h->score = cands[i].score;
         h->match = h->score >= threshold;
-        h->explanation = explain(q, qp[nm->cls], nm, &cands[i], part);
+        h->explanation = explain(!q->schema && qcls == VIGIL__CLASS_PERSON, qp[nm->cls], nm,
+                                 &cands[i], part);
         if (!h->explanation)
             rc = VIGIL_ERR_NOMEM;
         out->n++;
