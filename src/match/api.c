@@ -24,37 +24,45 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     if (schema && vigil__ieq(schema, "LegalEntity") && !vigil__has_legal_form(name1) &&
         !vigil__has_legal_form(name2))
         cls = VIGIL__CLASS_PERSON;
-    vigil__pname *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
-    if (!a || !b) {
-        free(a);
-        free(b);
+    /* a Cyrillic name has a second reading, the scholarly one (Жуков zukov
+     * beside zhukov): each reading prepared once, the best pair decides */
+    static const int langs[2] = {-1, VIGIL__LANG_SCHOLARLY};
+    int na = vigil__has_cyrillic(name1) ? 2 : 1, nb = vigil__has_cyrillic(name2) ? 2 : 1;
+    vigil__pname *a[2] = {NULL, NULL}, *b[2] = {NULL, NULL};
+    int ra[2] = {-1, -1}, rb[2] = {-1, -1}, nomem = 0;
+    for (int x = 0; x < 2; x++) {
+        if (x < na && (a[x] = malloc(sizeof(vigil__pname))) != NULL)
+            ra[x] = vigil__name_prepare_as(name1, cls, langs[x], a[x]);
+        if (x < nb && (b[x] = malloc(sizeof(vigil__pname))) != NULL)
+            rb[x] = vigil__name_prepare_as(name2, cls, langs[x], b[x]);
+        nomem |= (x < na && !a[x]) || (x < nb && !b[x]);
+    }
+    if (nomem) {
+        for (int x = 0; x < 2; x++) {
+            free(a[x]);
+            free(b[x]);
+        }
         return VIGIL_ERR_NOMEM;
     }
-    /* a Cyrillic name has a second reading, the scholarly one (Жуков zukov
-     * beside zhukov): the best of the readings decides */
-    int langs[2] = {-1, VIGIL__LANG_SCHOLARLY};
-    int na = vigil__has_cyrillic(name1) ? 2 : 1, nb = vigil__has_cyrillic(name2) ? 2 : 1;
     double score = -1.0;
     int best_a = 0, best_b = 0;
     for (int x = 0; na * nb > 1 && x < na; x++)
         for (int y = 0; y < nb; y++) {
-            if (vigil__name_prepare_as(name1, cls, langs[x], a) != 0 ||
-                vigil__name_prepare_as(name2, cls, langs[y], b) != 0)
+            if (ra[x] != 0 || rb[y] != 0)
                 continue;
-            double s = vigil__name_score(a, b, NULL);
+            double s = vigil__name_score(a[x], b[y], NULL);
             if (s > score) {
                 score = s;
                 best_a = x;
                 best_b = y;
             }
         }
-    int ra = vigil__name_prepare_as(name1, cls, langs[best_a], a);
-    int rb = vigil__name_prepare_as(name2, cls, langs[best_b], b);
     vigil__json w = {0}, *why = explain ? &w : NULL;
     if (why)
         vigil__json_obj(why);
-    score = (ra == 0 && rb == 0) ? vigil__name_score(a, b, why) : 0.0;
-    if (why && (ra != 0 || rb != 0)) {
+    int ok = ra[best_a] == 0 && rb[best_b] == 0;
+    score = ok ? vigil__name_score(a[best_a], b[best_b], why) : 0.0;
+    if (why && !ok) {
         vigil__json_key(why, "method");
         vigil__json_str(why, "empty name");
     }
@@ -64,8 +72,10 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
         vigil__json_obj_end(why);
         out->explanation = vigil__json_finish(why);
     }
-    free(a);
-    free(b);
+    for (int x = 0; x < 2; x++) {
+        free(a[x]);
+        free(b[x]);
+    }
     return explain && !out->explanation ? VIGIL_ERR_NOMEM : VIGIL_OK;
 }
 
