@@ -543,6 +543,7 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
      * name too when known; otherwise a Chinese or Korean name whose family
      * name may be read in Korean */
     const char *han_alt = NULL;
+    int simplified = -1; /* vigil__han_simplified(src), once known */
     size_t hchars;
     if (cls == VIGIL__CLASS_PERSON && !surname && han_name(src, &hchars)) {
         size_t l1 = 0, l2 = 0;
@@ -559,7 +560,8 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
         } else {
             size_t l = 0;
             /* (never in simplified characters, which Korea does not use) */
-            if (!vigil__han_simplified(src))
+            simplified = vigil__han_simplified(src);
+            if (!simplified)
                 han_alt = lookup(hanja_surnames,
                                  sizeof(hanja_surnames) / sizeof(hanja_surnames[0]), src, &l);
             /* a Chinese name written whole is its family name (one
@@ -587,7 +589,9 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     int greek = strcmp(script, "Greek") == 0;
     o->abjad = !strcmp(script, "Arabic") || !strcmp(script, "Hebrew") ||
                !strcmp(script, "Syriac") || !strcmp(script, "Thaana");
-    o->pinyin = !strcmp(script, "Han") && vigil__han_simplified(src);
+    /* (splitting a whole name into words only added spaces) */
+    o->pinyin =
+        !strcmp(script, "Han") && (simplified >= 0 ? simplified : vigil__han_simplified(src));
     char latin[512], joined[128], jskel[VIGIL__TOKLEN * 4];
     if (vigil__to_latin_as(src, lang, latin, sizeof(latin)) != 0)
         return -1;
