@@ -27,7 +27,8 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     /* a Cyrillic name has a second reading, the scholarly one (Жуков zukov
      * beside zhukov): each reading prepared once, the best pair decides */
     static const int langs[2] = {-1, VIGIL__LANG_SCHOLARLY};
-    int na = vigil__has_cyrillic(name1) ? 2 : 1, nb = vigil__has_cyrillic(name2) ? 2 : 1;
+    int na = (vigil__cyrillic_lang(name1) != VIGIL__LANG_ANY) ? 2 : 1,
+        nb = (vigil__cyrillic_lang(name2) != VIGIL__LANG_ANY) ? 2 : 1;
     vigil__pname *a[2] = {NULL, NULL}, *b[2] = {NULL, NULL};
     int ra[2] = {-1, -1}, rb[2] = {-1, -1}, nomem = 0;
     for (int x = 0; x < 2; x++) {

@@ -119,8 +119,6 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *out);
 /* The same with the name's Cyrillic read as lang (VIGIL__LANG_*; -1: as
  * vigil__cyrillic_lang says). */
 int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *out);
-/* 1 when name holds a Cyrillic letter: it has a second, scholarly reading. */
-int vigil__has_cyrillic(const char *name);
 
 /* Trims a given-name form and lower-cases it in place (equiv.c); 1 when it
  * is one word of ASCII letters, three or more: the forms the name data

@@ -497,15 +497,6 @@ int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
     return vigil__name_prepare_as(name, cls, -1, o);
 }
 
-int vigil__has_cyrillic(const char *name)
-{
-    /* Cyrillic is U+0400..U+052F: lead bytes 0xD0..0xD4 */
-    for (const unsigned char *q = (const unsigned char *)name; *q; q++)
-        if (*q >= 0xD0 && *q <= 0xD4 && (q[1] & 0xC0) == 0x80)
-            return 1;
-    return 0;
-}
-
 int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
 {
     /* the tokens are cleared as they are added, the texts as they are put */

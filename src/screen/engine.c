@@ -24,7 +24,7 @@
 static int add_name(vigil_engine *e, size_t *names_cap, const vigil__entity *en, uint32_t eid,
                     const char *text, int weak)
 {
-    int readings = vigil__has_cyrillic(text) ? 2 : 1;
+    int readings = (vigil__cyrillic_lang(text) != VIGIL__LANG_ANY) ? 2 : 1;
     for (int r = 0; r < readings; r++) {
         if (e->nnames == *names_cap) {
             size_t nc = *names_cap ? *names_cap * 2 : 16384;
