@@ -42,7 +42,7 @@ static double mono(void)
 
 /* What a worker screens: a stored customer, the engine, and the hits found. */
 typedef struct {
-    vigil__stored_customer s;
+    const vigil__stored_customer *s; /* in the page read */
     const vigil_engine *e;
     vigil_hits hits;
     int rc;
@@ -58,12 +58,12 @@ static void screen_job(void *ctx, size_t i)
     screen_ctx *sc = ctx;
     job *j = &sc->jobs[i];
     vigil_query q = {0};
-    q.name = j->s.c.name;
-    q.schema = j->s.c.schema;
-    q.birth_date = j->s.c.birth_date;
-    q.country = j->s.c.country;
-    q.gender = j->s.c.gender;
-    q.id_number = j->s.c.id_number;
+    q.name = j->s->c.name;
+    q.schema = j->s->c.schema;
+    q.birth_date = j->s->c.birth_date;
+    q.country = j->s->c.country;
+    q.gender = j->s->c.gender;
+    q.id_number = j->s->c.id_number;
     q.threshold = sc->threshold;
     q.limit = HITS_PER_CUSTOMER;
     j->rc = vigil_screen(j->e, &q, &j->hits);
@@ -115,24 +115,22 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
         size_t n = 0, rows = 0, nmarked = 0;
         rc = vigil__customers_page(db, last, PAGE, want, &wc, page, &n, &last, &rows);
         for (size_t i = 0; i < n; i++) {
-            jobs[i] = (job){page[i], NULL, {0}, VIGIL_OK};
-            memset(&page[i], 0, sizeof(page[i]));
-            if (rc == VIGIL_OK && jobs[i].s.in_full && !*full)
+            if (rc == VIGIL_OK && page[i].in_full && !*full)
                 rc = vigil_engine_open(db, full);
-            jobs[i].e = jobs[i].s.in_full ? *full : changed;
+            jobs[i] = (job){&page[i], page[i].in_full ? *full : changed, {0}, VIGIL_OK};
         }
         if (rc == VIGIL_OK)
             vigil__par_for(n, nt, screen_job, &(screen_ctx){jobs, threshold});
         for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
             job *j = &jobs[i];
             if (j->rc != VIGIL_OK) {
-                rc = vigil__db_fail(db, j->rc, "screening customer %s: %s", j->s.c.id,
+                rc = vigil__db_fail(db, j->rc, "screening customer %s: %s", j->s->c.id,
                                     vigil_strerror(j->rc));
                 break;
             }
-            if (j->s.in_full) {
+            if (j->s->in_full) {
                 res->screened_in_full++;
-                marked[nmarked++] = j->s.rowid;
+                marked[nmarked++] = j->s->rowid;
             } else {
                 res->screened_changed++;
             }
@@ -140,8 +138,8 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
                 int is_new = 0;
                 if (!j->hits.hits[k].match)
                     continue;
-                rc = vigil__alerts_record(db, w, run, at, j->s.c.id, j->s.sha, &j->hits.hits[k],
-                                          &is_new);
+                rc = vigil__alerts_record(db, w, run, at, j->s->c.id, j->s->sha,
+                                          &j->hits.hits[k], &is_new);
                 if (is_new)
                     res->alerts_new++;
                 else
@@ -151,7 +149,7 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
         if (rc == VIGIL_OK)
             rc = vigil__customers_mark(db, marked, nmarked, run);
         for (size_t i = 0; i < n; i++) {
-            vigil__stored_customer_clear(&jobs[i].s);
+            vigil__stored_customer_clear(&page[i]);
             vigil_hits_free(&jobs[i].hits);
         }
         if (rows < PAGE)
