@@ -19,7 +19,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
   "$S/lists/eu/eu-fsf-rebuilt-2026-08-14.xml" "$S/lists/uk/uk-sanctions-list-rebuilt-2026-04-16.xml" \
   "$S/lists/ofac/sdn-csv-2022-01" >/dev/null || exit 1
 PORT=$("$(dirname "$0")/../scripts/free-port")
-"$VIGIL" serve --db "$T/v.db" --port "$PORT" 2>"$T/server.err" &
+"$VIGIL" serve --db "$T/v.db" --port "$PORT" --no-auth 2>"$T/server.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 cat >"$T/match.lua" <<'LUA'

@@ -627,8 +627,10 @@ static int cmd_serve(int argc, char **argv)
 {
     vigil_cli_opts o;
     static const char *const allowed[] = {
-        "db",      "listen",      "port",       "threads", "host",        "tls-cert",
-        "tls-key", "admin-token", "access-log", "names",   "legal-forms", NULL};
+        "db",          "listen",     "port",        "threads",         "host",
+        "tls-cert",    "tls-key",    "admin-token", "access-log",      "names",
+        "legal-forms", "no-auth",    "key-rate",    "key-concurrency", "max-connections",
+        "body-memory", "batch-days", NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -649,15 +651,23 @@ static int cmd_serve(int argc, char **argv)
     } else if (o.access_log)
         log = stderr;
     const char *token = o.admin_token ? o.admin_token : getenv("VIGIL_ADMIN_TOKEN");
-    vigil_serve_opts so = {o.db,
-                           o.listen ? o.listen : "127.0.0.1",
-                           o.port ? (int)o.port : 8080,
-                           (int)o.threads,
-                           token,
-                           log,
-                           o.host,
-                           o.tls_cert,
-                           o.tls_key};
+    vigil_serve_opts so = {
+        .db = o.db,
+        .listen = o.listen ? o.listen : "127.0.0.1",
+        .port = o.port ? (int)o.port : 8080,
+        .threads = (int)o.threads,
+        .admin_token = token,
+        .access_log = log,
+        .hosts = o.host,
+        .tls_cert = o.tls_cert,
+        .tls_key = o.tls_key,
+        .auth = !o.no_auth,
+        .key_rate = o.key_rate ? (int)o.key_rate : 1000,
+        .key_concurrency = o.key_concurrency ? (int)o.key_concurrency : 64,
+        .max_connections = (int)o.max_connections,
+        .body_memory = (size_t)(o.body_memory ? o.body_memory : 256) << 20,
+        .batch_days = o.batch_days ? (int)o.batch_days : 7,
+    };
     int rc = vigil_cli_serve(&so);
     if (log && log != stderr)
         fclose(log);

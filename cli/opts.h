@@ -26,6 +26,8 @@ typedef struct {
     const char *format;
     const char *listen, *admin_token, *access_log, *host, *tls_cert, *tls_key;
     long long port;
+    int no_auth;
+    long long key_rate, key_concurrency, max_connections, body_memory, batch_days;
     int force;
     double max_shrink;
     int open_only, full;

@@ -17,6 +17,13 @@ typedef struct {
                                 127.0.0.1, localhost and ::1, elsewhere any */
     const char *tls_cert;    /* PEM files: both given, it speaks TLS 1.2 and 1.3 only */
     const char *tls_key;
+    int auth;            /* 1: every endpoint but /healthz, /readyz, /api and the page's
+                            files needs a key or a session (--no-auth: 0, loopback only) */
+    int key_rate;        /* requests a second per key, twice that in a burst; 0: no limit */
+    int key_concurrency; /* requests in flight per key; 0: no limit */
+    int max_connections; /* connections at once; 0: from the file limit */
+    size_t body_memory;  /* bytes of request bodies held at once, all connections */
+    int batch_days;      /* days a finished batch's results are kept */
 } vigil_serve_opts;
 
 /* Serves until SIGTERM or SIGINT (in-flight requests finish first); SIGHUP

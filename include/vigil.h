@@ -410,6 +410,52 @@ int vigil_key_revoke(vigil_db *db, const char *id);
  * argon2 (a prefix, a key a character off, are refused alike); else
  * VIGIL_ERR_NOTFOUND. */
 int vigil_key_verify(vigil_db *db, const char *key, char user[65], int *role);
+/* Whether the key of id is still good (not revoked, its user enabled),
+ * without the hash: VIGIL_OK with its user and role, else VIGIL_ERR_NOTFOUND.
+ * For a server that verified the whole key once and re-checks it often. */
+int vigil_key_check(vigil_db *db, const char *id, char user[65], int *role);
+
+/* ------------------------------------------------------------ batches */
+
+/*
+ * The results of vigil serve's batches (POST /batch), kept in the database:
+ * owned by the user who started one, a line of JSON per record (as vigil
+ * batch writes them), kept until the owner deletes them or they age out.
+ */
+typedef struct {
+    char id[40];
+    char owner[65];
+    char created_at[32], finished_at[32]; /* finished_at "" while it runs */
+    char status[16];                      /* running, done, interrupted */
+    long long total, rows, failed;
+    double threshold;
+} vigil_batch_info;
+
+/* Records a new, running batch (id, owner, total, threshold of b). */
+int vigil_batch_create(vigil_db *db, const vigil_batch_info *b);
+/* Appends result lines (text: whole lines of JSON, len bytes) to batch id
+ * and records its progress, in one transaction. */
+int vigil_batch_append(vigil_db *db, const char *id, const char *text, size_t len,
+                       long long rows, long long failed);
+/* Marks batch id done. */
+int vigil_batch_finish(vigil_db *db, const char *id, long long rows, long long failed);
+/* Batch id, when owner (NULL: anyone's) owns it: VIGIL_OK, else
+ * VIGIL_ERR_NOTFOUND (another's batch is not told from none). */
+int vigil_batch_get(vigil_db *db, const char *id, const char *owner, vigil_batch_info *out);
+/* Reads a batch's result lines in order, one at a time: next gives 1 with
+ * the line (valid until the next call), 0 at the end, VIGIL_ERR_DB. */
+typedef struct vigil_batch_reader vigil_batch_reader;
+int vigil_batch_read_open(vigil_db *db, const char *id, vigil_batch_reader **out);
+int vigil_batch_read_next(vigil_batch_reader *r, const char **line, size_t *len);
+void vigil_batch_read_close(vigil_batch_reader *r);
+/* Deletes a finished batch of owner's. VIGIL_OK or VIGIL_ERR_NOTFOUND. */
+int vigil_batch_delete(vigil_db *db, const char *id, const char *owner);
+/* Ends batches whose server stopped under them (not heard of for 10
+ * minutes: "interrupted") and deletes those finished over days ago. */
+int vigil_batch_expire(vigil_db *db, int days, long long *deleted);
+/* owner's batches, newest first, as a JSON array of {"id", "created_at",
+ * "finished_at", "status", "total", "rows", "failed", "threshold"}. */
+int vigil_batches_json(vigil_db *db, const char *owner, char **json);
 
 /* Frees what the library keeps for the calling thread (its transliterator and
  * its screening memory; both are also freed when the thread ends).

@@ -33,7 +33,7 @@ json_ok() { jq -e . "$T/body" >/dev/null; }
   "$L/eu/eu-fsf-rebuilt-2026-08-14.xml" >/dev/null 2>&1
 # an admin token of 600 characters: compared whole, never a prefix of it
 TOKEN=$(printf 'k%.0s' $(seq 1 599))Z
-"$VIGIL" serve --db "$DB" --port "$PORT" --admin-token "$TOKEN" --access-log "$T/access.log" \
+"$VIGIL" serve --db "$DB" --port "$PORT" --no-auth --admin-token "$TOKEN" --access-log "$T/access.log" \
   "${NAMES[@]}" 2>"$T/server.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -185,7 +185,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
   -out "$T/cert.pem" -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
   >/dev/null 2>&1
 TPORT=$("$(dirname "$0")/../scripts/free-port")
-"$VIGIL" serve --db "$DB" --port "$TPORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+"$VIGIL" serve --db "$DB" --port "$TPORT" --no-auth --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   "${NAMES[@]}" 2>"$T/tls.err" &
 PID=$!
 for _ in $(seq 1 300); do curl -s --cacert "$T/cert.pem" "https://127.0.0.1:$TPORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -12,10 +12,15 @@
  * fails or sees half a list. SIGTERM stops accepting connections, lets the
  * requests in flight finish (10 s at most), then exits.
  *
- * Bounds: a body over 1 MiB gets 413, over 100 queries 400, headers over
- * 32 KiB are refused by libmicrohttpd, idle connections close after 30 s.
- * Every error is a JSON object {"error": "...", "status": N}. Endpoints and
- * examples: docs/api.md.
+ * Bounds (docs/security.md): a body over 1 MiB gets 413 (a batch's: 16
+ * MiB), over 100 queries 400, a URL over 8 KiB 414, headers over 32 KiB 431;
+ * all bodies held at once are within --body-memory (more: 503); a request's
+ * headers must be whole within HEADER_DEADLINE of its start and its body
+ * within BODY_DEADLINE of its headers, else its connection is cut; an idle
+ * connection closes after IDLE_TIMEOUT; the connections at once are below
+ * the process's file limit (raised to its ceiling), and one over them is
+ * closed as it is accepted. Every error is a JSON object {"error": "...",
+ * "status": N}. Endpoints and examples: docs/api.md.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +38,141 @@
 #include "server.h"
 
 const vigil_serve_opts *vigil_srv_opts;
+
+#define HEADER_DEADLINE 10 /* seconds for a request's headers, from its first byte on */
+#define BODY_DEADLINE 60   /* seconds for its body, once its headers are in */
+#define IDLE_TIMEOUT 10    /* seconds a connection may say nothing */
+
+static atomic_size_t body_bytes; /* of the bodies held now, all connections */
+
+void vigil_srv_body_release(char *body, size_t len)
+{
+    if (body)
+        atomic_fetch_sub(&body_bytes, len);
+    free(body);
+}
+
+/* ------------------------------------------------ connection deadlines */
+
+/* A connection, from its accept to its close: what it is waiting for and
+ * since when, so that the sweeper can cut it when it is late. libmicrohttpd
+ * knows only an idle timeout, which a client sending a byte now and then
+ * never meets. */
+enum { WAIT_HEADERS, WAIT_BODY, ANSWERING };
+typedef struct conn {
+    MHD_socket fd;
+    atomic_int phase;
+    atomic_llong since_ms;
+    int cut;
+    struct conn *prev, *next;
+} conn;
+
+static conn *conns;
+static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int sweeping;
+static atomic_long cut_count;
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void set_phase(struct MHD_Connection *c, int phase)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn *k = ci ? ci->socket_context : NULL;
+    if (!k)
+        return;
+    atomic_store(&k->since_ms, mono_ms());
+    atomic_store(&k->phase, phase);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn *k = calloc(1, sizeof(*k));
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!k || !ci) {
+            free(k);
+            return;
+        }
+        k->fd = ci->connect_fd;
+        atomic_init(&k->phase, WAIT_HEADERS);
+        atomic_init(&k->since_ms, mono_ms());
+        pthread_mutex_lock(&conns_mu);
+        k->next = conns;
+        if (conns)
+            conns->prev = k;
+        conns = k;
+        pthread_mutex_unlock(&conns_mu);
+        *socket_context = k;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        /* told before libmicrohttpd closes the socket: while k is listed,
+         * its fd is still this connection's */
+        conn *k = *socket_context;
+        pthread_mutex_lock(&conns_mu);
+        if (k->prev)
+            k->prev->next = k->next;
+        else
+            conns = k->next;
+        if (k->next)
+            k->next->prev = k->prev;
+        pthread_mutex_unlock(&conns_mu);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+/* Every second: connections late with their headers or body are shut
+ * down; libmicrohttpd then sees them end and closes them itself. */
+static void *sweeper(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&sweeping)) {
+        usleep(250000);
+        long long now = mono_ms();
+        pthread_mutex_lock(&conns_mu);
+        for (conn *k = conns; k; k = k->next) {
+            int ph = atomic_load(&k->phase);
+            long long age = now - atomic_load(&k->since_ms);
+            if (!k->cut && ((ph == WAIT_HEADERS && age > HEADER_DEADLINE * 1000LL) ||
+                            (ph == WAIT_BODY && age > BODY_DEADLINE * 1000LL))) {
+                shutdown(k->fd, SHUT_RDWR);
+                k->cut = 1;
+                atomic_fetch_add(&cut_count, 1);
+            }
+        }
+        pthread_mutex_unlock(&conns_mu);
+    }
+    return NULL;
+}
+
+/* How many connections to take at once: --max-connections, else the file
+ * limit (its soft limit raised to its ceiling first) less what the process
+ * needs besides (the database, the log, the engine's file). */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    rlim_t have = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &rl);
+            getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        have = rl.rlim_cur;
+    }
+    rlim_t most = have > 512 ? have - 256 : have / 2;
+    if (vigil_srv_opts->max_connections > 0 && (rlim_t)vigil_srv_opts->max_connections < most)
+        return (unsigned)vigil_srv_opts->max_connections;
+    return (unsigned)(most > 65536 ? 65536 : most);
+}
 
 #define MAX_URL 8192 /* longer: 414, as JSON */
 #define MAX_HEADERS                                                                            \
@@ -90,25 +231,37 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         r->too_long = target > MAX_URL ? 414 : headers > MAX_HEADERS ? 431 : 0;
         r->bad_host = !host_allowed(c);
         *con_cls = r;
+        set_phase(c, WAIT_BODY);
         return MHD_YES;
     }
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
         size_t max = strncmp(url, "/batch", 6) == 0 ? MAX_BATCH_BODY : MAX_BODY;
-        if (r->too_big || r->len + n > max) {
-            r->too_big = 1;
+        if (r->too_big)
+            return MHD_YES;
+        if (r->len + n > max) {
+            r->too_big = 413;
+            return MHD_YES;
+        }
+        /* every body held at once within --body-memory: past it, 503 */
+        if (atomic_fetch_add(&body_bytes, n) + n > vigil_srv_opts->body_memory) {
+            atomic_fetch_sub(&body_bytes, n);
+            r->too_big = 503;
             return MHD_YES;
         }
         char *nb = realloc(r->body, r->len + n + 1);
-        if (!nb)
+        if (!nb) {
+            atomic_fetch_sub(&body_bytes, n);
             return MHD_NO;
+        }
         r->body = nb;
         memcpy(r->body + r->len, upload, n);
         r->len += n;
         r->body[r->len] = '\0';
         return MHD_YES;
     }
+    set_phase(c, ANSWERING);
     int ep = VIGIL_SRV_EP_OTHER, status = 500;
     enum MHD_Result ok = vigil_srv_route_request(c, url, method, r, &ep, &status);
     double t = since(&r->t0);
@@ -119,8 +272,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         char when[32];
         gmtime_r(&now, &tm);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(vigil_srv_opts->access_log, "%s %s %s %d %.0fus %zu\n", when, method, url,
-                status, t * 1e6, r->len);
+        fprintf(vigil_srv_opts->access_log, "%s %s %s %d %.0fus %zu %s\n", when, method, url,
+                status, t * 1e6, r->len, r->who.user[0] ? r->who.user : "-");
     }
     return ok;
 }
@@ -129,11 +282,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)c;
     (void)toe;
     req *r = *con_cls;
+    set_phase(c, WAIT_HEADERS); /* the next request's, on a kept-alive connection */
     if (r) {
-        free(r->body);
+        if (r->admitted)
+            vigil_srv_leave(&r->who);
+        vigil_srv_body_release(r->body, r->len);
         free(r);
         *con_cls = NULL;
         atomic_fetch_sub(&vigil_srv_in_flight, 1);
@@ -170,16 +325,26 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     char msg[1024];
-    if (vigil_srv_reload(msg, sizeof(msg)) != 0) {
+    int loopback = strncmp(o->listen, "127.", 4) == 0;
+    if (!o->auth && !loopback) {
+        fprintf(stderr, "vigil serve: --no-auth is for a loopback address only; beyond it "
+                        "every client needs a key (vigil keys create)\n");
+        return 2;
+    }
+    if (vigil_srv_reload(msg, sizeof(msg)) != 0 ||
+        vigil_srv_auth_start(msg, sizeof(msg)) != 0) {
         fprintf(stderr, "vigil serve: %s\n", msg);
+        vigil_srv_drop();
         return 1;
     }
+    vigil_srv_jobs_start();
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, o->listen, &addr.sin_addr) != 1) {
         fprintf(stderr, "vigil serve: --listen takes an IPv4 address, not \"%s\"\n", o->listen);
+        vigil_srv_auth_end();
         vigil_srv_drop();
         return 2;
     }
@@ -190,12 +355,14 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     char *cert = NULL, *key = NULL;
     if ((o->tls_cert != NULL) != (o->tls_key != NULL)) {
         fprintf(stderr, "vigil serve: --tls-cert and --tls-key go together\n");
+        vigil_srv_auth_end();
         vigil_srv_drop();
         return 2;
     }
     if (o->tls_cert && (!(cert = read_pem(o->tls_cert)) || !(key = read_pem(o->tls_key)))) {
         fprintf(stderr, "vigil serve: cannot read %s\n", cert ? o->tls_key : o->tls_cert);
         free(cert);
+        vigil_srv_auth_end();
         vigil_srv_drop();
         return 1;
     }
@@ -203,6 +370,7 @@ int vigil_cli_serve(const vigil_serve_opts *o)
         fprintf(stderr, "vigil serve: this libmicrohttpd has no TLS\n");
         free(cert);
         free(key);
+        vigil_srv_auth_end();
         vigil_srv_drop();
         return 1;
     }
@@ -214,27 +382,35 @@ int vigil_cli_serve(const vigil_serve_opts *o)
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+    unsigned max_conns = connection_limit();
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
             (cert ? MHD_USE_TLS : 0),
         0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)IDLE_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY, cert ? tls : none,
         MHD_OPTION_END);
     if (!d) {
         free(cert);
         free(key);
         fprintf(stderr, "vigil serve: cannot listen on %s:%d\n", o->listen, o->port);
+        vigil_srv_auth_end();
         vigil_srv_drop();
         return 1;
     }
+    pthread_t sweep;
+    atomic_store(&sweeping, 1);
+    int swept = pthread_create(&sweep, NULL, sweeper, NULL) == 0;
     holder *h = vigil_srv_acquire();
     fprintf(stderr,
-            "vigil serve: listening on %s://%s:%d/ with %u threads, %zu entities of %s\n",
-            cert ? "https" : "http", o->listen, o->port, threads, vigil_engine_entities(h->e),
-            vigil_engine_versions(h->e));
+            "vigil serve: listening on %s://%s:%d/ with %u threads, at most %u connections, "
+            "%s, %zu entities of %s\n",
+            cert ? "https" : "http", o->listen, o->port, threads, max_conns,
+            o->auth ? "keys required" : "no authentication (--no-auth)",
+            vigil_engine_entities(h->e), vigil_engine_versions(h->e));
     vigil_srv_release(h);
     for (;;) {
         int sig = 0;
@@ -255,11 +431,15 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     for (int i = 0; i < 1000 && atomic_load(&vigil_srv_in_flight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(d);
+    atomic_store(&sweeping, 0);
+    if (swept)
+        pthread_join(sweep, NULL);
     free(cert); /* libmicrohttpd read them while it ran */
     free(key);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     vigil_srv_jobs_end();
+    vigil_srv_auth_end();
     vigil_srv_drop();
     fprintf(stderr, "vigil serve: stopped\n");
     return 0;

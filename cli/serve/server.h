@@ -5,7 +5,9 @@
  *   routes.c   the route table (routing, metric labels and the /api listing
  *              walk it) and the small endpoints
  *   query.c    /match, /search, /entities, /catalog: screening and arguments
- *   jobs.c     batch jobs (POST /batch, GET /batch/{id}[/results.csv|.jsonl])
+ *   auth.c     who sends a request (keys, the page's sessions), per-key limits
+ *   jobs.c     batch jobs (POST /batch, GET /batch/{id}[/results.csv|.jsonl]),
+ *              kept in the database for their owner
  *   metrics.c  request counts and latencies, GET /metrics
  *   daemon.c   the HTTP daemon (libmicrohttpd), bodies, signals, shutdown
  *   text.h     the text buffer and the responses
@@ -26,6 +28,8 @@
 
 /* The options vigil serve was started with (daemon.c). */
 extern const vigil_serve_opts *vigil_srv_opts;
+/* Frees a request body of len bytes, counted against --body-memory. */
+void vigil_srv_body_release(char *body, size_t len);
 
 /* ------------------------------------------------------ holder.c */
 
@@ -54,8 +58,10 @@ typedef enum MHD_Result (*vigil_srv_fn)(struct MHD_Connection *c, const char *re
                                         int *status);
 typedef struct {
     const char *path;  /* "/match/": a prefix when it ends in '/', else the whole path */
-    int post;          /* 1: POST, else GET (or HEAD) */
+    int method;        /* 0: GET (or HEAD), 1: POST, 2: DELETE */
     const char *label; /* the endpoint label of its metrics */
+    int role;          /* the least role that may call it (VIGIL_ROLE_*); 0: anyone, or
+                          the handler asks itself */
     vigil_srv_fn fn;
     const char *doc[3]; /* how /api lists it */
 } vigil_srv_route;
@@ -73,6 +79,29 @@ enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *ur
 /* 1 when given is scheme followed by exactly want (an Authorization header
  * and a token), compared over the whole of want in constant time. */
 int vigil_srv_token_equal(const char *given, const char *scheme, const char *want);
+
+/* ------------------------------------------------------ auth.c */
+
+/* Opens what keys are checked against (with --no-auth: nothing). 0, or -1
+ * with a message. */
+int vigil_srv_auth_start(char *msg, size_t cap);
+void vigil_srv_auth_end(void);
+/* Who sent the request (post: it is a POST, which a session must back with
+ * its CSRF token): 0 with *who filled, else 401 or 403 with *why. Without
+ * authentication everyone is "anonymous" with the admin role. */
+int vigil_srv_identify(struct MHD_Connection *c, int post, vigil_srv_who *who,
+                       const char **why);
+/* Signs in with key: a new session (sid and csrf, 32 hex digits each). 0,
+ * or a status with *why. */
+int vigil_srv_session_open(const char *key, vigil_srv_who *who, char sid[33], char csrf[33],
+                           const char **why);
+/* The CSRF token of session sid: 0, or -1 when there is no such session. */
+int vigil_srv_session_csrf(const char *sid, char csrf[33]);
+void vigil_srv_session_close(const char *sid);
+/* Counts a request of who against its key's limits: 0 (and it is in flight
+ * until vigil_srv_leave), or 429 with the seconds to wait. */
+int vigil_srv_admit(const vigil_srv_who *who, int *retry_after);
+void vigil_srv_leave(const vigil_srv_who *who);
 
 /* ------------------------------------------------------ query.c */
 
@@ -94,7 +123,13 @@ enum MHD_Result vigil_srv_batch_start(struct MHD_Connection *c, const char *rest
                                       int *status);
 enum MHD_Result vigil_srv_batch_get(struct MHD_Connection *c, const char *rest, req *r,
                                     int *status);
-/* Waits for the batches still running (30 s at most) and frees them. */
+enum MHD_Result vigil_srv_batch_list(struct MHD_Connection *c, const char *rest, req *r,
+                                     int *status);
+enum MHD_Result vigil_srv_batch_delete(struct MHD_Connection *c, const char *rest, req *r,
+                                       int *status);
+/* Ends the batches a stopped server left and deletes the old ones. */
+void vigil_srv_jobs_start(void);
+/* Waits for the batches still running (30 s at most). */
 void vigil_srv_jobs_end(void);
 
 /* ------------------------------------------------------ metrics.c */

@@ -101,9 +101,20 @@ static inline void sb_str(sb *b, const char *s)
     sb_put(b, "\"", 1);
 }
 
+/* Who sent a request (auth.c): a user with a role, and the key used (""
+ * for none: the server runs without authentication). */
+typedef struct {
+    char user[65];
+    int role;
+    char key_id[15];
+    int via_cookie; /* the page's session, not a key */
+} vigil_srv_who;
+
 typedef struct {
     char *body;
     size_t len;
+    vigil_srv_who who; /* once a route has asked (role 0: nobody yet) */
+    int admitted;      /* counted in its key's requests in flight */
     int too_big;
     int too_long; /* 414 (the URL) or 431 (the headers), 0: neither */
     int bad_host; /* its Host is not one the server answers to */
@@ -158,13 +169,38 @@ static inline enum MHD_Result send_sb(struct MHD_Connection *c, int status, sb *
     return send_text(c, status, b->s, "application/json");
 }
 
-static inline enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+/* A JSON error {"error": msg, "status": status}, with one more header
+ * (name NULL: none), e.g. Retry-After on a 429. */
+static inline enum MHD_Result send_error_with(struct MHD_Connection *c, int status,
+                                              const char *msg, const char *name,
+                                              const char *value)
 {
     sb b = {0};
     sb_cat(&b, "{\"error\":");
     sb_str(&b, msg);
     sb_printf(&b, ",\"status\":%d}", status);
-    return send_sb(c, status, &b);
+    if (b.err || !b.s) {
+        free(b.s);
+        return send_text(c, 500, strdup("{\"error\":\"out of memory\",\"status\":500}"),
+                         "application/json");
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(b.n, b.s, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(b.s);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    if (name)
+        MHD_add_response_header(r, name, value);
+    add_security_headers(r);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static inline enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+{
+    return send_error_with(c, status, msg, NULL, NULL);
 }
 
 #endif

@@ -216,6 +216,31 @@ int vigil_key_revoke(vigil_db *db, const char *id)
     return n ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no key %s to revoke", id);
 }
 
+/* The key of id if it is good (not revoked, its user enabled): VIGIL_OK
+ * with its user, role and, when hash is given, its argon2 hash (malloc'd);
+ * else VIGIL_ERR_NOTFOUND or VIGIL_ERR_DB. */
+static int key_lookup(vigil_db *db, const char *id, char user[65], int *role, char **hash)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT k.hash, u.name, u.role FROM api_key k JOIN user u ON u.id = "
+            "k.user_id WHERE k.id = ?1 AND k.revoked_at IS NULL AND u.disabled = 0",
+            -1, &st, NULL) != SQLITE_OK)
+        return vigil__db_sqlfail(db, "reading the keys");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = VIGIL_ERR_NOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(user, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+        *role = vigil_role_of((const char *)sqlite3_column_text(st, 2));
+        rc = VIGIL_OK;
+        if (hash && !(*hash = strdup((const char *)sqlite3_column_text(st, 0))))
+            rc = VIGIL_ERR_NOMEM;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int vigil_key_verify(vigil_db *db, const char *key, char user[65], int *role)
 {
     user[0] = '\0';
@@ -227,22 +252,28 @@ int vigil_key_verify(vigil_db *db, const char *key, char user[65], int *role)
         return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "not a key");
     char id[KEY_ID_LEN + 1];
     snprintf(id, sizeof(id), "%.*s", KEY_ID_LEN, key);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(
-            db->sql,
-            "SELECT k.hash, u.name, u.role FROM api_key k JOIN user u ON u.id = "
-            "k.user_id WHERE k.id = ?1 AND k.revoked_at IS NULL AND u.disabled = 0",
-            -1, &st, NULL) != SQLITE_OK)
-        return vigil__db_sqlfail(db, "reading the keys");
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = VIGIL_ERR_NOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        argon2id_verify((const char *)sqlite3_column_text(st, 0), key, strlen(key)) ==
-            ARGON2_OK) {
-        snprintf(user, 65, "%s", (const char *)sqlite3_column_text(st, 1));
-        *role = vigil_role_of((const char *)sqlite3_column_text(st, 2));
-        rc = VIGIL_OK;
+    char *hash = NULL;
+    int rc = key_lookup(db, id, user, role, &hash);
+    if (rc == VIGIL_OK && argon2id_verify(hash, key, strlen(key)) != ARGON2_OK)
+        rc = VIGIL_ERR_NOTFOUND;
+    free(hash);
+    if (rc == VIGIL_OK)
+        return rc;
+    user[0] = '\0';
+    *role = 0;
+    return rc == VIGIL_ERR_DB ? rc : vigil__db_fail(db, rc, "no such key, or it is revoked");
+}
+
+int vigil_key_check(vigil_db *db, const char *id, char user[65], int *role)
+{
+    user[0] = '\0';
+    *role = 0;
+    if (!db || !id)
+        return VIGIL_ERR_ARG;
+    int rc = key_lookup(db, id, user, role, NULL);
+    if (rc != VIGIL_OK) {
+        user[0] = '\0';
+        *role = 0;
     }
-    sqlite3_finalize(st);
-    return rc == VIGIL_OK ? rc : vigil__db_fail(db, rc, "no such key, or it is revoked");
+    return rc;
 }

@@ -94,7 +94,25 @@ static const char *const schema_sql =
     "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS api_key("
     "  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id),"
-    "  hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);";
+    "  hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);"
+    /* vigil serve's batches, owned by who started them, and their result
+     * lines (batches.c) */
+    "CREATE TABLE IF NOT EXISTS batch("
+    "  id TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,"
+    "  total INTEGER NOT NULL, rows INTEGER NOT NULL, failed INTEGER NOT NULL,"
+    "  threshold REAL NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS batch_line("
+    "  batch_id TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL,"
+    "  PRIMARY KEY(batch_id, n)) WITHOUT ROWID;";
+
+/* The schema's tables, and its indexes: a database that holds others is not
+ * one of ours. */
+#define TABLES                                                                                 \
+    "'meta','list_version','entity_doc','version_entity','customer','screening_run',"          \
+    "'run_version','alert','decision','user','api_key','batch','batch_line'"
+#define NTABLES "13"
+#define INDEXES "'list_version_source','alert_pair','alert_status','decision_alert'"
 
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
 {
@@ -206,11 +224,7 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
         int n = -1;
         if (sqlite3_prepare_v2(db->sql,
                                "SELECT count(*) FROM sqlite_master WHERE name NOT IN "
-                               "('meta','list_version','list_version_source','entity_doc',"
-                               "'version_entity','customer','screening_run','run_version',"
-                               "'alert','alert_pair','alert_status','decision',"
-                               "'decision_alert','user','api_key') AND name NOT LIKE "
-                               "'sqlite_%'",
+                               "(" TABLES "," INDEXES ") AND name NOT LIKE 'sqlite_%'",
                                -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int(st, 0);
@@ -223,14 +237,12 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
          * (a write would wait here for a re-screening run's lock, before
          * the caller could say how long to wait): only reads */
         int ready = 0;
-        if (sqlite3_prepare_v2(
-                db->sql,
-                "SELECT (SELECT count(*) FROM sqlite_master WHERE type='table' "
-                "AND name IN ('meta','list_version','entity_doc','version_entity',"
-                "'customer','screening_run','run_version','alert','decision','user',"
-                "'api_key')) = 11 AND (SELECT value FROM meta WHERE key='schema') = "
-                "'" SCHEMA_VERSION "'",
-                -1, &st, NULL) == SQLITE_OK &&
+        if (sqlite3_prepare_v2(db->sql,
+                               "SELECT (SELECT count(*) FROM sqlite_master WHERE type='table' "
+                               "AND name IN (" TABLES ")) = " NTABLES
+                               " AND (SELECT value FROM meta "
+                               "WHERE key='schema') = '" SCHEMA_VERSION "'",
+                               -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             ready = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
