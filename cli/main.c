@@ -627,10 +627,10 @@ static int cmd_serve(int argc, char **argv)
 {
     vigil_cli_opts o;
     static const char *const allowed[] = {
-        "db",          "listen",     "port",        "threads",         "host",
-        "tls-cert",    "tls-key",    "admin-token", "access-log",      "names",
-        "legal-forms", "no-auth",    "key-rate",    "key-concurrency", "max-connections",
-        "body-memory", "batch-days", NULL};
+        "db",          "listen",     "port",           "threads",         "host",
+        "tls-cert",    "tls-key",    "admin-token",    "access-log",      "names",
+        "legal-forms", "no-auth",    "key-rate",       "key-concurrency", "max-connections",
+        "body-memory", "batch-days", "header-timeout", "body-timeout",    NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -667,6 +667,8 @@ static int cmd_serve(int argc, char **argv)
         .max_connections = (int)o.max_connections,
         .body_memory = (size_t)(o.body_memory ? o.body_memory : 256) << 20,
         .batch_days = o.batch_days ? (int)o.batch_days : 7,
+        .header_timeout = o.header_timeout ? (int)o.header_timeout : 10,
+        .body_timeout = o.body_timeout ? (int)o.body_timeout : 60,
     };
     int rc = vigil_cli_serve(&so);
     if (log && log != stderr)

@@ -28,6 +28,7 @@ typedef struct {
     long long port;
     int no_auth;
     long long key_rate, key_concurrency, max_connections, body_memory, batch_days;
+    long long header_timeout, body_timeout;
     int force;
     double max_shrink;
     int open_only, full;

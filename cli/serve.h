@@ -24,6 +24,8 @@ typedef struct {
     int max_connections; /* connections at once; 0: from the file limit */
     size_t body_memory;  /* bytes of request bodies held at once, all connections */
     int batch_days;      /* days a finished batch's results are kept */
+    int header_timeout;  /* seconds for a request's headers to arrive whole */
+    int body_timeout;    /* seconds for its body, once its headers are in */
 } vigil_serve_opts;
 
 /* Serves until SIGTERM or SIGINT (in-flight requests finish first); SIGHUP

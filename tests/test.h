@@ -136,7 +136,9 @@ void test_screen_release(void);
     X(test_rescreen_misses_nothing)                                                            \
     X(test_alert_rule)                                                                         \
     X(test_wait_for_write_lock)                                                                \
-    X(test_users_and_keys)
+    X(test_users_and_keys)                                                                     \
+    X(test_key_check)                                                                          \
+    X(test_batches)
 
 #define DECLARE_TEST(name) void name(void);
 TEST_LIST(DECLARE_TEST)

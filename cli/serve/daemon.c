@@ -15,8 +15,9 @@
  * Bounds (docs/security.md): a body over 1 MiB gets 413 (a batch's: 16
  * MiB), over 100 queries 400, a URL over 8 KiB 414, headers over 32 KiB 431;
  * all bodies held at once are within --body-memory (more: 503); a request's
- * headers must be whole within HEADER_DEADLINE of its start and its body
- * within BODY_DEADLINE of its headers, else its connection is cut; an idle
+ * headers must be whole within --header-timeout (10 s) of its start and its
+ * body within --body-timeout (60 s) of its headers, else its connection is
+ * cut by the sweeper; an idle
  * connection closes after IDLE_TIMEOUT; the connections at once are below
  * the process's file limit (raised to its ceiling), and one over them is
  * closed as it is accepted. Every error is a JSON object {"error": "...",
@@ -39,9 +40,7 @@
 
 const vigil_serve_opts *vigil_srv_opts;
 
-#define HEADER_DEADLINE 10 /* seconds for a request's headers, from its first byte on */
-#define BODY_DEADLINE 60   /* seconds for its body, once its headers are in */
-#define IDLE_TIMEOUT 10    /* seconds a connection may say nothing */
+#define IDLE_TIMEOUT 10 /* seconds a connection may say nothing */
 
 static atomic_size_t body_bytes; /* of the bodies held now, all connections */
 
@@ -134,6 +133,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 static void *sweeper(void *arg)
 {
     (void)arg;
+    long long header_ms = vigil_srv_opts->header_timeout * 1000LL;
+    long long body_ms = vigil_srv_opts->body_timeout * 1000LL;
     while (atomic_load(&sweeping)) {
         usleep(250000);
         long long now = mono_ms();
@@ -141,8 +142,8 @@ static void *sweeper(void *arg)
         for (conn *k = conns; k; k = k->next) {
             int ph = atomic_load(&k->phase);
             long long age = now - atomic_load(&k->since_ms);
-            if (!k->cut && ((ph == WAIT_HEADERS && age > HEADER_DEADLINE * 1000LL) ||
-                            (ph == WAIT_BODY && age > BODY_DEADLINE * 1000LL))) {
+            if (!k->cut && ((ph == WAIT_HEADERS && age > header_ms) ||
+                            (ph == WAIT_BODY && age > body_ms))) {
                 shutdown(k->fd, SHUT_RDWR);
                 k->cut = 1;
                 atomic_fetch_add(&cut_count, 1);

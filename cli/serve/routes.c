@@ -61,7 +61,8 @@ static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req
         const char *why;
         int st = vigil_srv_identify(c, 1, &r->who, &why);
         if (st)
-            return send_error(c, *status = st, why);
+            return send_error_with(c, *status = st, why, st == 401 ? "WWW-Authenticate" : NULL,
+                                   "Bearer");
         if (r->who.role < VIGIL_ROLE_ADMIN)
             return send_error(c, *status = 403, "reloading the lists needs the admin role");
     }
