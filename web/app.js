@@ -14,12 +14,55 @@ const el = (tag, attrs = {}, ...kids) => {
   return e;
 };
 
-async function getJSON(url, opts) {
-  const r = await fetch(url, opts);
+// The session: the cookie is the server's and never readable here; its CSRF
+// token goes with every request that is not a GET.
+let session = null;
+
+async function getJSON(url, opts = {}) {
+  const o = { ...opts, headers: { ...(opts.headers || {}) } };
+  if (o.method && o.method !== "GET" && session && session.csrf) o.headers["X-CSRF-Token"] = session.csrf;
+  const r = await fetch(url, o);
   const body = await r.json().catch(() => ({ error: "not JSON" }));
+  if (r.status === 401 && !url.startsWith("/session")) signIn(body.error);
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
 }
+
+function signedIn(s) {
+  session = s;
+  $("#who").hidden = !s.auth;
+  $("#who").textContent = s.auth ? `${s.user} (${s.role})` : "";
+  $("#signout").hidden = !s.auth;
+  loadVersions();
+  route();
+}
+
+function signIn(why) {
+  session = null;
+  $("#who").hidden = $("#signout").hidden = true;
+  $("#signin-status").textContent = why || "";
+  show("signin");
+  $("#signin-key").focus();
+}
+
+$("#signin-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const s = await getJSON("/session", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ key: $("#signin-key").value.trim() }),
+    });
+    $("#signin-key").value = "";
+    signedIn(s);
+  } catch (err) {
+    $("#signin-status").textContent = err.message;
+  }
+});
+
+$("#signout").addEventListener("click", async () => {
+  try { await getJSON("/session", { method: "DELETE" }); } catch (err) { /* signed out anyway */ }
+  signIn("signed out");
+});
 
 // ------------------------------------------------------------------ pages
 
@@ -29,6 +72,7 @@ function show(page) {
 }
 
 function route() {
+  if (!session) return;
   const h = location.hash || "#/search";
   if (h.startsWith("#/entity/")) {
     show("entity");
@@ -239,6 +283,7 @@ async function loadVersions() {
   try {
     const c = await getJSON("/catalog");
     $("#versions").textContent = c.screening.map((s) => `${s.source} ${s.published || "v" + s.version}`).join(" · ");
+    $("#list").replaceChildren(el("option", { value: "default", text: "all lists" }));
     for (const s of c.screening) $("#list").append(el("option", { value: s.source, text: s.source }));
   } catch (err) {
     $("#versions").textContent = "";
@@ -267,13 +312,15 @@ $("#batch-form").addEventListener("submit", async (e) => {
       $("#batch-status").textContent = `${s.rows} of ${s.total} records screened` +
         (s.failed ? `, ${s.failed} with errors` : "") + (s.status === "done" ? " — done" : ` (${pct}%)`) +
         (secs > 0.5 ? `, ${Math.round(s.rows / secs)} records/s` : "");
-      if (s.status === "done") break;
+      if (s.status !== "running") break;
       await new Promise((r) => setTimeout(r, 250));
     }
     $("#dl-csv").href = `/batch/${job.id}/results.csv`;
     $("#dl-jsonl").href = `/batch/${job.id}/results.jsonl`;
     $("#batch-downloads").hidden = false;
-    const lines = (await (await fetch(`/batch/${job.id}/results.jsonl`)).text()).split("\n").filter(Boolean);
+    const res = await fetch(`/batch/${job.id}/results.jsonl`);
+    if (!res.ok) throw new Error("the results could not be read (" + res.status + ")");
+    const lines = (await res.text()).split("\n").filter(Boolean);
     const tb = $("#batch-alerts tbody");
     tb.replaceChildren();
     for (const line of lines) {
@@ -291,5 +338,4 @@ $("#batch-form").addEventListener("submit", async (e) => {
   }
 });
 
-loadVersions();
-route();
+getJSON("/session").then(signedIn, () => signIn(""));

@@ -1,10 +1,10 @@
 // End-to-end tests of the analysts' page in headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core) against the real server.
-// Usage: node e2e.mjs BASE_URL SCREENSHOT_DIR CSV_FILE
+// Usage: node e2e.mjs BASE_URL SCREENSHOT_DIR CSV_FILE API_KEY
 // Prints "ok - ..." / "not ok - ..." per check (tests/web.sh counts them).
 import { chromium } from "playwright-core";
 
-const [base, shots, csv] = process.argv.slice(2);
+const [base, shots, csv, key] = process.argv.slice(2);
 let failed = 0;
 const ok = (cond, what) => {
   console.log(`${cond ? "ok" : "not ok"} - ${what}`);
@@ -23,6 +23,22 @@ page.on("requestfailed", (r) => { if (!r.url().startsWith(base)) errors.push("le
 try {
   await page.goto(base + "/", { waitUntil: "networkidle" });
   ok(await page.title() === "vigil — sanctions screening", "the page is served by vigil serve");
+
+  // the server needs a key: the page asks for one, refuses a wrong one, signs in with the right one
+  await page.waitForSelector("#page-signin:not([hidden])", { timeout: 5000 });
+  ok(await page.locator("#page-search").isHidden(), "before signing in, the page shows only the sign-in form");
+  await page.locator("#signin-key").fill("vigil_" + "0".repeat(64));
+  await page.locator("#signin-go").click();
+  await page.waitForFunction(() => document.querySelector("#signin-status").textContent.length > 0);
+  ok(await page.locator("#page-search").isHidden(), "a wrong key does not sign in");
+  await page.locator("#signin-key").fill(key);
+  await page.locator("#signin-go").click();
+  await page.waitForSelector("#page-search:not([hidden])", { timeout: 5000 });
+  ok((await page.locator("#who").innerText()).includes("ana (analyst)"), "signed in, the page names the user and role");
+  const cookies = await page.context().cookies();
+  const sc = cookies.find((c) => c.name === "vigil_session");
+  ok(sc && sc.httpOnly && sc.sameSite === "Strict", "the session cookie is HttpOnly and SameSite=Strict");
+  ok(await page.evaluate(() => !document.cookie.includes("vigil_session")), "the page's script cannot read the session cookie");
 
   // search as you type: Бастрыкин finds the EU and the UK entries
   await page.locator("#q").pressSequentially("Бастрыкин", { delay: 30 });
@@ -72,6 +88,12 @@ try {
   const dl = await page.evaluate(async () => (await fetch(document.querySelector("#dl-csv").href)).text());
   ok(dl.startsWith("row,id,status") && /PUTIN/.test(dl), "the results download as CSV");
   await page.screenshot({ path: `${shots}/batch.png`, fullPage: true });
+
+  // signing out ends the session: the next call is refused and the page asks again
+  await page.locator("#signout").click();
+  await page.waitForSelector("#page-signin:not([hidden])", { timeout: 5000 });
+  const after = await page.evaluate(async () => (await fetch("/catalog")).status);
+  ok(after === 401, "after signing out the session is refused (401)");
 
   ok(errors.length === 0, "no script errors and no request outside the server" + (errors.length ? ": " + errors.join("; ") : ""));
 } catch (err) {
