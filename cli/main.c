@@ -665,7 +665,7 @@ static int cmd_serve(int argc, char **argv)
         .key_rate = o.key_rate ? (int)o.key_rate : 1000,
         .key_concurrency = o.key_concurrency ? (int)o.key_concurrency : 64,
         .max_connections = (int)o.max_connections,
-        .body_memory = (size_t)(o.body_memory ? o.body_memory : 256) << 20,
+        .body_memory = (size_t)(o.body_memory ? o.body_memory : 128) << 20,
         .batch_days = o.batch_days ? (int)o.batch_days : 7,
         .header_timeout = o.header_timeout ? (int)o.header_timeout : 10,
         .body_timeout = o.body_timeout ? (int)o.body_timeout : 60,

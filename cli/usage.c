@@ -111,7 +111,7 @@ static const char *const usage_text[] = {
     "        --key-rate requests a second (default 1000, bursts of twice that) and\n"
     "        --key-concurrency in flight (default 64); more get 429 and Retry-After.\n"
     "        --max-connections (default: the file limit, raised to its ceiling, less\n"
-    "        256) and --body-memory (default 256 MiB of request bodies at once) bound\n"
+    "        256) and --body-memory (default 128 MiB of request bodies at once) bound\n"
     "        what clients can hold; headers must arrive whole within\n"
     "        --header-timeout (10 s), a body within --body-timeout (60 s). A\n"
     "        batch's results are kept in the database for its owner\n"

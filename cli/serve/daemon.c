@@ -24,6 +24,7 @@
  * "status": N}. Endpoints and examples: docs/api.md.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -251,12 +252,26 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             r->too_big = 503;
             return MHD_YES;
         }
-        char *nb = realloc(r->body, r->len + n + 1);
-        if (!nb) {
-            atomic_fetch_sub(&body_bytes, n);
-            return MHD_NO;
+        if (r->len + n + 1 > r->cap) {
+            /* room for the whole body at once when its length is announced
+             * (one allocation, from its own pages: freed, they go back to
+             * the system), else twice what it has */
+            const char *cl =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            size_t want = cl ? (size_t)strtoull(cl, NULL, 10) + 1 : 0;
+            size_t cap = r->cap ? r->cap * 2 : 4096;
+            if (want > cap && want <= max + 1)
+                cap = want;
+            if (cap < r->len + n + 1)
+                cap = r->len + n + 1;
+            char *nb = realloc(r->body, cap);
+            if (!nb) {
+                atomic_fetch_sub(&body_bytes, n);
+                return MHD_NO;
+            }
+            r->body = nb;
+            r->cap = cap;
         }
-        r->body = nb;
         memcpy(r->body + r->len, upload, n);
         r->len += n;
         r->body[r->len] = '\0';
@@ -325,6 +340,11 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* a fixed threshold: every block of 128 KiB or more (a large body, a
+     * batch's upload) is mapped apart and returned to the system when
+     * freed, instead of the threshold rising after the first free and such
+     * blocks staying in the heap for good */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     char msg[1024];
     int loopback = strncmp(o->listen, "127.", 4) == 0;
     if (!o->auth && !loopback) {

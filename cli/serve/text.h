@@ -112,7 +112,7 @@ typedef struct {
 
 typedef struct {
     char *body;
-    size_t len;
+    size_t len, cap;
     vigil_srv_who who; /* once a route has asked (role 0: nobody yet) */
     int admitted;      /* counted in its key's requests in flight */
     int too_big;
