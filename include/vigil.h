@@ -366,6 +366,62 @@ int vigil_alerts_json(vigil_db *db, int open_only, char **json);
 int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const char *note,
                  const char *by);
 
+/* ------------------------------------------------------------ case work */
+
+/*
+ * The alert queue and the work on it (docs/rescreening.md). A filter of the
+ * queue; zero-initialise, then set what narrows it.
+ */
+typedef struct vigil_alert_filter {
+    const char *status;    /* NULL or "open"; "pending" (a decision proposed, to be
+                              reviewed), "true-match", "false-positive", "delisted",
+                              "closed" (any of the last three), "any" */
+    const char *source;    /* a list, NULL: any */
+    const char *programme; /* a programme id of the entity ("HR", "SDGT"), NULL: any */
+    double min_score;      /* 0: any */
+    int max_age_days;      /* opened at most this many days ago; 0: any */
+    const char *assignee;  /* NULL: anyone's; "": nobody's */
+    const char *customer;  /* one customer's id, NULL: all */
+    int limit, offset;     /* a page: limit 0 is 50, at most 1,000 */
+} vigil_alert_filter;
+
+/* A page of the queue, strongest hits first: {"total", "limit", "offset",
+ * "alerts": [{"id", "status", "score", "customer": {"id", "name",
+ * "birth_date"}, "entity": {"source", "source_id", "schema", "name"},
+ * "matched_name", "created_at", "assignee", "age_days"}]}. VIGIL_ERR_ARG for
+ * an unknown status. */
+int vigil_alert_queue(vigil_db *db, const vigil_alert_filter *f, char **json);
+/* One alert whole: as in the queue, and the customer's every field, the
+ * entity's document as listed in the version screened, the explanation, the
+ * run's list versions, the decisions ({"state": "final", "proposed",
+ * "approved", "returned"}) and its audit trail. VIGIL_ERR_NOTFOUND. */
+int vigil_alert_get(vigil_db *db, int64_t id, char **json);
+/* Assigns an alert to a user (to NULL or "": to nobody), by a user. */
+int vigil_alert_assign(vigil_db *db, int64_t id, const char *to, const char *by);
+/* Four eyes: a user (by, required) proposes a decision on an open alert
+ * (then "pending"); another user approves it (the alert takes the decision:
+ * a false positive is closed until the customer or the entity changes) or
+ * returns it with a note (open again). The proposer's own review is refused
+ * (VIGIL_ERR_ARG). Without four eyes, vigil_decide decides at once. */
+int vigil_propose(vigil_db *db, int64_t id, const char *decision, const char *note,
+                  const char *by);
+int vigil_review(vigil_db *db, int64_t id, int approve, const char *note, const char *by);
+/* The audit trail, oldest first, of one alert (alert_id), one customer
+ * (customer), or everything (0, NULL), limit lines from offset (limit 0: all):
+ * a JSON array of {"id", "at", "user", "action" ("opened", "assigned",
+ * "proposed", "approved", "returned", "decided", "delisted", "imported"),
+ * "alert_id", "customer_id", "note", "detail", "versions"}. Append-only: the
+ * database refuses to change or delete a line. */
+int vigil_audit_json(vigil_db *db, int64_t alert_id, const char *customer, int limit,
+                     int offset, char **json);
+/* The customers, by name: those whose id is q or whose name holds q (NULL:
+ * all), a page of them: {"total", "limit", "offset", "customers": [{"id",
+ * "name", ..., "added_at", "updated_at", "open_alerts"}]}. */
+int vigil_customers_json(vigil_db *db, const char *q, int limit, int offset, char **json);
+/* One customer with its alerts (every status) and its trail.
+ * VIGIL_ERR_NOTFOUND. */
+int vigil_customer_get(vigil_db *db, const char *id, char **json);
+
 /* The re-screening runs, oldest first, as a JSON array of {"id", "started_at",
  * "finished_at", "full", "threshold", "versions", and the counts of
  * vigil_rescreen_result}. *json is freed with vigil_free. */

@@ -135,6 +135,7 @@ void test_screen_release(void);
     X(test_rescreen_ofac_versions)                                                             \
     X(test_rescreen_misses_nothing)                                                            \
     X(test_alert_rule)                                                                         \
+    X(test_case_work)                                                                          \
     X(test_wait_for_write_lock)                                                                \
     X(test_users_and_keys)                                                                     \
     X(test_key_check)                                                                          \

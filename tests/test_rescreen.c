@@ -367,3 +367,121 @@ void test_alert_rule(void)
     /* a status this build does not know reopens rather than hides */
     CHECK_INT(vigil__alert_rule("escalated", 1, 1), VIGIL__ALERT_NEW);
 }
+
+/* Case work on real alerts (OFAC 2019): the queue and its filters, one alert
+ * whole, assignment, four eyes (the proposer's own review refused), a
+ * returned proposal open again, the audit trail append-only. */
+void test_case_work(void)
+{
+    char *path = NULL;
+    vigil_db *db = fresh_2019(&path);
+    if (!db)
+        return;
+    vigil_customer cs[] = {
+        {"c2", "John Jairo Gallego Valencia", "Person", NULL, NULL, NULL, NULL},
+        {"c3", "Oleg Slizhevsky", "Person", NULL, NULL, NULL, NULL},
+        {"c5", "Defense Industries Organization", "Organization", NULL, NULL, NULL, NULL},
+    };
+    CHECK_INT(vigil_customers_put(db, cs, 3, NULL), VIGIL_OK);
+    vigil_rescreen_result r;
+    CHECK_INT(vigil_rescreen(db, NULL, &r), VIGIL_OK);
+    CHECK_INT(r.alerts_new, 3);
+    char *s = NULL;
+    vigil_alert_filter all = {0};
+    CHECK_INT(vigil_alert_queue(db, &all, &s), VIGIL_OK);
+    json_t *q = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    CHECK_INT(json_integer_value(json_object_get(q, "total")), 3);
+    json_t *alerts_arr = json_object_get(q, "alerts");
+    /* strongest first */
+    CHECK(json_real_value(json_object_get(json_array_get(alerts_arr, 0), "score")) >=
+          json_real_value(json_object_get(json_array_get(alerts_arr, 2), "score")));
+    long long a5 = 0, a3 = 0;
+    size_t i;
+    json_t *a;
+    json_array_foreach(alerts_arr, i, a)
+    {
+        const char *cid =
+            json_string_value(json_object_get(json_object_get(a, "customer"), "id"));
+        if (!strcmp(cid, "c5"))
+            a5 = json_integer_value(json_object_get(a, "id"));
+        if (!strcmp(cid, "c3"))
+            a3 = json_integer_value(json_object_get(a, "id"));
+    }
+    json_decref(q);
+    CHECK(a5 && a3);
+    /* filters: a customer's, a score floor, an unknown status refused */
+    vigil_alert_filter one = {.customer = "c5"};
+    CHECK_INT(vigil_alert_queue(db, &one, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"total\":1"));
+    vigil_free(s);
+    vigil_alert_filter high = {.min_score = 1.01};
+    CHECK_INT(vigil_alert_queue(db, &high, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"total\":0"));
+    vigil_free(s);
+    vigil_alert_filter bad = {.status = "sleeping"};
+    CHECK_INT(vigil_alert_queue(db, &bad, &s), VIGIL_ERR_ARG);
+    /* one alert whole: the entity's document and the run's versions */
+    CHECK_INT(vigil_alert_get(db, a5, &s), VIGIL_OK);
+    json_t *al = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    CHECK(json_is_object(json_object_get(json_object_get(al, "entity"), "document")));
+    CHECK(json_array_size(json_object_get(json_object_get(al, "run"), "versions")) == 1);
+    CHECK_STR(json_string_value(
+                  json_object_get(json_array_get(json_object_get(al, "trail"), 0), "action")),
+              "opened");
+    json_decref(al);
+    CHECK_INT(vigil_alert_get(db, 99999, &s), VIGIL_ERR_NOTFOUND);
+    /* assignment */
+    CHECK_INT(vigil_alert_assign(db, a5, "ana", "rita"), VIGIL_OK);
+    vigil_alert_filter mine = {.assignee = "ana"};
+    CHECK_INT(vigil_alert_queue(db, &mine, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"total\":1"));
+    vigil_free(s);
+    /* four eyes: ana proposes, ana cannot approve, rita approves */
+    CHECK_INT(vigil_propose(db, a5, "false-positive", "", "ana"), VIGIL_ERR_ARG);
+    CHECK_INT(vigil_propose(db, a5, "false-positive", "another body, other country", "ana"),
+              VIGIL_OK);
+    CHECK_INT(vigil_propose(db, a5, "true-match", "again", "bob"), VIGIL_ERR_ARG); /* pending */
+    CHECK_INT(vigil_review(db, a5, 1, "agreed", "ana"), VIGIL_ERR_ARG);
+    CHECK(strstr(vigil_errmsg(db), "four eyes") != NULL);
+    CHECK_INT(vigil_review(db, a5, 1, "agreed", "rita"), VIGIL_OK);
+    CHECK_INT(vigil_alert_get(db, a5, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"status\":\"false-positive\"") &&
+          strstr(s, "\"state\":\"approved\""));
+    vigil_free(s);
+    /* a returned proposal: open again */
+    CHECK_INT(vigil_propose(db, a3, "true-match", "same name", "ana"), VIGIL_OK);
+    CHECK_INT(vigil_review(db, a3, 0, "", "rita"), VIGIL_ERR_ARG); /* a note is required */
+    CHECK_INT(vigil_review(db, a3, 0, "check the date of birth first", "rita"), VIGIL_OK);
+    vigil_alert_filter open = {.customer = "c3"};
+    CHECK_INT(vigil_alert_queue(db, &open, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"status\":\"open\""));
+    vigil_free(s);
+    /* the trail: every step, in order, and no way to change it */
+    CHECK_INT(vigil_audit_json(db, a5, NULL, 0, 0, &s), VIGIL_OK);
+    json_t *t = s ? json_loads(s, 0, NULL) : NULL;
+    vigil_free(s);
+    const char *want[] = {"opened", "assigned", "proposed", "approved"};
+    CHECK_INT(json_array_size(t), 4);
+    for (size_t k = 0; k < 4 && k < json_array_size(t); k++)
+        CHECK_STR(json_string_value(json_object_get(json_array_get(t, k), "action")), want[k]);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(t, 3), "user")), "rita");
+    json_decref(t);
+    CHECK(sqlite3_exec(db->sql, "UPDATE audit SET user='mallory'", NULL, NULL, NULL) !=
+          SQLITE_OK);
+    CHECK(sqlite3_exec(db->sql, "DELETE FROM audit", NULL, NULL, NULL) != SQLITE_OK);
+    /* customers: search by name, one with its alerts */
+    CHECK_INT(vigil_customers_json(db, "slizhev", 0, 0, &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"total\":1") && strstr(s, "\"id\":\"c3\""));
+    vigil_free(s);
+    CHECK_INT(vigil_customers_json(db, "%", 0, 0, &s), VIGIL_OK); /* LIKE's % taken as itself */
+    CHECK(s && strstr(s, "\"total\":0"));
+    vigil_free(s);
+    CHECK_INT(vigil_customer_get(db, "c5", &s), VIGIL_OK);
+    CHECK(s && strstr(s, "\"alerts\":[{") && strstr(s, "\"trail\":[{"));
+    vigil_free(s);
+    CHECK_INT(vigil_customer_get(db, "nobody", &s), VIGIL_ERR_NOTFOUND);
+    vigil_db_close(db);
+    remove_db(path);
+}

@@ -15,8 +15,9 @@ vigil__alert_action vigil__alert_rule(const char *status, int same_entity, int s
 {
     if (!status || !*status)
         return VIGIL__ALERT_NEW;
-    if (strcmp(status, "open") == 0)
-        return VIGIL__ALERT_REFRESH; /* still to be decided: it shows what was seen last */
+    if (strcmp(status, "open") == 0 || strcmp(status, "pending") == 0)
+        return VIGIL__ALERT_REFRESH; /* still to be decided (or reviewed): it shows what was
+                                        seen last */
     if (strcmp(status, "true-match") == 0)
         return VIGIL__ALERT_KEEP;
     if (strcmp(status, "false-positive") == 0 && same_entity && same_customer)
@@ -27,8 +28,23 @@ vigil__alert_action vigil__alert_rule(const char *status, int same_entity, int s
 }
 
 struct vigil__alert_writer {
-    sqlite3_stmt *last_alert, *entity_now, *insert_alert, *refresh_alert;
+    sqlite3_stmt *last_alert, *entity_now, *insert_alert, *refresh_alert, *audit;
 };
+
+/* The trail's line for an alert a run opened. */
+static int vigil__audit_opened(vigil_db *db, vigil__alert_writer *w, int64_t alert, int64_t run,
+                               const char *at, const char *customer_id, const char *detail)
+{
+    sqlite3_stmt *s = w->audit;
+    sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, alert);
+    sqlite3_bind_text(s, 3, customer_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, run);
+    int ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    return ok ? VIGIL_OK : vigil__db_sqlfail(db, "writing the audit trail");
+}
 
 int vigil__alerts_open(vigil_db *db, vigil__alert_writer **out)
 {
@@ -47,8 +63,12 @@ int vigil__alerts_open(vigil_db *db, vigil__alert_writer **out)
         "created_at, previous) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'open',?12,?13,?14)",
         "UPDATE alert SET customer_sha256=?2, version_id=?3, doc_id=?4, matched_name=?5, "
         "score=?6, explanation=?7 WHERE id=?1",
+        "INSERT INTO audit(at, user, action, alert_id, customer_id, detail, versions) "
+        "VALUES(?1, 'vigil', 'opened', ?2, ?3, ?4, (SELECT versions FROM screening_run WHERE "
+        "id = ?5))",
     };
-    sqlite3_stmt **st[] = {&w->last_alert, &w->entity_now, &w->insert_alert, &w->refresh_alert};
+    sqlite3_stmt **st[] = {&w->last_alert, &w->entity_now, &w->insert_alert, &w->refresh_alert,
+                           &w->audit};
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
         if (sqlite3_prepare_v2(db->sql, sql[i], -1, st[i], NULL) != SQLITE_OK)
             return vigil__db_sqlfail(db, "preparing the alerts");
@@ -63,6 +83,7 @@ void vigil__alerts_close(vigil__alert_writer *w)
     sqlite3_finalize(w->entity_now);
     sqlite3_finalize(w->insert_alert);
     sqlite3_finalize(w->refresh_alert);
+    sqlite3_finalize(w->audit);
     free(w);
 }
 
@@ -137,7 +158,13 @@ int vigil__alerts_record(vigil_db *db, vigil__alert_writer *w, int64_t run, cons
     int ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_reset(s);
     *is_new = 1;
-    return ok ? VIGIL_OK : vigil__db_sqlfail(db, "writing an alert");
+    if (!ok)
+        return vigil__db_sqlfail(db, "writing an alert");
+    char detail[160];
+    snprintf(detail, sizeof(detail), "%s %s %.4f%s", h->source, h->source_id, h->score,
+             prev ? " (reopened)" : "");
+    return vigil__audit_opened(db, w, sqlite3_last_insert_rowid(db->sql), run, at, customer_id,
+                               detail);
 }
 
 int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *versions,
@@ -145,7 +172,8 @@ int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *
 {
     /* the open alerts whose entity is in none of the run's versions */
     static const char *const gone =
-        " FROM alert a WHERE a.status = 'open' AND NOT EXISTS (SELECT 1 FROM run_version rv "
+        " FROM alert a WHERE a.status IN ('open','pending') AND NOT EXISTS (SELECT 1 FROM "
+        "run_version rv "
         "JOIN version_entity ve ON ve.version_id = rv.version_id AND ve.source_id = "
         "a.source_id WHERE rv.run_id = ?1 AND rv.source = a.source)";
     char sql[1024];
@@ -165,6 +193,22 @@ int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = vigil__db_sqlfail(db, "closing delisted alerts");
     *n = sqlite3_changes(db->sql);
+    sqlite3_finalize(st);
+    /* the trail says so, for each */
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO audit(at, user, action, alert_id, customer_id, note, versions) "
+             "SELECT ?2, 'vigil', 'delisted', a.id, a.customer_id, 'the entity is no longer "
+             "on its list', ?3%s",
+             gone);
+    st = NULL;
+    if (rc == VIGIL_OK && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, versions, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = vigil__db_sqlfail(db, "closing delisted alerts");
+    } else if (rc == VIGIL_OK)
+        rc = vigil__db_sqlfail(db, "closing delisted alerts");
     sqlite3_finalize(st);
     snprintf(sql, sizeof(sql),
              "UPDATE alert SET status = 'delisted' WHERE id IN (SELECT a.id%s)", gone);
@@ -317,6 +361,8 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
         sqlite3_finalize(st);
     }
     free(versions);
+    if (rc == VIGIL_OK)
+        rc = vigil__audit(db, by, "decided", alert_id, NULL, note, decision);
     return vigil__db_finish(db, rc);
 }
 

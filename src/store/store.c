@@ -78,14 +78,15 @@ static const char *const schema_sql =
     "  status TEXT NOT NULL DEFAULT 'open',"
     "  run_id INTEGER NOT NULL REFERENCES screening_run(id),"
     "  created_at TEXT NOT NULL,"
-    "  previous INTEGER REFERENCES alert(id));"
+    "  previous INTEGER REFERENCES alert(id),"
+    "  assignee TEXT);"
     "CREATE INDEX IF NOT EXISTS alert_pair ON alert(customer_id, source, source_id);"
     "CREATE INDEX IF NOT EXISTS alert_status ON alert(status);"
     "CREATE TABLE IF NOT EXISTS decision("
     "  id INTEGER PRIMARY KEY,"
     "  alert_id INTEGER NOT NULL REFERENCES alert(id),"
     "  decision TEXT NOT NULL, note TEXT NOT NULL, by TEXT,"
-    "  decided_at TEXT NOT NULL, versions TEXT NOT NULL);"
+    "  decided_at TEXT NOT NULL, versions TEXT NOT NULL, state TEXT);"
     "CREATE INDEX IF NOT EXISTS decision_alert ON decision(alert_id);"
     /* who may use vigil serve, and their keys (keys.c): a key is kept only
      * as its argon2id hash, found by the first characters of its secret */
@@ -94,7 +95,10 @@ static const char *const schema_sql =
     "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS api_key("
     "  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id),"
-    "  hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);"
+    "  hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);";
+
+/* The rest of it (a C string has a bounded length). */
+static const char *const schema_sql_2 =
     /* vigil serve's batches, owned by who started them, and their result
      * lines (batches.c) */
     "CREATE TABLE IF NOT EXISTS batch("
@@ -104,15 +108,44 @@ static const char *const schema_sql =
     "  threshold REAL NOT NULL);"
     "CREATE TABLE IF NOT EXISTS batch_line("
     "  batch_id TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL,"
-    "  PRIMARY KEY(batch_id, n)) WITHOUT ROWID;";
+    "  PRIMARY KEY(batch_id, n)) WITHOUT ROWID;"
+    /* case work (cases.c): every step on an alert or a customer, appended
+     * and never changed: the triggers refuse any update or delete */
+    "CREATE TABLE IF NOT EXISTS audit("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,"
+    "  alert_id INTEGER, customer_id TEXT, note TEXT, detail TEXT, versions TEXT);"
+    "CREATE INDEX IF NOT EXISTS audit_alert ON audit(alert_id);"
+    "CREATE INDEX IF NOT EXISTS audit_customer ON audit(customer_id);"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN"
+    "  SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    /* the queue's order: status, then the strongest hits first */
+    "CREATE INDEX IF NOT EXISTS alert_queue ON alert(status, score DESC, id);";
+
+/* Columns added since a table was first made: added to an older database
+ * when it is opened for writing. */
+static const struct {
+    const char *table, *column, *decl;
+} added_columns[] = {
+    {"alert", "assignee", "TEXT"},
+    {"decision", "state", "TEXT"}, /* NULL: a final decision; proposed, approved, returned */
+};
+#define NADDED "2"
 
 /* The schema's tables, and its indexes: a database that holds others is not
  * one of ours. */
 #define TABLES                                                                                 \
     "'meta','list_version','entity_doc','version_entity','customer','screening_run',"          \
-    "'run_version','alert','decision','user','api_key','batch','batch_line'"
-#define NTABLES "13"
-#define INDEXES "'list_version_source','alert_pair','alert_status','decision_alert'"
+    "'run_version','alert','decision','user','api_key','batch','batch_line','audit'"
+#define NTABLES "14"
+#define INDEXES                                                                                \
+    "'list_version_source','alert_pair','alert_status','decision_alert','audit_alert',"        \
+    "'audit_customer','audit_no_update','audit_no_delete','alert_queue'"
+/* the added columns that a database has, as SQL counting them */
+#define HAS_ADDED                                                                              \
+    "(SELECT count(*) FROM pragma_table_info('alert') WHERE name='assignee') + (SELECT "       \
+    "count(*) FROM pragma_table_info('decision') WHERE name='state')"
 
 int vigil__db_fail(vigil_db *db, int rc, const char *fmt, ...)
 {
@@ -199,6 +232,36 @@ int vigil_db_wait_for_lock(vigil_db *db, int seconds, void (*waiting)(void *ctx,
     return VIGIL_OK;
 }
 
+/* Adds the columns of added_columns that an older database lacks (its
+ * tables exist: a new database gets them from schema_sql). */
+static int add_columns(vigil_db *db, char **err)
+{
+    for (size_t i = 0; i < sizeof(added_columns) / sizeof(added_columns[0]); i++) {
+        char sql[256];
+        snprintf(
+            sql, sizeof(sql),
+            "SELECT (SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'), "
+            "(SELECT count(*) FROM pragma_table_info('%s') WHERE name='%s')",
+            added_columns[i].table, added_columns[i].table, added_columns[i].column);
+        sqlite3_stmt *st = NULL;
+        int table = 0, has = 0;
+        if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            table = sqlite3_column_int(st, 0);
+            has = sqlite3_column_int(st, 1);
+        }
+        sqlite3_finalize(st);
+        if (!table || has)
+            continue;
+        snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s", added_columns[i].table,
+                 added_columns[i].column, added_columns[i].decl);
+        int rc = sqlite3_exec(db->sql, sql, NULL, NULL, err);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
 int vigil_db_open(const char *path, int flags, vigil_db **out)
 {
     *out = NULL;
@@ -250,7 +313,9 @@ int vigil_db_open(const char *path, int flags, vigil_db **out)
                      NULL, NULL);
         if (!ready &&
             (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK ||
+             add_columns(db, &err) != SQLITE_OK ||
              sqlite3_exec(db->sql, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
+             sqlite3_exec(db->sql, schema_sql_2, NULL, NULL, &err) != SQLITE_OK ||
              sqlite3_exec(
                  db->sql,
                  "INSERT OR IGNORE INTO meta(key,value) VALUES('schema','" SCHEMA_VERSION "')",

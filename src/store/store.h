@@ -62,6 +62,13 @@ const char *vigil__db_path(vigil_db *db);
  * or -1. */
 int64_t vigil__db_count(vigil_db *db, const char *sql, int64_t a, int64_t b);
 
+/* Appends a line to the audit trail (cases.c): who (NULL: "vigil") did
+ * action, on alert_id (0: none) or customer_id (NULL: the alert's), with a
+ * note and a detail, and the list versions current now. Inside the caller's
+ * transaction. */
+int vigil__audit(vigil_db *db, const char *user, const char *action, int64_t alert_id,
+                 const char *customer_id, const char *note, const char *detail);
+
 /* The customer store (customers.c). What the stored keys were computed
  * with (the key format and the name data's fingerprint), into out. */
 void vigil__customer_keys_fp(char out[40]);
