@@ -11,23 +11,15 @@
 #include "batch.h"
 #include "customers.h"
 
-typedef struct {
-    vigil_db *db;
-    const char *path;
-    long long counts[3]; /* unchanged, added, changed */
-    long long refused;
-    int failed; /* the store failed: the rest is not read into it */
-} import;
-
 static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
 {
-    import *im = ctx;
+    vigil_cli_import *im = ctx;
     if (im->failed)
         return;
     vigil_customer *cs = calloc(n, sizeof(*cs));
     int *st = calloc(n, sizeof(int));
     if (!cs || !st) {
-        fprintf(stderr, "vigil customers import: out of memory\n");
+        snprintf(im->error, sizeof(im->error), "out of memory");
         im->failed = 1;
         free(cs);
         free(st);
@@ -43,10 +35,11 @@ static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
                                  r[i].id_number};
     int rc = vigil_customers_put(im->db, cs, n, st);
     if (rc != VIGIL_OK) {
-        fprintf(stderr, "vigil customers import: %s: %s\n", im->path, vigil_errmsg(im->db));
+        snprintf(im->error, sizeof(im->error), "%s", vigil_errmsg(im->db));
         im->failed = 1;
     }
     for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
+        im->rows++;
         if (st[i] >= 0 && st[i] <= 2) {
             im->counts[st[i]]++;
             continue;
@@ -57,11 +50,25 @@ static void import_block(void *ctx, const vigil_cli_record *r, size_t n)
                           : !r[i].name || !*r[i].name ? "no name"
                                                       : "unknown schema (Person, Organization, "
                                                         "Company, Vessel, Airplane)";
-        fprintf(stderr, "vigil customers import: %s: row %lld%s%s: %s\n", im->path, r[i].row,
-                r[i].id ? ", id " : "", r[i].id ? r[i].id : "", why);
+        if (im->on_refused)
+            im->on_refused(im->ctx, r[i].row, r[i].id, why);
     }
+    if (im->on_block)
+        im->on_block(im->ctx, im);
     free(cs);
     free(st);
+}
+
+int vigil_cli_customers_read(FILE *in, const char *format, vigil_cli_import *im)
+{
+    int rc = vigil_cli_read_records(in, format, import_block, im);
+    return rc != 0 || im->failed ? -1 : 0;
+}
+
+static void print_refused(void *ctx, long long row, const char *id, const char *why)
+{
+    fprintf(stderr, "vigil customers import: %s: row %lld%s%s: %s\n", (const char *)ctx, row,
+            id ? ", id " : "", id ? id : "", why);
 }
 
 int vigil_cli_customers_import(vigil_db *db, const char *path, const char *format)
@@ -71,16 +78,19 @@ int vigil_cli_customers_import(vigil_db *db, const char *path, const char *forma
         fprintf(stderr, "vigil customers import: cannot open %s\n", path);
         return 1;
     }
-import im = {db, path && strcmp(path, "-") ? path: "standard input", {0 }, 0, 0 };
-    int rc = vigil_cli_read_records(in, format, import_block, &im);
+    const char *name = path && strcmp(path, "-") ? path : "standard input";
+    vigil_cli_import im = {.db = db, .on_refused = print_refused, .ctx = (void *)name};
+    int rc = vigil_cli_customers_read(in, format, &im);
     if (in != stdin)
         fclose(in);
+    if (im.failed)
+        fprintf(stderr, "vigil customers import: %s: %s\n", name, im.error);
     int64_t held = 0;
     vigil_customers_count(db, &held);
     printf("%lld added, %lld changed, %lld unchanged, %lld refused; %lld customers held\n",
            im.counts[VIGIL_CUSTOMER_ADDED], im.counts[VIGIL_CUSTOMER_CHANGED],
            im.counts[VIGIL_CUSTOMER_UNCHANGED], im.refused, (long long)held);
-    return rc != 0 || im.failed || im.refused ? 1 : 0;
+    return rc != 0 || im.refused ? 1 : 0;
 }
 
 int vigil_cli_rescreen(vigil_db *db, const vigil_rescreen_options *opt, int json)

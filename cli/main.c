@@ -630,7 +630,8 @@ static int cmd_serve(int argc, char **argv)
         "db",          "listen",     "port",           "threads",         "host",
         "tls-cert",    "tls-key",    "admin-token",    "access-log",      "names",
         "legal-forms", "no-auth",    "key-rate",       "key-concurrency", "max-connections",
-        "body-memory", "batch-days", "header-timeout", "body-timeout",    NULL};
+        "body-memory", "batch-days", "header-timeout", "body-timeout",    "four-eyes",
+        NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "serve", allowed);
     if (first < 0 || first != argc) {
         if (first >= 0)
@@ -662,6 +663,7 @@ static int cmd_serve(int argc, char **argv)
         .tls_cert = o.tls_cert,
         .tls_key = o.tls_key,
         .auth = !o.no_auth,
+        .four_eyes = o.four_eyes,
         .key_rate = o.key_rate ? (int)o.key_rate : 1000,
         .key_concurrency = o.key_concurrency ? (int)o.key_concurrency : 64,
         .max_connections = (int)o.max_connections,

@@ -64,6 +64,7 @@ static const opt_spec specs[] = {
     {"tls-cert", K_TEXT, O(tls_cert), 0, 0, 0, NULL, NULL},
     {"tls-key", K_TEXT, O(tls_key), 0, 0, 0, NULL, NULL},
     {"no-auth", K_FLAG, O(no_auth), 0, 0, 0, NULL, NULL},
+    {"four-eyes", K_FLAG, O(four_eyes), 0, 0, 0, NULL, NULL},
     {"key-rate", K_INT, O(key_rate), 1, 1000000, 0, NULL, "takes a number from 1 to 1000000"},
     {"key-concurrency", K_INT, O(key_concurrency), 1, 10000, 0, NULL,
      "takes a number from 1 to 10000"},

@@ -26,7 +26,7 @@ typedef struct {
     const char *format;
     const char *listen, *admin_token, *access_log, *host, *tls_cert, *tls_key;
     long long port;
-    int no_auth;
+    int no_auth, four_eyes;
     long long key_rate, key_concurrency, max_connections, body_memory, batch_days;
     long long header_timeout, body_timeout;
     int force;

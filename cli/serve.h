@@ -19,6 +19,7 @@ typedef struct {
     const char *tls_key;
     int auth;            /* 1: every endpoint but /healthz, /readyz, /api and the page's
                             files needs a key or a session (--no-auth: 0, loopback only) */
+    int four_eyes;       /* a decision over HTTP is a proposal another user reviews */
     int key_rate;        /* requests a second per key, twice that in a burst; 0: no limit */
     int key_concurrency; /* requests in flight per key; 0: no limit */
     int max_connections; /* connections at once; 0: from the file limit */

@@ -414,6 +414,10 @@ int vigil_review(vigil_db *db, int64_t id, int approve, const char *note, const 
  * database refuses to change or delete a line. */
 int vigil_audit_json(vigil_db *db, int64_t alert_id, const char *customer, int limit,
                      int offset, char **json);
+/* Appends a line of another kind (action: "imported", "run", ...; not one
+ * of those the alert calls above write) to the trail. */
+int vigil_audit_add(vigil_db *db, const char *user, const char *action, const char *customer_id,
+                    const char *note, const char *detail);
 /* The customers, by name: those whose id is q or whose name holds q (NULL:
  * all), a page of them: {"total", "limit", "offset", "customers": [{"id",
  * "name", ..., "added_at", "updated_at", "open_alerts"}]}. */

@@ -460,6 +460,7 @@ int vigil_cli_serve(const vigil_serve_opts *o)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     vigil_srv_jobs_end();
+    vigil_srv_tasks_end();
     vigil_srv_auth_end();
     vigil_srv_drop();
     fprintf(stderr, "vigil serve: stopped\n");

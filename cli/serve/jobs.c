@@ -197,28 +197,6 @@ enum MHD_Result vigil_srv_batch_start(struct MHD_Connection *c, const char *rest
     return send_sb(c, *status = 202, &o);
 }
 
-/* One CSV field, quoted when it must be. */
-static void csv_field(sb *b, const char *s, int last)
-{
-    /* a cell a spreadsheet would read as a formula (=, +, -, @, a tab or a
-     * carriage return first) is written as text: a quote before it, and
-     * quoted (OWASP's advice on CSV injection) */
-    int formula = s && *s && strchr("=+-@\t\r", *s);
-    if (s && (formula || strpbrk(s, ",\"\r\n"))) {
-        sb_put(b, "\"", 1);
-        if (formula)
-            sb_put(b, "'", 1);
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                sb_put(b, "\"", 1);
-            sb_put(b, p, 1);
-        }
-        sb_put(b, "\"", 1);
-    } else if (s)
-        sb_cat(b, s);
-    sb_cat(b, last ? "\n" : ",");
-}
-
 #define CSV_HEADER "row,id,status,error,source,source_id,schema,name,matched_name,score,match\n"
 
 /* One JSON result line as CSV: a line per result (one with the record's
@@ -239,17 +217,17 @@ static void line_csv(sb *b, const char *line, size_t n)
         if (h)
             snprintf(score, sizeof(score), "%.4f",
                      json_number_value(json_object_get(h, "score")));
-        csv_field(b, row, 0);
-        csv_field(b, json_string_value(json_object_get(o, "id")), 0);
-        csv_field(b, json_string_value(json_object_get(o, "status")), 0);
-        csv_field(b, json_string_value(json_object_get(o, "error")), 0);
+        sb_csv_field(b, row, 0);
+        sb_csv_field(b, json_string_value(json_object_get(o, "id")), 0);
+        sb_csv_field(b, json_string_value(json_object_get(o, "status")), 0);
+        sb_csv_field(b, json_string_value(json_object_get(o, "error")), 0);
         static const char *const keys[] = {"source", "source_id", "schema", "name",
                                            "matched_name"};
         for (int f = 0; f < 5; f++)
-            csv_field(b, h ? json_string_value(json_object_get(h, keys[f])) : NULL, 0);
-        csv_field(b, score, 0);
-        csv_field(b, h ? (json_is_true(json_object_get(h, "match")) ? "true" : "false") : "",
-                  1);
+            sb_csv_field(b, h ? json_string_value(json_object_get(h, keys[f])) : NULL, 0);
+        sb_csv_field(b, score, 0);
+        sb_csv_field(b, h ? (json_is_true(json_object_get(h, "match")) ? "true" : "false") : "",
+                     1);
     }
     json_decref(o);
 }

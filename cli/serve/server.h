@@ -6,6 +6,8 @@
  *              walk it) and the small endpoints
  *   query.c    /match, /search, /entities, /catalog: screening and arguments
  *   auth.c     who sends a request (keys, the page's sessions), per-key limits
+ *   cases.c    case work: alerts, decisions (four eyes), customers, imports
+ *              and runs as tasks, list differences, the audit trail
  *   jobs.c     batch jobs (POST /batch, GET /batch/{id}[/results.csv|.jsonl]),
  *              kept in the database for their owner
  *   metrics.c  request counts and latencies, GET /metrics
@@ -131,6 +133,32 @@ enum MHD_Result vigil_srv_batch_delete(struct MHD_Connection *c, const char *res
 void vigil_srv_jobs_start(void);
 /* Waits for the batches still running (30 s at most). */
 void vigil_srv_jobs_end(void);
+
+/* ------------------------------------------------------ cases.c */
+
+enum MHD_Result vigil_srv_alerts(struct MHD_Connection *c, const char *rest, req *r,
+                                 int *status);
+enum MHD_Result vigil_srv_alert(struct MHD_Connection *c, const char *rest, req *r,
+                                int *status);
+enum MHD_Result vigil_srv_alert_act(struct MHD_Connection *c, const char *rest, req *r,
+                                    int *status);
+enum MHD_Result vigil_srv_customers(struct MHD_Connection *c, const char *rest, req *r,
+                                    int *status);
+enum MHD_Result vigil_srv_customer(struct MHD_Connection *c, const char *rest, req *r,
+                                   int *status);
+enum MHD_Result vigil_srv_import(struct MHD_Connection *c, const char *rest, req *r,
+                                 int *status);
+enum MHD_Result vigil_srv_rescreen(struct MHD_Connection *c, const char *rest, req *r,
+                                   int *status);
+enum MHD_Result vigil_srv_task(struct MHD_Connection *c, const char *rest, req *r, int *status);
+enum MHD_Result vigil_srv_runs(struct MHD_Connection *c, const char *rest, req *r, int *status);
+enum MHD_Result vigil_srv_diff(struct MHD_Connection *c, const char *rest, req *r, int *status);
+enum MHD_Result vigil_srv_audit(struct MHD_Connection *c, const char *rest, req *r,
+                                int *status);
+enum MHD_Result vigil_srv_audit_csv(struct MHD_Connection *c, const char *rest, req *r,
+                                    int *status);
+/* Waits for the imports and runs still going (30 s at most) and frees them. */
+void vigil_srv_tasks_end(void);
 
 /* ------------------------------------------------------ metrics.c */
 

@@ -110,6 +110,28 @@ typedef struct {
     int via_cookie; /* the page's session, not a key */
 } vigil_srv_who;
 
+/* One CSV field, quoted when it must be, and a ',' or (last) a newline
+ * after it. A cell a spreadsheet would read as a formula (=, +, -, @, a tab
+ * or a carriage return first) is written as text: a quote before it, and
+ * quoted (OWASP's advice on CSV injection). NULL: an empty cell. */
+static inline void sb_csv_field(sb *b, const char *s, int last)
+{
+    int formula = s && *s && strchr("=+-@\t\r", *s);
+    if (s && (formula || strpbrk(s, ",\"\r\n"))) {
+        sb_put(b, "\"", 1);
+        if (formula)
+            sb_put(b, "'", 1);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                sb_put(b, "\"", 1);
+            sb_put(b, p, 1);
+        }
+        sb_put(b, "\"", 1);
+    } else if (s)
+        sb_cat(b, s);
+    sb_cat(b, last ? "\n" : ",");
+}
+
 typedef struct {
     char *body;
     size_t len, cap;

@@ -69,6 +69,24 @@ int vigil__audit(vigil_db *db, const char *user, const char *action, int64_t ale
     return rc;
 }
 
+int vigil_audit_add(vigil_db *db, const char *user, const char *action, const char *customer_id,
+                    const char *note, const char *detail)
+{
+    if (!db || !action || !*action)
+        return VIGIL_ERR_ARG;
+    static const char *const own[] = {"opened",   "assigned", "unassigned", "proposed",
+                                      "approved", "returned", "decided",    "delisted"};
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        if (strcmp(action, own[i]) == 0)
+            return vigil__db_fail(db, VIGIL_ERR_ARG,
+                                  "\"%s\" is written by the alert's own calls, not by hand",
+                                  action);
+    int rc = vigil__db_begin(db);
+    if (rc == VIGIL_OK)
+        rc = vigil__audit(db, user, action, 0, customer_id, note, detail);
+    return vigil__db_finish(db, rc);
+}
+
 /* ------------------------------------------------------------ the queue */
 
 /* The WHERE clause of a filter, its arguments bound by bind_filter in the
