@@ -141,6 +141,20 @@ static char *screen_one(batch *b, const record *r, long long row)
     } else {
         json_object_set_new(line, "status", json_string("ok"));
     }
+    /* what was screened, so that a line is read without its input beside it */
+    static const struct {
+        int f;
+        const char *key;
+    } echo[] = {{F_NAME, "name"},       {F_SCHEMA, "schema"}, {F_DOB, "birth_date"},
+                {F_COUNTRY, "country"}, {F_GENDER, "gender"}, {F_IDNUM, "id_number"}};
+    json_t *query = json_object();
+    for (size_t i = 0; i < sizeof(echo) / sizeof(echo[0]); i++)
+        if (r->f[echo[i].f] && *r->f[echo[i].f])
+            json_object_set_new(query, echo[i].key, json_string(r->f[echo[i].f]));
+    if (json_object_size(query))
+        json_object_set_new(line, "query", query);
+    else
+        json_decref(query);
     char *head = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(line);
     if (!head || !results) {

@@ -91,7 +91,8 @@ static enum MHD_Result send_session(struct MHD_Connection *c, int status,
     sb b = {0};
     sb_printf(&b, "{\"auth\":%s,\"user\":", vigil_srv_opts->auth ? "true" : "false");
     sb_str(&b, w->user);
-    sb_printf(&b, ",\"role\":\"%s\",\"csrf\":", role_name(w->role));
+    sb_printf(&b, ",\"role\":\"%s\",\"four_eyes\":%s,\"csrf\":", role_name(w->role),
+              vigil_srv_opts->four_eyes ? "true" : "false");
     sb_str(&b, csrf);
     sb_cat(&b, "}");
     if (b.err || !b.s) {
