@@ -8,6 +8,7 @@ const el = (tag, attrs = {}, ...kids) => {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") e.className = v;
     else if (k === "text") e.textContent = v;
+    else if (k === "style") e.style.cssText = v; // CSSOM: the CSP refuses style attributes
     else e.setAttribute(k, v);
   }
   for (const k of kids) e.append(k);
@@ -363,6 +364,10 @@ async function loadVersions() {
     $("#versions").textContent = c.screening.map((s) => `${s.source} ${s.published || "v" + s.version}`).join(" · ");
     $("#list").replaceChildren(el("option", { value: "default", text: "all lists" }));
     for (const s of c.screening) $("#list").append(el("option", { value: s.source, text: s.source }));
+    const keep = $("#queue-list").value;
+    $("#queue-list").replaceChildren(el("option", { value: "", text: "all lists" }),
+      ...c.screening.map((s) => el("option", { value: s.source, text: s.source })));
+    $("#queue-list").value = keep;
   } catch (err) {
     $("#versions").textContent = "";
   }
@@ -589,7 +594,8 @@ function renderAlert(a) {
       fieldList([["List", `${a.entity.source} ${a.entity.source_id} (version ${a.entity.version})`],
         ["Name", el("a", { href: "#/entity/" + encodeURIComponent(a.entity.source + ":" + a.entity.source_id), text: a.entity.name })],
         ["Matched name", a.matched_name], ["Other names", names.filter((n) => n !== a.entity.name).slice(0, 8).join("; ")],
-        ["Type", a.entity.schema], ["Born", (doc.birth_dates || []).join(", ")], ["Nationality", (doc.nationalities || doc.countries || []).join(", ")],
+        ["Type", a.entity.schema], ["Born", (doc.birth_dates || []).map((d) => (typeof d === "object" ? d.date || JSON.stringify(d) : d)).join(", ")],
+        ["Legal basis", (doc.legal_basis || []).join(", ")], ["Nationality", (doc.nationalities || doc.countries || []).join(", ")],
         ["Programmes", (doc.programmes || []).length ? programmes(a.entity.source, doc.programmes) : null],
         ["Listed on", doc.listed_on]])));
   frag.append(side, el("h2", { text: "Why it matched" }), explain(a.explanation || {}));
@@ -637,7 +643,7 @@ function renderAlert(a) {
     mine.addEventListener("click", () => post("assign", { to: a.assignee === session.user ? null : session.user }));
     form.append(el("p", {}, mine));
   }
-  frag.append(form);
+  if (form.children.length) frag.append(form);
   if (a.decisions.length) {
     const ul = el("ul");
     for (const d of a.decisions) ul.append(el("li", { text: `${fmtDate(d.at)}: ${d.by || "—"}: ${STATUS[d.decision] || d.decision} (${d.state}) — ${d.note}` }));

@@ -88,6 +88,7 @@ function programmeName(source, code) {
     const eo = /EO ?(\d{5})/.exec(code);
     const country = code.replace(/-?EO ?\d{5}/, "").replace(/\d+$/, "");
     if (eo) return [`${country ? country.charAt(0) + country.slice(1).toLowerCase() + ", " : ""}Executive Order ${eo[1]}`, OFAC_PROGRAMS];
+    if (/^[A-Z ]+$/.test(code)) return [`${code.charAt(0) + code.slice(1).toLowerCase()} sanctions (OFAC)`, OFAC_PROGRAMS];
     return [`OFAC programme ${code}`, OFAC_PROGRAMS];
   }
   if (source === "uk") return [code, UK_LIST];
