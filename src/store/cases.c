@@ -99,8 +99,10 @@ static void filter_sql(const vigil_alert_filter *f, char *out, size_t cap)
              : strcmp(status, "closed") == 0 ? " AND a.status NOT IN ('open','pending')"
                                              : " AND a.status = ?1",
              f->source ? " AND a.source = ?2" : "",
-             f->programme ? " AND EXISTS (SELECT 1 FROM entity_doc d, json_each(d.doc, "
-                            "'$.programmes') p WHERE d.id = a.doc_id AND p.value = ?3)"
+             /* the documents of the programme, found once (there are far fewer
+                documents than alerts), not a look into each alert's document */
+             f->programme ? " AND a.doc_id IN (SELECT d.id FROM entity_doc d, json_each(d.doc, "
+                            "'$.programmes') p WHERE p.value = ?3)"
                           : "",
              f->min_score > 0 ? " AND a.score >= ?4" : "",
              f->max_age_days > 0 ? " AND a.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', "
