@@ -124,7 +124,7 @@ static const char *const usage_text[] = {
     "        stops. --access-log writes a line per request, with its user (- for\n"
     "        standard error). --host: the Host names answered (default on 127.x:\n"
     "        127.0.0.1, localhost, [::1]; elsewhere any); others get 400.\n"
-    "        --tls-cert and --tls-key: HTTPS, TLS 1.2 and 1.3 only.\n"
+    "        --tls-cert and --tls-key: HTTPS, TLS 1.2 and 1.3 only.\n",
     "  users [--db PATH] add NAME --role screen|analyst|reviewer|admin\n"
     "  users [--db PATH] list [--json]\n"
     "  users [--db PATH] disable NAME\n"
