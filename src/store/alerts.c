@@ -223,28 +223,6 @@ int vigil__alerts_delist(vigil_db *db, int64_t run, const char *at, const char *
     return rc;
 }
 
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    return s ? json_string((const char *)s) : json_null();
-}
-
-static json_t *json_or_null(sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    json_t *v = s ? json_loads((const char *)s, 0, NULL) : NULL;
-    return v ? v : json_null();
-}
-
-static char *dump_or_fail(vigil_db *db, json_t *v, char **json)
-{
-    *json = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(v);
-    if (!*json)
-        vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-    return *json;
-}
-
 int vigil_alerts_json(vigil_db *db, int open_only, char **json)
 {
     *json = NULL;
@@ -275,33 +253,34 @@ int vigil_alerts_json(vigil_db *db, int open_only, char **json)
         while (sqlite3_step(ds) == SQLITE_ROW)
             json_array_append_new(
                 decisions,
-                json_pack("{s:o,s:o,s:o,s:o,s:o}", "decision", text_or_null(ds, 0), "note",
-                          text_or_null(ds, 1), "by", text_or_null(ds, 2), "at",
-                          text_or_null(ds, 3), "versions", json_or_null(ds, 4)));
+                json_pack("{s:o,s:o,s:o,s:o,s:o}", "decision", vigil__col_text(ds, 0), "note",
+                          vigil__col_text(ds, 1), "by", vigil__col_text(ds, 2), "at",
+                          vigil__col_text(ds, 3), "versions", vigil__col_json(ds, 4)));
         sqlite3_reset(ds);
         json_array_append_new(
             arr,
-            json_pack("{s:I,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:I},s:o,s:f,"
-                      "s:o,s:{s:I,s:o},s:o,s:o,s:o}",
-                      "id", (json_int_t)sqlite3_column_int64(st, 0), "status",
-                      text_or_null(st, 1), "customer", "id", text_or_null(st, 2), "name",
-                      text_or_null(st, 3), "schema", text_or_null(st, 4), "birth_date",
-                      text_or_null(st, 5), "country", text_or_null(st, 6), "id_number",
-                      text_or_null(st, 7), "entity", "source", text_or_null(st, 8), "source_id",
-                      text_or_null(st, 9), "schema", text_or_null(st, 10), "name",
-                      text_or_null(st, 11), "version", (json_int_t)sqlite3_column_int64(st, 12),
-                      "matched_name", text_or_null(st, 13), "score",
-                      sqlite3_column_double(st, 14), "explanation", json_or_null(st, 15), "run",
-                      "id", (json_int_t)sqlite3_column_int64(st, 16), "versions",
-                      json_or_null(st, 19), "created_at", text_or_null(st, 17), "previous",
-                      sqlite3_column_type(st, 18) == SQLITE_NULL
-                          ? json_null()
-                          : json_integer(sqlite3_column_int64(st, 18)),
-                      "decisions", decisions));
+            json_pack(
+                "{s:I,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:I},s:o,s:f,"
+                "s:o,s:{s:I,s:o},s:o,s:o,s:o}",
+                "id", (json_int_t)sqlite3_column_int64(st, 0), "status", vigil__col_text(st, 1),
+                "customer", "id", vigil__col_text(st, 2), "name", vigil__col_text(st, 3),
+                "schema", vigil__col_text(st, 4), "birth_date", vigil__col_text(st, 5),
+                "country", vigil__col_text(st, 6), "id_number", vigil__col_text(st, 7),
+                "entity", "source", vigil__col_text(st, 8), "source_id", vigil__col_text(st, 9),
+                "schema", vigil__col_text(st, 10), "name", vigil__col_text(st, 11), "version",
+                (json_int_t)sqlite3_column_int64(st, 12), "matched_name",
+                vigil__col_text(st, 13), "score", sqlite3_column_double(st, 14), "explanation",
+                vigil__col_json(st, 15), "run", "id", (json_int_t)sqlite3_column_int64(st, 16),
+                "versions", vigil__col_json(st, 19), "created_at", vigil__col_text(st, 17),
+                "previous",
+                sqlite3_column_type(st, 18) == SQLITE_NULL
+                    ? json_null()
+                    : json_integer(sqlite3_column_int64(st, 18)),
+                "decisions", decisions));
     }
     sqlite3_finalize(st);
     sqlite3_finalize(ds);
-    return dump_or_fail(db, arr, json) ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    return vigil__dump_json(db, arr, json);
 }
 
 int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const char *note,
@@ -309,14 +288,10 @@ int vigil_decide(vigil_db *db, int64_t alert_id, const char *decision, const cha
 {
     if (!db)
         return VIGIL_ERR_ARG;
-    if (!decision ||
-        (strcmp(decision, "true-match") != 0 && strcmp(decision, "false-positive")))
-        return vigil__db_fail(db, VIGIL_ERR_ARG,
-                              "a decision is true-match or false-positive, not \"%s\"",
-                              decision ? decision : "");
-    if (!note || !*note)
-        return vigil__db_fail(db, VIGIL_ERR_ARG, "a decision needs a note saying why");
-    int rc = vigil__db_begin(db);
+    int rc = vigil__decision_args(db, decision, note);
+    if (rc != VIGIL_OK)
+        return rc;
+    rc = vigil__db_begin(db);
     if (rc != VIGIL_OK)
         return rc;
     if (vigil__db_count(db, "SELECT count(*) FROM alert WHERE id = ?1", alert_id, 0) != 1) {
@@ -385,16 +360,16 @@ int vigil_runs_json(vigil_db *db, char **json)
         "entities_removed", "alerts_new",       "alerts_known",     "alerts_delisted"};
     json_t *arr = json_array();
     while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *run = json_pack("{s:I,s:o,s:o,s:b,s:f,s:o}", "id",
-                                (json_int_t)sqlite3_column_int64(st, 0), "started_at",
-                                text_or_null(st, 1), "finished_at", text_or_null(st, 2), "full",
-                                sqlite3_column_int(st, 3), "threshold",
-                                sqlite3_column_double(st, 4), "versions", json_or_null(st, 5));
+        json_t *run = json_pack(
+            "{s:I,s:o,s:o,s:b,s:f,s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+            "started_at", vigil__col_text(st, 1), "finished_at", vigil__col_text(st, 2), "full",
+            sqlite3_column_int(st, 3), "threshold", sqlite3_column_double(st, 4), "versions",
+            vigil__col_json(st, 5));
         for (int i = 0; i < 8; i++)
             json_object_set_new(run, counts[i], json_integer(sqlite3_column_int64(st, 6 + i)));
         json_object_set_new(run, "seconds", json_real(sqlite3_column_double(st, 14)));
         json_array_append_new(arr, run);
     }
     sqlite3_finalize(st);
-    return dump_or_fail(db, arr, json) ? VIGIL_OK : VIGIL_ERR_NOMEM;
+    return vigil__dump_json(db, arr, json);
 }

@@ -13,26 +13,6 @@
 
 #include "store.h"
 
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    return s ? json_string((const char *)s) : json_null();
-}
-
-static json_t *json_or_null(sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    json_t *v = s ? json_loads((const char *)s, 0, NULL) : NULL;
-    return v ? v : json_null();
-}
-
-static int dump(vigil_db *db, json_t *v, char **json)
-{
-    *json = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(v);
-    return *json ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
-}
-
 int vigil__audit(vigil_db *db, const char *user, const char *action, int64_t alert_id,
                  const char *customer_id, const char *note, const char *detail)
 {
@@ -173,20 +153,20 @@ int vigil_alert_queue(vigil_db *db, const vigil_alert_filter *f, char **json)
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(
             arr,
-            json_pack("{s:I,s:o,s:f,s:{s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o},s:o,s:o,s:o,s:I}", "id",
-                      (json_int_t)sqlite3_column_int64(st, 0), "status", text_or_null(st, 1),
-                      "score", sqlite3_column_double(st, 2), "customer", "id",
-                      text_or_null(st, 3), "name", text_or_null(st, 4), "birth_date",
-                      text_or_null(st, 5), "entity", "source", text_or_null(st, 6), "source_id",
-                      text_or_null(st, 7), "schema", text_or_null(st, 8), "name",
-                      text_or_null(st, 9), "matched_name", text_or_null(st, 10), "created_at",
-                      text_or_null(st, 11), "assignee", text_or_null(st, 12), "age_days",
-                      (json_int_t)sqlite3_column_int64(st, 13)));
+            json_pack(
+                "{s:I,s:o,s:f,s:{s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o},s:o,s:o,s:o,s:I}", "id",
+                (json_int_t)sqlite3_column_int64(st, 0), "status", vigil__col_text(st, 1),
+                "score", sqlite3_column_double(st, 2), "customer", "id", vigil__col_text(st, 3),
+                "name", vigil__col_text(st, 4), "birth_date", vigil__col_text(st, 5), "entity",
+                "source", vigil__col_text(st, 6), "source_id", vigil__col_text(st, 7), "schema",
+                vigil__col_text(st, 8), "name", vigil__col_text(st, 9), "matched_name",
+                vigil__col_text(st, 10), "created_at", vigil__col_text(st, 11), "assignee",
+                vigil__col_text(st, 12), "age_days", (json_int_t)sqlite3_column_int64(st, 13)));
     sqlite3_finalize(st);
-    return dump(db,
-                json_pack("{s:I,s:i,s:i,s:o}", "total", total, "limit", limit, "offset", offset,
-                          "alerts", arr),
-                json);
+    return vigil__dump_json(db,
+                            json_pack("{s:I,s:i,s:i,s:o}", "total", total, "limit", limit,
+                                      "offset", offset, "alerts", arr),
+                            json);
 }
 
 /* The trail of one alert (alert_id) or of one customer's (customer), or all. */
@@ -207,16 +187,17 @@ static json_t *trail(vigil_db *db, int64_t alert_id, const char *customer, int l
         sqlite3_bind_text(st, 2, customer, -1, SQLITE_STATIC);
     json_t *arr = json_array();
     while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(arr, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "at",
-                                             text_or_null(st, 1), "user", text_or_null(st, 2),
-                                             "action", text_or_null(st, 3), "alert_id",
-                                             sqlite3_column_type(st, 4) == SQLITE_NULL
-                                                 ? json_null()
-                                                 : json_integer(sqlite3_column_int64(st, 4)),
-                                             "customer_id", text_or_null(st, 5), "note",
-                                             text_or_null(st, 6), "detail", text_or_null(st, 7),
-                                             "versions", json_or_null(st, 8)));
+        json_array_append_new(
+            arr,
+            json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+                      (json_int_t)sqlite3_column_int64(st, 0), "at", vigil__col_text(st, 1),
+                      "user", vigil__col_text(st, 2), "action", vigil__col_text(st, 3),
+                      "alert_id",
+                      sqlite3_column_type(st, 4) == SQLITE_NULL
+                          ? json_null()
+                          : json_integer(sqlite3_column_int64(st, 4)),
+                      "customer_id", vigil__col_text(st, 5), "note", vigil__col_text(st, 6),
+                      "detail", vigil__col_text(st, 7), "versions", vigil__col_json(st, 8)));
     sqlite3_finalize(st);
     return arr;
 }
@@ -253,9 +234,9 @@ int vigil_alert_get(vigil_db *db, int64_t id, char **json)
                 decisions,
                 json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:s}", "id",
                           (json_int_t)sqlite3_column_int64(ds, 0), "decision",
-                          text_or_null(ds, 1), "note", text_or_null(ds, 2), "by",
-                          text_or_null(ds, 3), "at", text_or_null(ds, 4), "versions",
-                          json_or_null(ds, 5), "state",
+                          vigil__col_text(ds, 1), "note", vigil__col_text(ds, 2), "by",
+                          vigil__col_text(ds, 3), "at", vigil__col_text(ds, 4), "versions",
+                          vigil__col_json(ds, 5), "state",
                           sqlite3_column_text(ds, 6) ? (const char *)sqlite3_column_text(ds, 6)
                                                      : "final"));
     }
@@ -263,16 +244,17 @@ int vigil_alert_get(vigil_db *db, int64_t id, char **json)
     json_t *out = json_pack(
         "{s:I,s:o,s:f,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:I,s:o},s:o,s:o,"
         "s:{s:I,s:o},s:o,s:o,s:o,s:o}",
-        "id", (json_int_t)sqlite3_column_int64(st, 0), "status", text_or_null(st, 1), "score",
-        sqlite3_column_double(st, 2), "customer", "id", text_or_null(st, 3), "name",
-        text_or_null(st, 4), "schema", text_or_null(st, 5), "birth_date", text_or_null(st, 6),
-        "country", text_or_null(st, 7), "gender", text_or_null(st, 8), "id_number",
-        text_or_null(st, 9), "entity", "source", text_or_null(st, 10), "source_id",
-        text_or_null(st, 11), "schema", text_or_null(st, 12), "name", text_or_null(st, 13),
-        "version", (json_int_t)sqlite3_column_int64(st, 16), "document", json_or_null(st, 17),
-        "matched_name", text_or_null(st, 14), "explanation", json_or_null(st, 15), "run", "id",
-        (json_int_t)sqlite3_column_int64(st, 19), "versions", json_or_null(st, 18),
-        "created_at", text_or_null(st, 20), "assignee", text_or_null(st, 21), "previous",
+        "id", (json_int_t)sqlite3_column_int64(st, 0), "status", vigil__col_text(st, 1),
+        "score", sqlite3_column_double(st, 2), "customer", "id", vigil__col_text(st, 3), "name",
+        vigil__col_text(st, 4), "schema", vigil__col_text(st, 5), "birth_date",
+        vigil__col_text(st, 6), "country", vigil__col_text(st, 7), "gender",
+        vigil__col_text(st, 8), "id_number", vigil__col_text(st, 9), "entity", "source",
+        vigil__col_text(st, 10), "source_id", vigil__col_text(st, 11), "schema",
+        vigil__col_text(st, 12), "name", vigil__col_text(st, 13), "version",
+        (json_int_t)sqlite3_column_int64(st, 16), "document", vigil__col_json(st, 17),
+        "matched_name", vigil__col_text(st, 14), "explanation", vigil__col_json(st, 15), "run",
+        "id", (json_int_t)sqlite3_column_int64(st, 19), "versions", vigil__col_json(st, 18),
+        "created_at", vigil__col_text(st, 20), "assignee", vigil__col_text(st, 21), "previous",
         sqlite3_column_type(st, 22) == SQLITE_NULL ? json_null()
                                                    : json_integer(sqlite3_column_int64(st, 22)),
         "decisions", decisions);
@@ -280,7 +262,7 @@ int vigil_alert_get(vigil_db *db, int64_t id, char **json)
     json_t *t = trail(db, id, NULL, 1000, 0);
     if (out)
         json_object_set_new(out, "trail", t ? t : json_array());
-    return dump(db, out, json);
+    return vigil__dump_json(db, out, json);
 }
 
 /* The alert's status into out (""), 0 when there is none. */
@@ -297,6 +279,19 @@ static int alert_status(vigil_db *db, int64_t id, char out[24])
         snprintf(out, 24, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return found;
+}
+
+/* That alert id exists and (want NULL: whatever it is) is in status want;
+ * why: what is refused else. VIGIL_OK, VIGIL_ERR_NOTFOUND, VIGIL_ERR_ARG. */
+static int expect_status(vigil_db *db, int64_t id, const char *want, const char *why)
+{
+    char status[24];
+    if (!alert_status(db, id, status))
+        return vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no alert %lld", (long long)id);
+    if (want && strcmp(status, want) != 0)
+        return vigil__db_fail(db, VIGIL_ERR_ARG, "alert %lld is %s: %s", (long long)id, status,
+                              why);
+    return VIGIL_OK;
 }
 
 /* Runs sql with ?1 = id and ?2 = text (NULL: unbound). */
@@ -321,9 +316,7 @@ int vigil_alert_assign(vigil_db *db, int64_t id, const char *to, const char *by)
     int rc = vigil__db_begin(db);
     if (rc != VIGIL_OK)
         return rc;
-    char status[24];
-    if (!alert_status(db, id, status))
-        rc = vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no alert %lld", (long long)id);
+    rc = expect_status(db, id, NULL, NULL);
     if (rc == VIGIL_OK)
         rc = exec_id_text(db, "UPDATE alert SET assignee = ?2 WHERE id = ?1", id,
                           to && *to ? to : NULL, "assigning the alert");
@@ -337,25 +330,15 @@ int vigil_propose(vigil_db *db, int64_t id, const char *decision, const char *no
 {
     if (!db)
         return VIGIL_ERR_ARG;
-    if (!decision ||
-        (strcmp(decision, "true-match") != 0 && strcmp(decision, "false-positive") != 0))
-        return vigil__db_fail(db, VIGIL_ERR_ARG,
-                              "a decision is true-match or false-positive, not \"%s\"",
-                              decision ? decision : "");
-    if (!note || !*note)
-        return vigil__db_fail(db, VIGIL_ERR_ARG, "a decision needs a note saying why");
-    if (!by || !*by)
-        return vigil__db_fail(db, VIGIL_ERR_ARG, "a proposal names who makes it");
-    int rc = vigil__db_begin(db);
+    int rc = vigil__decision_args(db, decision, note);
     if (rc != VIGIL_OK)
         return rc;
-    char status[24];
-    if (!alert_status(db, id, status))
-        rc = vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no alert %lld", (long long)id);
-    else if (strcmp(status, "open") != 0)
-        rc = vigil__db_fail(db, VIGIL_ERR_ARG,
-                            "alert %lld is %s: only an open alert takes a proposal",
-                            (long long)id, status);
+    if (!by || !*by)
+        return vigil__db_fail(db, VIGIL_ERR_ARG, "a proposal names who makes it");
+    rc = vigil__db_begin(db);
+    if (rc != VIGIL_OK)
+        return rc;
+    rc = expect_status(db, id, "open", "only an open alert takes a proposal");
     char *versions = rc == VIGIL_OK ? vigil__current_versions(db) : NULL;
     char at[32];
     vigil__now_iso(at);
@@ -400,13 +383,7 @@ int vigil_review(vigil_db *db, int64_t id, int approve, const char *note, const 
     int rc = vigil__db_begin(db);
     if (rc != VIGIL_OK)
         return rc;
-    char status[24];
-    if (!alert_status(db, id, status))
-        rc = vigil__db_fail(db, VIGIL_ERR_NOTFOUND, "no alert %lld", (long long)id);
-    else if (strcmp(status, "pending") != 0)
-        rc = vigil__db_fail(db, VIGIL_ERR_ARG,
-                            "alert %lld is %s: only a proposed decision is reviewed",
-                            (long long)id, status);
+    rc = expect_status(db, id, "pending", "only a proposed decision is reviewed");
     /* the proposal under review */
     sqlite3_stmt *st = NULL;
     int64_t did = 0;
@@ -458,7 +435,7 @@ int vigil_audit_json(vigil_db *db, int64_t alert_id, const char *customer, int l
         trail(db, alert_id, customer, limit > 0 ? limit : 1000000000, offset > 0 ? offset : 0);
     if (!t)
         return vigil__db_sqlfail(db, "reading the audit trail");
-    return dump(db, t, json);
+    return vigil__dump_json(db, t, json);
 }
 
 /* ------------------------------------------------------------ customers */
@@ -511,19 +488,19 @@ int vigil_customers_json(vigil_db *db, const char *q, int limit, int offset, cha
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(
             arr,
-            json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", text_or_null(st, 0),
-                      "name", text_or_null(st, 1), "schema", text_or_null(st, 2), "birth_date",
-                      text_or_null(st, 3), "country", text_or_null(st, 4), "gender",
-                      text_or_null(st, 5), "id_number", text_or_null(st, 6), "added_at",
-                      text_or_null(st, 7), "updated_at", text_or_null(st, 8), "open_alerts",
-                      (json_int_t)sqlite3_column_int64(st, 9)));
+            json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", vigil__col_text(st, 0),
+                      "name", vigil__col_text(st, 1), "schema", vigil__col_text(st, 2),
+                      "birth_date", vigil__col_text(st, 3), "country", vigil__col_text(st, 4),
+                      "gender", vigil__col_text(st, 5), "id_number", vigil__col_text(st, 6),
+                      "added_at", vigil__col_text(st, 7), "updated_at", vigil__col_text(st, 8),
+                      "open_alerts", (json_int_t)sqlite3_column_int64(st, 9)));
     sqlite3_finalize(cnt);
     sqlite3_finalize(st);
     free(like);
-    return dump(db,
-                json_pack("{s:I,s:i,s:i,s:o}", "total", total, "limit", limit, "offset", offset,
-                          "customers", arr),
-                json);
+    return vigil__dump_json(db,
+                            json_pack("{s:I,s:i,s:i,s:o}", "total", total, "limit", limit,
+                                      "offset", offset, "customers", arr),
+                            json);
 }
 
 int vigil_customer_get(vigil_db *db, const char *id, char **json)
@@ -554,5 +531,5 @@ int vigil_customer_get(vigil_db *db, const char *id, char **json)
     json_decref(a);
     json_t *t = trail(db, 0, id, 1000, 0);
     json_object_set_new(one, "trail", t ? t : json_array());
-    return rc == VIGIL_OK ? dump(db, one, json) : (json_decref(one), rc);
+    return rc == VIGIL_OK ? vigil__dump_json(db, one, json) : (json_decref(one), rc);
 }

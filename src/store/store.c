@@ -7,6 +7,7 @@
  * the documents it holds (version_entity), so a weekly list that changes by a
  * few entries costs a few rows, and a diff between versions is a join.
  */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,38 @@ void vigil__now_iso(char out[32])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *vigil__col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? json_string((const char *)s) : json_null();
+}
+
+json_t *vigil__col_json(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    json_t *v = s ? json_loads((const char *)s, 0, NULL) : NULL;
+    return v ? v : json_null();
+}
+
+int vigil__dump_json(vigil_db *db, json_t *v, char **json)
+{
+    *json = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(v);
+    return *json ? VIGIL_OK : vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+}
+
+int vigil__decision_args(vigil_db *db, const char *decision, const char *note)
+{
+    if (!decision ||
+        (strcmp(decision, "true-match") != 0 && strcmp(decision, "false-positive") != 0))
+        return vigil__db_fail(db, VIGIL_ERR_ARG,
+                              "a decision is true-match or false-positive, not \"%s\"",
+                              decision ? decision : "");
+    if (!note || !*note)
+        return vigil__db_fail(db, VIGIL_ERR_ARG, "a decision needs a note saying why");
+    return VIGIL_OK;
 }
 
 const char *vigil_errmsg(const vigil_db *db)

@@ -4,6 +4,7 @@
 #ifndef VIGIL_STORE_H
 #define VIGIL_STORE_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <time.h>
 
@@ -38,6 +39,15 @@ void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
       "loaded_at, " t "files, " t "entities, " t "persons, " t "organizations, " t             \
       "vessels, " t "airplanes, " t "skipped"
 #define VIGIL__VERSION_COLS VIGIL__VERSION_COLS_OF("")
+
+/* A column of a row as JSON: text (or null), or parsed JSON text (or null). */
+json_t *vigil__col_text(sqlite3_stmt *st, int col);
+json_t *vigil__col_json(sqlite3_stmt *st, int col);
+/* v (taken) as compact JSON text into *json: VIGIL_OK or VIGIL_ERR_NOMEM. */
+int vigil__dump_json(vigil_db *db, json_t *v, char **json);
+/* The arguments of a decision: "true-match" or "false-positive", and a
+ * note. VIGIL_OK, or VIGIL_ERR_ARG with the message set. */
+int vigil__decision_args(vigil_db *db, const char *decision, const char *note);
 
 /* Small helpers of the store (store.c). A malloc'd copy of SQLite's text s,
  * or NULL. */
