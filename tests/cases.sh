@@ -10,26 +10,16 @@
 set -u
 VIGIL=${1:-build/vigil}
 L="${SHARED:-../shared}/lists"
-T=$(mktemp -d /tmp/vigil-cases-XXXXXX)
-PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-DB="$T/v.db"
 . "$(dirname "$0")/lib.sh"
-PORT=$("$(dirname "$0")/../scripts/free-port")
-U="http://127.0.0.1:$PORT"
+server_suite cases
 
 "$VIGIL" load --db "$DB" "$L/ofac/sdn-csv-2019-01" >/dev/null 2>&1
-key_for() { # USER ROLE
-  "$VIGIL" users add --db "$DB" "$1" --role "$2" >/dev/null
-  "$VIGIL" keys create --db "$DB" "$1" 2>/dev/null | grep -o 'vigil_[0-9a-f]\{64\}'
-}
 ANA=$(key_for ana analyst)
 BOB=$(key_for bob analyst)
 RITA=$(key_for rita reviewer)
 "$VIGIL" serve --db "$DB" --port "$PORT" --four-eyes 2>"$T/server.err" &
 PID=$!
-for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$U"
 
 # call KEY METHOD PATH [BODY]: the status in $T/code, the body in $T/body
 call() {

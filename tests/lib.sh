@@ -14,3 +14,25 @@ run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
 rc_is() { [ "$(cat "$T/rc")" = "$1" ]; }
 out_has() { grep -q -- "$1" "$T/out"; }
 err_has() { grep -q -- "$1" "$T/err"; }
+
+# The tests of vigil serve (server.sh, security.sh, cases.sh): server_suite
+# NAME makes $T (removed at the end, with the server $PID killed if it is
+# still running), $DB in it, a free loopback $PORT and its $U.
+server_suite() {
+  T=$(mktemp -d "/tmp/vigil-$1-XXXXXX")
+  PID=
+  trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
+  DB="$T/v.db"
+  PORT=$("$(dirname "${BASH_SOURCE[0]}")/../scripts/free-port")
+  U="http://127.0.0.1:$PORT"
+}
+# wait_ready URL [CURL OPTIONS]: until the server answers /readyz (30 s at most)
+wait_ready() {
+  local url=$1; shift
+  for _ in $(seq 1 300); do curl -s "$@" "$url/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+}
+# key_for USER ROLE: adds the user to $DB and prints a new key of theirs
+key_for() {
+  "$VIGIL" users add --db "$DB" "$1" --role "$2" >/dev/null
+  "$VIGIL" keys create --db "$DB" "$1" 2>/dev/null | grep -o 'vigil_[0-9a-f]\{64\}'
+}

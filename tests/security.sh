@@ -12,20 +12,10 @@
 set -u
 VIGIL=${1:-build/vigil}
 L="${SHARED:-../shared}/lists"
-T=$(mktemp -d /tmp/vigil-sec-XXXXXX)
-PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-DB="$T/v.db"
 . "$(dirname "$0")/lib.sh"
-PORT=$("$(dirname "$0")/../scripts/free-port")
-U="http://127.0.0.1:$PORT"
+server_suite sec
 
 "$VIGIL" load --db "$DB" "$L/un/un-consolidated-2026-02-27.xml" >/dev/null 2>&1
-key_for() { # USER ROLE: adds the user, prints a new key of theirs
-  "$VIGIL" users add --db "$DB" "$1" --role "$2" >/dev/null
-  "$VIGIL" keys create --db "$DB" "$1" 2>/dev/null | grep -o 'vigil_[0-9a-f]\{64\}'
-}
 K_SCREEN=$(key_for sam screen)
 K_ANALYST=$(key_for ana analyst)
 K_ANALYST2=$(key_for bob analyst)
@@ -42,7 +32,7 @@ check "--no-auth beyond loopback is refused (exit 2)" eval '"$VIGIL" serve --db 
 "$VIGIL" serve --db "$DB" --port "$PORT" --key-rate 10 --header-timeout 3 --body-timeout 4 \
   --body-memory 16 --access-log "$T/access.log" 2>"$T/server.err" &
 PID=$!
-for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$U"
 
 # call KEY METHOD PATH [BODY]: the status in $T/code, the body in $T/body, the headers in $T/headers
 call() {
@@ -272,7 +262,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
 "$VIGIL" serve --db "$DB" --port "$PORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   2>"$T/tls.err" &
 PID=$!
-for _ in $(seq 1 300); do curl -s --cacert "$T/cert.pem" "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "https://127.0.0.1:$PORT" --cacert "$T/cert.pem"
 curl -s --cacert "$T/cert.pem" -D "$T/headers" -o "$T/body" -H 'Content-Type: application/json' \
   --data-binary "{\"key\":\"$K_SCREEN\"}" "https://127.0.0.1:$PORT/session" >/dev/null
 check "under TLS the session cookie is Secure" eval 'grep -i "^Set-Cookie: vigil_session=" "$T/headers" | grep -q "; Secure"'

@@ -6,14 +6,8 @@ set -u
 VIGIL=${1:-build/vigil}
 L="${SHARED:-../shared}/lists"
 N="${SHARED:-../shared}/eval/names"
-T=$(mktemp -d /tmp/vigil-srv-XXXXXX)
-PID=
-cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-DB="$T/v.db"
 . "$(dirname "$0")/lib.sh"
-PORT=$("$(dirname "$0")/../scripts/free-port")
-U="http://127.0.0.1:$PORT"
+server_suite srv
 NAMES=(--names "$N/given-name-equivalents.txt.gz" --names "$N/nicknames-groups.csv")
 
 # call METHOD PATH [BODY]: the status in $T/code, the body in $T/body
@@ -36,7 +30,7 @@ TOKEN=$(printf 'k%.0s' $(seq 1 599))Z
 "$VIGIL" serve --db "$DB" --port "$PORT" --no-auth --admin-token "$TOKEN" --access-log "$T/access.log" \
   "${NAMES[@]}" 2>"$T/server.err" &
 PID=$!
-for _ in $(seq 1 300); do curl -s "$U/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$U"
 
 call GET /healthz
 check "GET /healthz is 200" eval 'code_is 200 && body_has "\"ok\""'
@@ -188,7 +182,7 @@ TPORT=$("$(dirname "$0")/../scripts/free-port")
 "$VIGIL" serve --db "$DB" --port "$TPORT" --no-auth --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   "${NAMES[@]}" 2>"$T/tls.err" &
 PID=$!
-for _ in $(seq 1 300); do curl -s --cacert "$T/cert.pem" "https://127.0.0.1:$TPORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "https://127.0.0.1:$TPORT" --cacert "$T/cert.pem"
 curl -s --cacert "$T/cert.pem" -o "$T/body" -w '%{http_code}' "https://127.0.0.1:$TPORT/healthz" >"$T/code"
 check "over TLS with the test certificate, GET /healthz is 200" eval 'code_is 200 && body_has "\"ok\""'
 hello() { echo | timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" "-$1" -cipher 'DEFAULT@SECLEVEL=0' 2>&1; }
