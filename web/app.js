@@ -199,6 +199,9 @@ async function search() {
     const res = await getJSON(`/search/${encodeURIComponent(list)}?${p}`);
     if (mine !== seq) return; // a later search is on its way
     renderResults(res.results);
+    groupResults(res.results).then((groups) => {
+      if (mine === seq && groups.length < res.results.length) renderResults(res.results, groups);
+    });
     const alerts = res.results.filter((r) => r.match).length;
     $("#search-status").textContent = res.results.length === 0
       ? `no listed name is like “${q}” (${Math.round(performance.now() - t0)} ms)`
@@ -211,19 +214,56 @@ async function search() {
   }
 }
 
-function renderResults(results) {
+// The same person or company on several lists is one row: the lists link
+// their copies of a UN designation by its UN reference, and otherwise two
+// entries are one when their primary names have the same words and they
+// give the same date of birth (a name alone is not enough: "Mohammed Omar"
+// is many people). The entities' fields come from GET /entities.
+async function groupResults(results) {
+  const docs = await Promise.all(results.map((r) =>
+    getJSON("/entities/" + encodeURIComponent(r.id).replace("%3A", ":")).catch(() => null)));
+  const parent = results.map((_, i) => i);
+  const find = (i) => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const join = (a, b) => { parent[find(b)] = find(a); };
+  const seen = new Map();
+  results.forEach((r, i) => {
+    const d = docs[i] || {};
+    const keys = [];
+    if (r.datasets[0] === "un") keys.push("un:" + d.source_id);
+    for (const ref of d.un_references || []) keys.push("un:" + ref);
+    const dob = (d.birth_dates || []).map((b) => (typeof b === "object" ? b.date : b)).filter(Boolean)[0];
+    if (dob) keys.push("name:" + r.schema + ":" + r.caption.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").sort().join(" ") + ":" + dob);
+    for (const k of keys) {
+      if (seen.has(k)) join(seen.get(k), i);
+      else seen.set(k, i);
+    }
+  });
+  const groups = new Map();
+  results.forEach((r, i) => {
+    const g = find(i);
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(r);
+  });
+  return [...groups.values()]; // in the order of each group's best result
+}
+
+function renderResults(results, groups) {
   const tb = $("#results tbody");
   tb.replaceChildren();
-  for (const r of results) {
-    const pct = Math.round(r.score * 100);
-    const bar = el("div", { class: "score" + (r.match ? " alert" : "") },
-      el("div", { class: "fill", style: `width:${pct}%` }), el("span", { text: r.score.toFixed(3) }));
+  for (const members of groups || results.map((r) => [r])) {
+    const r = members[0];
     const link = el("a", { href: "#/entity/" + encodeURIComponent(r.id), text: r.caption });
     const why = el("button", { type: "button", class: "why", "aria-expanded": "false", text: "why" });
+    const lists = el("td");
+    members.forEach((m, k) => {
+      if (k) lists.append(el("br"));
+      lists.append(el("a", { href: "#/entity/" + encodeURIComponent(m.id), text: m.datasets.join(", ") + " " + m.id.split(":").slice(1).join(":") }));
+      if (k) lists.append(el("span", { class: "muted", text: ` ${m.score.toFixed(3)}` }));
+    });
     const row = el("tr", { class: r.match ? "match" : "" },
-      el("td", {}, bar), el("td", {}, link), el("td", { text: r.matched_name }),
-      el("td", { text: r.datasets.join(", ") + " " + r.id.split(":").slice(1).join(":") }),
-      el("td", { text: r.schema }), el("td", {}, why));
+      el("td", {}, scoreBar(r.score, r.match)), el("td", {}, link,
+        members.length > 1 ? el("div", { class: "muted small", text: `on ${members.length} lists` }) : ""),
+      el("td", { text: r.matched_name }), lists, el("td", { text: r.schema }), el("td", {}, why));
     const detail = el("tr", { class: "detail", hidden: "" },
       el("td", { colspan: "6" }, explain(r.explanations)));
     why.addEventListener("click", () => {
@@ -375,10 +415,32 @@ async function loadVersions() {
 
 // ----------------------------------------------------------------- batch
 
+// A batch's customers kept: imported into the customer base and re-screened,
+// so that its hits become alerts in the queue, decided and kept watch over.
+let batchFile = null;
+$("#batch-keep").addEventListener("click", async () => {
+  const line = $("#batch-keep-status");
+  if (!batchFile) return;
+  $("#batch-keep").disabled = true;
+  try {
+    const imp = await followTask((await getJSON("/customers/import", { method: "POST", body: batchFile })).id, line, "importing");
+    if (imp.summary && imp.summary.error) throw new Error(imp.summary.error);
+    const run = await followTask((await getJSON("/runs", { method: "POST" })).id, line, "re-screening");
+    if (run.summary && run.summary.error) throw new Error(run.summary.error);
+    line.replaceChildren(`${imp.summary.added} added, ${imp.summary.changed} changed; run ${run.summary.run}: ${run.summary.alerts_new} new alert${run.summary.alerts_new === 1 ? "" : "s"} · `,
+      el("a", { href: "#/alerts", text: "open the queue" }));
+  } catch (err) {
+    line.textContent = failure(err);
+  }
+  $("#batch-keep").disabled = false;
+});
+
 $("#batch-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = $("#batch-file").files[0];
   if (!f) return;
+  batchFile = f;
+  $("#batch-keep-status").textContent = "";
   $("#batch-progress").hidden = false;
   $("#batch-downloads").hidden = true;
   $("#batch-alerts").hidden = true;

@@ -169,6 +169,11 @@ try {
   await shared.goto(base + "/#/search?q=%D0%91%D0%B0%D1%81%D1%82%D1%80%D1%8B%D0%BA%D0%B8%D0%BD&threshold=0.8");
   await shared.waitForSelector("#results tbody tr >> text=14980080", { timeout: 10000 });
   ok((await shared.locator("#q").inputValue()) === "Бастрыкин" && (await shared.locator("#threshold").inputValue()) === "0.8", "a shared search link reopens the same search and its results");
+  // the same man on the EU and OFAC lists (same name, same date of birth) is one row
+  await shared.goto(base + "/#/search?q=Morteza%20Tamaddon");
+  await shared.locator("#results tbody", { hasText: "on 2 lists" }).waitFor({ timeout: 10000 });
+  const grouped = await shared.locator("#results tbody tr:not(.detail)", { hasText: "on 2 lists" }).first().innerText();
+  ok(/eu 10681612/.test(grouped) && /ofac 16646/.test(grouped), "one person on two lists is one row naming both entries: " + grouped.replace(/\s+/g, " "));
   await shared.close();
   // 1,400 and 400 pixels wide: nothing runs off the screen
   for (const [w, h] of [[1400, 900], [400, 800]]) {
