@@ -187,6 +187,17 @@ try {
     }
   }
   await page.setViewportSize({ width: 1366, height: 820 });
+  // a batch's customers kept: imported and re-screened, their hits alerts in the queue
+  await page.goto(base + "/#/batch");
+  await page.setInputFiles("#batch-file", csv);
+  await page.locator("#batch-go").click();
+  await page.waitForSelector("#batch-downloads:not([hidden])", { timeout: 30000 });
+  await page.locator("#batch-keep").click();
+  await page.locator("#batch-keep-status", { hasText: /new alert/ }).waitFor({ timeout: 60000 });
+  ok(/3 added/.test(await page.locator("#batch-keep-status").innerText()), "a batch's customers are added and re-screened from the batch page: " + (await page.locator("#batch-keep-status").innerText()));
+  await page.goto(base + "/#/alerts?list=eu");
+  await page.waitForSelector("#queue tbody tr >> text=PUTIN", { timeout: 10000 });
+  ok(true, "the batch's hit on Putin is an alert in the queue");
 
   // signing out ends the session: the next call is refused and the page asks again
   await page.locator("#signout").click();
