@@ -222,7 +222,7 @@ int main(int argc, char **argv)
         return 1;
     }
     print_run("what changed", &delta);
-    vigil_rescreen_options all = {0, 1, 0};
+    vigil_rescreen_options all = {.full = 1};
     if (vigil_rescreen(db, &all, &full) != VIGIL_OK) {
         fprintf(stderr, "bench_rescreen: %s\n", vigil_errmsg(db));
         return 1;

@@ -552,7 +552,8 @@ static int cmd_rescreen(int argc, char **argv)
     vigil_db *db;
     if (load_names(&o) != 0 || open_db(o.db, 0, &db) != VIGIL_OK)
         return 1;
-    vigil_rescreen_options ro = {o.threshold, o.full, (int)o.threads};
+    vigil_rescreen_options ro = {
+        .threshold = o.threshold, .full = o.full, .threads = (int)o.threads};
     int rc = vigil_cli_rescreen(db, &ro, o.json);
     vigil_db_close(db);
     vigil_names_unload();

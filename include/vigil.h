@@ -313,6 +313,10 @@ typedef struct vigil_rescreen_options {
     double threshold; /* <= 0: VIGIL_DEFAULT_THRESHOLD */
     int full;         /* 1: every customer against every list, whatever changed */
     int threads;      /* <= 0: the number of cores (at most 16) */
+    /* called after each page of customers read (NULL: not): how many of the
+     * customers held have been read so far */
+    void (*progress)(void *ctx, int64_t read, int64_t total);
+    void *progress_ctx;
 } vigil_rescreen_options;
 
 /* What one re-screening run did. */

@@ -57,7 +57,7 @@ call "$ANA" POST /runs
 check "POST /runs starts a re-screen (202)" eval 'code_is 202 && jq_ok ".kind == \"rescreen\""'
 RUN=$(jq -r .id "$T/body")
 wait_task "$ANA" "$RUN"
-check "the re-screen is done and says what it did" eval 'jq_ok ".status == \"done\" and .summary.run == 1 and .summary.alerts_new == 2"'
+check "the re-screen is done and says what it did, its progress counted in customers" eval 'jq_ok ".status == \"done\" and .summary.run == 1 and .summary.alerts_new == 2 and .rows == 4 and .total == 4"'
 call "$ANA" POST "/runs?threshold=7"
 check "a bad threshold is 400" eval 'code_is 400 && err_says "threshold"'
 call "$ANA" GET /runs

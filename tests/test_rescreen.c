@@ -145,7 +145,7 @@ void test_rescreen_ofac_versions(void)
     CHECK_INT(r.screened_in_full + r.screened_changed + r.entities_changed, 0);
     CHECK_INT(r.alerts_new, 0);
     /* a full run with both sides unchanged: the false positive stays closed */
-    vigil_rescreen_options full = {0, 1, 0};
+    vigil_rescreen_options full = {.full = 1};
     CHECK_INT(vigil_rescreen(db, &full, &r), VIGIL_OK);
     CHECK_INT(r.screened_in_full, 5);
     CHECK_INT(r.alerts_new, 0);

@@ -499,7 +499,7 @@ async function followTask(id, line, what) {
   for (;;) {
     const t = await getJSON("/tasks/" + id);
     if (t.status !== "running") return t;
-    line.textContent = `${what}… ${t.rows ? t.rows + " records, " : ""}${Math.round((performance.now() - t0) / 1000)} s`;
+    line.textContent = `${what}… ${t.rows ? t.rows + (t.total ? ` of ${t.total}` : "") + " records, " : ""}${Math.round((performance.now() - t0) / 1000)} s`;
     await new Promise((r) => setTimeout(r, 300));
   }
 }

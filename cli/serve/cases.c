@@ -27,9 +27,10 @@ typedef struct {
     const char *kind; /* "import", "rescreen" */
     pthread_mutex_t mu;
     int done, failed;
-    long long rows; /* an import's records read so far */
-    char *summary;  /* JSON, once done */
-    char *body;     /* an import's upload */
+    long long rows;  /* records read so far (a run: customers) */
+    long long total; /* a run: customers held; 0: not known */
+    char *summary;   /* JSON, once done */
+    char *body;      /* an import's upload */
     size_t len;
     vigil_rescreen_options ro;
     json_t *refused; /* an import's first refused records */
@@ -271,6 +272,15 @@ static void task_block(void *ctx, const vigil_cli_import *im)
     pthread_mutex_unlock(&t->mu);
 }
 
+static void task_progress(void *ctx, int64_t read, int64_t total)
+{
+    task *t = ctx;
+    pthread_mutex_lock(&t->mu);
+    t->rows = read;
+    t->total = total;
+    pthread_mutex_unlock(&t->mu);
+}
+
 static void *task_run(void *arg)
 {
     task *t = arg;
@@ -309,6 +319,8 @@ static void *task_run(void *arg)
         }
     } else if (db) {
         vigil_rescreen_result res;
+        t->ro.progress = task_progress;
+        t->ro.progress_ctx = t;
         pthread_mutex_lock(&rescreen_mu);
         int rc = vigil_rescreen(db, &t->ro, &res);
         pthread_mutex_unlock(&rescreen_mu);

@@ -101,8 +101,11 @@ static int want(const void *keys, int bytes, int screened, void *ctx)
 /* Reads, screens and records the customers, a page at a time. */
 static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engine *changed,
                             int everyone, int64_t run, double threshold, int nt, const char *at,
-                            vigil_rescreen_result *res)
+                            const vigil_rescreen_options *opt, vigil_rescreen_result *res)
 {
+    int64_t total = 0, read = 0;
+    if (opt->progress)
+        vigil_customers_count(db, &total);
     vigil__alert_writer *w = NULL;
     job *jobs = calloc(PAGE, sizeof(job));
     vigil__stored_customer *page = calloc(PAGE, sizeof(*page));
@@ -148,6 +151,9 @@ static int screen_customers(vigil_db *db, vigil_engine **full, const vigil_engin
         }
         if (rc == VIGIL_OK)
             rc = vigil__customers_mark(db, marked, nmarked, run);
+        read += (int64_t)rows;
+        if (rc == VIGIL_OK && opt->progress)
+            opt->progress(opt->progress_ctx, read < total ? read : total, total);
         for (size_t i = 0; i < n; i++) {
             vigil__stored_customer_clear(&page[i]);
             vigil_hits_free(&jobs[i].hits);
@@ -207,7 +213,7 @@ int vigil_rescreen(vigil_db *db, const vigil_rescreen_options *opt, vigil_rescre
     char at[32];
     vigil__now_iso(at);
     if (rc == VIGIL_OK)
-        rc = screen_customers(db, &full, changed, out->full, out->run_id, threshold, nt, at,
+        rc = screen_customers(db, &full, changed, out->full, out->run_id, threshold, nt, at, &o,
                               out);
     vigil_engine_close(full);
     vigil_engine_close(changed);
