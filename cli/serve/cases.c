@@ -466,12 +466,14 @@ enum MHD_Result vigil_srv_task(struct MHD_Connection *c, const char *rest, req *
         pthread_mutex_lock(&t->mu);
         sb_cat(&b, "{\"id\":");
         sb_str(&b, t->id);
-        sb_printf(&b, ",\"kind\":\"%s\",\"status\":\"%s\",\"rows\":%lld,\"summary\":%s}",
+        sb_printf(&b,
+                  ",\"kind\":\"%s\",\"status\":\"%s\",\"rows\":%lld,\"total\":%lld,"
+                  "\"summary\":%s}",
                   t->kind,
                   !t->done    ? "running"
                   : t->failed ? "failed"
                               : "done",
-                  t->rows, t->summary ? t->summary : "null");
+                  t->rows, t->total, t->summary ? t->summary : "null");
         pthread_mutex_unlock(&t->mu);
     }
     pthread_mutex_unlock(&tasks_mu);
