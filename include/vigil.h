@@ -134,6 +134,16 @@ int vigil_versions(vigil_db *db, vigil_list_version **versions, size_t *n);
  */
 int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
                       int64_t version_id, char **json);
+/* The entity (its current version) as OpenSanctions' yente answers it, in
+ * FollowTheMoney's form: {"id": "source:source_id", "caption", "schema",
+ * "properties": {"name": [...], "alias", "birthDate", "nationality",
+ * "country", "idNumber", "passportNumber", "imoNumber", "address",
+ * "programId", "notes", "topics": ["sanction"], ...}, "datasets",
+ * "referents" (the same designation on other lists, by UN reference),
+ * "target": true, "first_seen", "last_seen", "last_change"}, with the
+ * members of vigil_entity_json's document beside them. Returns as
+ * vigil_entity_json. */
+int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_id, char **json);
 
 /*
  * What changed in source between two of its versions: JSON {"source", "old",

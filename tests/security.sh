@@ -84,7 +84,7 @@ for e in "${ENDPOINTS[@]}"; do
     r=$((r + 1))
   done
 done
-for p in /healthz /readyz /api /; do
+for p in /healthz /readyz /api /algorithms /; do
   call "" GET "$p"
   check "GET $p needs no key" code_is 200
 done

@@ -53,6 +53,13 @@ call GET "/search/default?q=AL-MAZIDIH%20Akram&limit=3"
 check "GET /search finds a UN name" eval 'code_is 200 && json_ok && body_has "un:QDi.276"'
 call GET /entities/un:QDi.276
 check "GET /entities returns every field and the version" eval 'code_is 200 && json_ok && body_has "AKRAM TURKI HISHAN AL-MAZIDIH" && body_has "\"version\""'
+check "GET /entities is also yente's EntityResponse (FollowTheMoney form)" eval 'jq -e ".id == \"un:QDi.276\" and .caption == \"AKRAM TURKI HISHAN AL-MAZIDIH\" and .schema == \"Person\" and (.properties.name | index(\"AKRAM TURKI HISHAN AL-MAZIDIH\")) != null and (.properties.birthDate | length) >= 1 and .properties.topics == [\"sanction\"] and .properties.programId == [\"Al-Qaida\"] and .datasets == [\"un\"] and (.referents | type) == \"array\" and .target == true and (.first_seen | test(\"^20\")) and .last_change != null" "$T/body"'
+call POST "/match/default?algorithm=logic-v1" "$Q"
+check "an algorithm this server has not is 400 with yente's detail" eval 'code_is 400 && jq -e ".detail | test(\"unknown algorithm\")" "$T/body"'
+call POST "/match/default?algorithm=vigil&cutoff=0.9" "$Q"
+check "algorithm=vigil is taken, and cutoff leaves out what scores under it" eval 'code_is 200 && jq -e "[.responses.q1.results[].score] | all(. >= 0.85)" "$T/body"'
+call GET /algorithms
+check "GET /algorithms is yente's AlgorithmResponse" eval 'code_is 200 && jq -e ".default == \"vigil\" and .best == \"vigil\" and .algorithms[0].name == \"vigil\" and (.algorithms[0].features.name.description | length) > 0" "$T/body"'
 
 # bad requests: a JSON 4xx with a message, never a crash
 call POST /match/default '{not json'

@@ -347,12 +347,21 @@ function renderEntity(e) {
   names.append(nb);
   frag.append(el("h2", { text: "Names" }), names);
   const dl = el("dl");
-  const skip = new Set(["names", "version", "source", "source_id", "schema"]);
+  // the FollowTheMoney form beside vigil's fields repeats them: shown once
+  const skip = new Set(["names", "version", "source", "source_id", "schema", "id", "caption", "properties",
+    "datasets", "target", "referents", "first_seen", "last_seen", "last_change"]);
   for (const [k, v] of Object.entries(e)) {
     if (skip.has(k)) continue;
     dl.append(el("dt", { text: k.replace(/_/g, " ") }), el("dd", {}, value(k, v)));
   }
   frag.append(el("h2", { text: "Fields" }), dl);
+  if ((e.referents || []).length) {
+    const ul = el("ul", { class: "flat" });
+    for (const r of e.referents) ul.append(el("li", {}, el("a", { href: "#/entity/" + encodeURIComponent(r), text: r })));
+    frag.append(el("h2", { text: "The same designation on other lists" }), ul);
+  }
+  if (e.first_seen)
+    frag.append(el("p", { class: "muted", text: `First seen ${fmtDate(e.first_seen)}, last seen ${fmtDate(e.last_seen)}, last changed ${fmtDate(e.last_change)}` }));
   if (e.version) {
     const v = e.version;
     frag.append(el("h2", { text: "List version" }),

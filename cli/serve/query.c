@@ -151,6 +151,37 @@ int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, doub
     return 0;
 }
 
+int vigil_srv_algorithm_known(const char *name)
+{
+    return strcmp(name, "vigil") == 0 || strcmp(name, "best") == 0 ||
+           strcmp(name, "default") == 0;
+}
+
+enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest, req *r,
+                                     int *status)
+{
+    (void)rest;
+    (void)r;
+    /* yente's AlgorithmResponse: vigil's one algorithm, its features those the
+     * explanation of every result names */
+    static const char *const body =
+        "{\"algorithms\":[{\"name\":\"vigil\",\"description\":\"vigil's matcher: names "
+        "compared word by word across scripts and romanisations (given-name equivalents, "
+        "nicknames, legal forms, typing errors), then the date of birth, country, gender and "
+        "identifiers as evidence that raises or lowers the score (docs/matching.md, "
+        "docs/screening.md)\",\"features\":{\"name\":{\"description\":\"the name "
+        "comparison's score\",\"coefficient\":1.0,\"url\":\"docs/matching.md\"},"
+        "\"birth_date\":{\"description\":\"the date of birth: the same "
+        "(+0.06 at most), near, or different "
+        "(-0.15)\",\"coefficient\":0.06,\"url\":\"docs/screening.md\"},\"country\":{"
+        "\"description\":\"the nationality or country: the same (+0.03) or not "
+        "(-0.05)\",\"coefficient\":0.03,\"url\":"
+        "\"docs/screening.md\"},\"identifier\":{\"description\":\"an identifier the same "
+        "on both sides: decisive\",\"coefficient\":1.0,\"url\":\"docs/screening.md\"}}}],"
+        "\"default\":\"vigil\",\"best\":\"vigil\"}";
+    return send_text(c, *status = 200, strdup(body), "application/json");
+}
+
 enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, req *r,
                                 int *status)
 {
@@ -162,9 +193,19 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
     vigil_match_request mr;
     const char *exs = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
     enum MHD_Result ok;
+    const char *algo = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "algorithm");
+    double cutoff = 0;
     if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
-        vigil_srv_num_arg(c, "limit", 1, 500, 5, &limit)) {
-        ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
+        vigil_srv_num_arg(c, "limit", 1, 500, 5, &limit) ||
+        vigil_srv_num_arg(c, "cutoff", 0, 1.0, 0, &cutoff)) {
+        ok = send_error(c, *status = 400,
+                        "threshold is a number in (0, 1], cutoff in [0, 1], limit 1 to 500");
+    } else if (algo && !vigil_srv_algorithm_known(algo)) {
+        snprintf(msg, sizeof(msg),
+                 "unknown algorithm \"%.100s\": this server has \"vigil\" (GET /algorithms; "
+                 "\"best\" and \"default\" name it too)",
+                 algo);
+        ok = send_error(c, *status = 400, msg);
     } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                      sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
@@ -184,11 +225,17 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                 sb_cat(&b, "}");
             } else {
                 sb_cat(&b, ":{\"status\":200,\"results\":[");
+                /* cutoff: as yente, no result under it (never over the threshold) */
+                double floor = cutoff < threshold ? cutoff : threshold;
+                size_t shown = 0;
                 for (size_t k = 0; k < res.n; k++) {
-                    if (k)
+                    if (cutoff > 0 && res.hits[k].score < floor)
+                        continue;
+                    if (shown++)
                         sb_cat(&b, ",");
                     write_result(&b, &res.hits[k]);
                 }
+                res.n = shown;
                 char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
                 sb_printf(&b,
                           "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", res.n);
@@ -280,7 +327,7 @@ enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *
     char *json = NULL;
     int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
     if (rc == VIGIL_OK)
-        rc = vigil_entity_json(db, source, colon + 1, 0, &json);
+        rc = vigil_entity_ftm_json(db, source, colon + 1, &json);
     enum MHD_Result ok;
     if (rc == VIGIL_OK)
         ok = send_text(c, *status = 200, json, "application/json");

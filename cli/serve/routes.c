@@ -224,6 +224,7 @@ const vigil_srv_route vigil_srv_routes[] = {
      vigil_srv_entity,
      {"GET /entities/{source}:{id}"}},
     {"/catalog", 0, "catalog", VIGIL_ROLE_SCREEN, vigil_srv_catalog, {"GET /catalog"}},
+    {"/algorithms", 0, "algorithms", 0, vigil_srv_algorithms, {"GET /algorithms"}},
     {"/healthz", 0, "healthz", 0, do_health, {"GET /healthz"}},
     {"/readyz", 0, "readyz", 0, do_ready, {"GET /readyz"}},
     {"/metrics", 0, "metrics", VIGIL_ROLE_ADMIN, vigil_srv_metrics, {"GET /metrics"}},

@@ -112,6 +112,11 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
 enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
                                  int *status);
 enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *r, int *status);
+/* 1 when name is an algorithm of this server (vigil's, or yente's names
+ * for the default). */
+int vigil_srv_algorithm_known(const char *name);
+enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest, req *r,
+                                     int *status);
 enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, req *r,
                                   int *status);
 /* A number argument of the query string in [lo, hi], or def; 1 when it is

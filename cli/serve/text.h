@@ -191,7 +191,7 @@ static inline enum MHD_Result send_sb(struct MHD_Connection *c, int status, sb *
     return send_text(c, status, b->s, "application/json");
 }
 
-/* A JSON error {"error": msg, "status": status}, with one more header
+/* A JSON error {"error": msg, "detail": msg, "status": status}, with one more header
  * (name NULL: none), e.g. Retry-After on a 429. */
 static inline enum MHD_Result send_error_with(struct MHD_Connection *c, int status,
                                               const char *msg, const char *name,
@@ -199,6 +199,8 @@ static inline enum MHD_Result send_error_with(struct MHD_Connection *c, int stat
 {
     sb b = {0};
     sb_cat(&b, "{\"error\":");
+    sb_str(&b, msg);
+    sb_cat(&b, ",\"detail\":"); /* yente's name for it (its ErrorResponse) */
     sb_str(&b, msg);
     sb_printf(&b, ",\"status\":%d}", status);
     if (b.err || !b.s) {

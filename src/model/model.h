@@ -70,4 +70,13 @@ const char *vigil__ent_check(const json_t *e);
 /* Identifier type canonical name for a list's document type text. Static. */
 const char *vigil__id_type(const char *text);
 
+/* -------------------------------------------------- FollowTheMoney's form */
+
+/* The caption of an entity document: its primary name (the first name, the
+ * source id). A string inside doc. */
+const char *vigil__ftm_caption(json_t *doc);
+/* The document's members as FollowTheMoney properties ({"name": [...],
+ * "birthDate": [...], "topics": ["sanction"], ...}), a new object. */
+json_t *vigil__ftm_properties(json_t *doc);
+
 #endif

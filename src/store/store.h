@@ -49,6 +49,12 @@ int vigil__dump_json(vigil_db *db, json_t *v, char **json);
  * note. VIGIL_OK, or VIGIL_ERR_ARG with the message set. */
 int vigil__decision_args(vigil_db *db, const char *decision, const char *note);
 
+/* A document as yente's EntityResponse (ftm.c): id, caption, schema,
+ * properties, datasets, referents (with_referents: also the other lists'
+ * entries linked to it, a search of the current versions), target,
+ * first_seen, last_seen, last_change. A new object, or NULL. */
+json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents);
+
 /* Small helpers of the store (store.c). A malloc'd copy of SQLite's text s,
  * or NULL. */
 char *vigil__dup_text(const unsigned char *s);

@@ -1,0 +1,124 @@
+/*
+ * ftm.c - an entity as yente answers it (FollowTheMoney's form, yente's
+ * EntityResponse): the properties from the document (src/model/ftm.c), and
+ * what only the store knows: when the entity was first and last seen in its
+ * list's versions and when it last changed, and its referents, the other
+ * lists' entries of the same designation (linked by UN reference numbers).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+/* The text of the single row sql gives (?1, ?2, ?3 bound), or NULL. */
+static json_t *one_text(vigil_db *db, const char *sql, const char *a, const char *b,
+                        const char *c)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *out = NULL;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    const char *args[] = {a, b, c};
+    for (int i = 0; i < 3; i++)
+        if (args[i])
+            sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        out = json_string((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* The entries of the current versions whose UN references include ref, as
+ * "source:source_id", into arr (not self). */
+static void linked(vigil_db *db, const char *ref, const char *self, json_t *arr)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(
+            db->sql,
+            "SELECT DISTINCT v.source || ':' || ve.source_id FROM version_entity "
+            "ve JOIN list_version v ON v.id = ve.version_id JOIN entity_doc d ON "
+            "d.id = ve.doc_id, json_each(d.doc, '$.un_references') r WHERE "
+            "ve.version_id IN (SELECT max(id) FROM list_version GROUP BY source) "
+            "AND r.value = ?1",
+            -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        size_t i;
+        json_t *v;
+        int have = strcmp(id, self) == 0;
+        json_array_foreach(arr, i, v) have |= strcmp(json_string_value(v), id) == 0;
+        if (!have)
+            json_array_append_new(arr, json_string(id));
+    }
+    sqlite3_finalize(st);
+}
+
+json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
+{
+    const char *source = json_string_value(json_object_get(doc, "source"));
+    const char *sid = json_string_value(json_object_get(doc, "source_id"));
+    if (!source || !sid)
+        return NULL;
+    char id[256];
+    snprintf(id, sizeof(id), "%s:%s", source, sid);
+    json_t *referents = json_array();
+    size_t i;
+    json_t *v;
+    if (strcmp(source, "un") == 0) {
+        if (with_referents)
+            linked(db, sid, id, referents);
+    } else
+        json_array_foreach(json_object_get(doc, "un_references"), i, v)
+        {
+            char un[128];
+            snprintf(un, sizeof(un), "un:%s", json_string_value(v));
+            json_array_append_new(referents, json_string(un));
+            if (with_referents)
+                linked(db, json_string_value(v), id, referents);
+        }
+    static const char *const seen =
+        "SELECT %s(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "
+        "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2";
+    char sql[512];
+    snprintf(sql, sizeof(sql), seen, "min");
+    json_t *first = one_text(db, sql, source, sid, NULL);
+    snprintf(sql, sizeof(sql), seen, "max");
+    json_t *last = one_text(db, sql, source, sid, NULL);
+    /* when the entry took the content it has now */
+    json_t *change = one_text(
+        db,
+        "SELECT min(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "
+        "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2 AND ve.doc_id = (SELECT "
+        "ve2.doc_id FROM version_entity ve2 JOIN list_version v2 ON v2.id = ve2.version_id "
+        "WHERE v2.source = ?1 AND ve2.source_id = ?2 ORDER BY v2.id DESC LIMIT 1)",
+        source, sid, NULL);
+    return json_pack("{s:s,s:s,s:s,s:o,s:[s],s:o,s:b,s:o,s:o,s:o}", "id", id, "caption",
+                     vigil__ftm_caption(doc), "schema",
+                     json_string_value(json_object_get(doc, "schema")), "properties",
+                     vigil__ftm_properties(doc), "datasets", source, "referents", referents,
+                     "target", 1, "first_seen", first ? first : json_null(), "last_seen",
+                     last ? last : json_null(), "last_change", change ? change : json_null());
+}
+
+int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_id, char **json)
+{
+    *json = NULL;
+    char *mine = NULL;
+    int rc = vigil_entity_json(db, source, source_id, 0, &mine);
+    if (rc != VIGIL_OK)
+        return rc;
+    json_t *doc = json_loads(mine, 0, NULL);
+    vigil_free(mine);
+    json_t *ftm = doc ? vigil__ftm_entity(db, doc, 1) : NULL;
+    if (ftm) { /* vigil's own fields beside yente's, under names yente does not use */
+        const char *key;
+        json_t *v;
+        json_object_foreach(doc, key, v) if (!json_object_get(ftm, key))
+            json_object_set(ftm, key, v);
+    }
+    json_decref(doc);
+    return vigil__dump_json(db, ftm, json);
+}
