@@ -144,6 +144,16 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
  * members of vigil_entity_json's document beside them. Returns as
  * vigil_entity_json. */
 int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_id, char **json);
+/* Many entities in FollowTheMoney's form, fast (a prepared statement): for
+ * each, {"caption", "properties", "datasets", "referents" (by the entry's
+ * own UN references only), "target"} from its list's current version.
+ * VIGIL_ERR_NOTFOUND when it holds no such entry. A reader belongs to one
+ * thread; close it before its database. */
+typedef struct vigil_entity_reader vigil_entity_reader;
+int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out);
+int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const char *source_id,
+                            char **json);
+void vigil_entity_reader_close(vigil_entity_reader *r);
 
 /*
  * What changed in source between two of its versions: JSON {"source", "old",
@@ -530,6 +540,10 @@ int vigil_batch_expire(vigil_db *db, int days, long long *deleted);
 /* owner's batches, newest first, as a JSON array of {"id", "created_at",
  * "finished_at", "status", "total", "rows", "failed", "threshold"}. */
 int vigil_batches_json(vigil_db *db, const char *owner, char **json);
+
+/* The library's one hash (64-bit FNV-1a) of n bytes at s, for a caller's
+ * own tables (the server's cache of entities). */
+uint64_t vigil_hash64(const char *s, size_t n);
 
 /* Frees what the library keeps for the calling thread (its transliterator and
  * its screening memory; both are also freed when the thread ends).

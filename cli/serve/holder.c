@@ -13,6 +13,12 @@
 static pthread_mutex_t cur_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static holder *cur;
+static atomic_uint generation; /* reloads so far */
+
+unsigned vigil_srv_generation(void)
+{
+    return atomic_load(&generation);
+}
 
 holder *vigil_srv_acquire(void)
 {
@@ -64,6 +70,7 @@ int vigil_srv_reload(char *msg, size_t cap)
         pthread_mutex_lock(&cur_mu);
         holder *old = cur;
         cur = h;
+        atomic_fetch_add(&generation, 1);
         pthread_mutex_unlock(&cur_mu);
         vigil_srv_release(old);
     }

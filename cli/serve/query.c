@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,28 +48,162 @@ static int screen_query(const vigil_engine *e, const vigil_match_query *q, const
     return VIGIL_OK;
 }
 
+/* Each worker thread's reader of entities (FollowTheMoney's form for the
+ * results), opened at its first result, closed when the thread ends. */
+#define FTM_CACHE 2048 /* entities a worker keeps in FollowTheMoney's form */
+typedef struct {
+    vigil_db *db;
+    vigil_entity_reader *r;
+    /* what was read, until the next reload: the same entities come back in
+     * result after result (an id, its form; open addressing) */
+    unsigned gen;
+    char *ids[FTM_CACHE], *forms[FTM_CACHE];
+    int held;
+} thread_reader;
+
+static void cache_clear(thread_reader *t)
+{
+    for (int i = 0; i < FTM_CACHE; i++) {
+        free(t->ids[i]);
+        free(t->forms[i]);
+        t->ids[i] = t->forms[i] = NULL;
+    }
+    t->held = 0;
+}
+static pthread_key_t reader_key;
+static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
+
+static void reader_free(void *p)
+{
+    thread_reader *t = p;
+    cache_clear(t);
+    vigil_entity_reader_close(t->r);
+    vigil_db_close(t->db);
+    free(t);
+}
+
+static void reader_init(void)
+{
+    pthread_key_create(&reader_key, reader_free);
+}
+
+static thread_reader *reader(void)
+{
+    pthread_once(&reader_once, reader_init);
+    thread_reader *t = pthread_getspecific(reader_key);
+    if (t) {
+        unsigned gen = vigil_srv_generation();
+        if (t->gen != gen) { /* other lists since: forget what was read */
+            cache_clear(t);
+            t->gen = gen;
+        }
+        return t;
+    }
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->gen = vigil_srv_generation();
+    if (vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &t->db) != VIGIL_OK ||
+        vigil_entity_reader_open(t->db, &t->r) != VIGIL_OK) {
+        vigil_db_close(t->db);
+        t->db = NULL;
+    }
+    pthread_setspecific(reader_key, t);
+    return t;
+}
+
+/* id's FollowTheMoney form (kept by the thread's reader; NULL: unknown). */
+static const char *ftm_form(const vigil_hit *h)
+{
+    thread_reader *t = reader();
+    if (!t || !t->r)
+        return NULL;
+    char id[96];
+    snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
+    uint32_t k = (uint32_t)(vigil_hash64(id, strlen(id)) % FTM_CACHE);
+    for (int probe = 0; probe < 8; probe++, k = (k + 1) % FTM_CACHE)
+        if (t->ids[k] && strcmp(t->ids[k], id) == 0)
+            return t->forms[k];
+        else if (!t->ids[k])
+            break;
+    if (t->held >= FTM_CACHE * 3 / 4) { /* full enough: start again */
+        cache_clear(t);
+        k = (uint32_t)(vigil_hash64(id, strlen(id)) % FTM_CACHE);
+    }
+    char *form = NULL;
+    if (vigil_entity_reader_ftm(t->r, h->source, h->source_id, &form) != VIGIL_OK || !form ||
+        form[0] != '{' || form[1] != '"') {
+        vigil_free(form);
+        return NULL;
+    }
+    while (t->ids[k])
+        k = (k + 1) % FTM_CACHE;
+    t->ids[k] = strdup(id);
+    t->forms[k] = form;
+    t->held++;
+    return form;
+}
+
+/* yente's features: the score of each part of the comparison, from the
+ * explanation (the name's score, each piece of evidence's effect). */
+static void write_features(sb *b, const char *explanation)
+{
+    json_t *x = explanation ? json_loads(explanation, 0, NULL) : NULL;
+    sb_printf(b, "{\"name\":%.4f",
+              json_number_value(json_object_get(json_object_get(x, "name"), "score")));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(x, "evidence"), i, e)
+    {
+        json_t *eff = json_object_get(e, "effect");
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+        if (kind && json_is_number(eff)) {
+            sb_cat(b, ",");
+            sb_str(b, kind);
+            sb_printf(b, ":%.4f", json_number_value(eff));
+        } else if (kind) { /* decisive */
+            sb_cat(b, ",");
+            sb_str(b, kind);
+            sb_cat(b, ":1.0");
+        }
+    }
+    sb_cat(b, "}");
+    json_decref(x);
+}
+
 static void write_result(sb *b, const vigil_hit *h)
 {
     sb_cat(b, "{\"id\":");
     char id[96];
     snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
     sb_str(b, id);
-    sb_cat(b, ",\"caption\":");
-    sb_str(b, h->name);
     sb_cat(b, ",\"schema\":");
     sb_str(b, h->schema);
-    sb_cat(b, ",\"properties\":{\"name\":[");
-    sb_str(b, h->name);
-    if (strcmp(h->name, h->matched_name) != 0) {
+    /* the entity in FollowTheMoney's form, as yente gives it with a result */
+    const char *ftm = ftm_form(h);
+    if (ftm) {
+        size_t n = strlen(ftm);
         sb_cat(b, ",");
-        sb_str(b, h->matched_name);
+        sb_put(b, ftm + 1, n - 2); /* its members, without its braces */
+    } else {
+        sb_cat(b, ",\"caption\":");
+        sb_str(b, h->name);
+        sb_cat(b, ",\"properties\":{\"name\":[");
+        sb_str(b, h->name);
+        if (strcmp(h->name, h->matched_name) != 0) {
+            sb_cat(b, ",");
+            sb_str(b, h->matched_name);
+        }
+        sb_cat(b, "]},\"datasets\":[");
+        sb_str(b, h->source);
+        sb_cat(b, "],\"referents\":[],\"target\":true");
     }
-    sb_cat(b, "]},\"datasets\":[");
-    sb_str(b, h->source);
-    sb_printf(b, "],\"matched_name\":");
+    sb_cat(b, ",\"first_seen\":null,\"last_seen\":null,\"last_change\":null,\"matched_name\":");
     sb_str(b, h->matched_name);
-    sb_printf(b, ",\"score\":%.4f,\"match\":%s,\"explanations\":%s}", h->score,
-              h->match ? "true" : "false", h->explanation ? h->explanation : "{}");
+    sb_printf(b, ",\"score\":%.4f,\"match\":%s,\"features\":", h->score,
+              h->match ? "true" : "false");
+    write_features(b, h->explanation);
+    sb_printf(b, ",\"explanations\":%s}", h->explanation ? h->explanation : "{}");
 }
 
 typedef struct {

@@ -50,6 +50,9 @@ void vigil_srv_release(holder *h);
 /* Opens the engine of the current lists and makes it current. 0, or -1 with
  * a message in msg. */
 int vigil_srv_reload(char *msg, size_t cap);
+/* How many times the engine was swapped in: what a worker keeps from the
+ * database (the entities of results) is good while this stays. */
+unsigned vigil_srv_generation(void);
 /* Lets go of the current engine (at the end). */
 void vigil_srv_drop(void);
 

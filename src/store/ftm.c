@@ -122,3 +122,70 @@ int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_i
     json_decref(doc);
     return vigil__dump_json(db, ftm, json);
 }
+
+struct vigil_entity_reader {
+    vigil_db *db;
+    sqlite3_stmt *st;
+};
+
+int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out)
+{
+    *out = NULL;
+    if (!db)
+        return VIGIL_ERR_ARG;
+    vigil_entity_reader *r = calloc(1, sizeof(*r));
+    if (!r)
+        return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+    r->db = db;
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
+                           "ve.doc_id WHERE ve.version_id = (SELECT max(id) FROM list_version "
+                           "WHERE source = ?1) AND ve.source_id = ?2",
+                           -1, &r->st, NULL) != SQLITE_OK) {
+        free(r);
+        return vigil__db_sqlfail(db, "reading entities");
+    }
+    *out = r;
+    return VIGIL_OK;
+}
+
+int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const char *source_id,
+                            char **json)
+{
+    *json = NULL;
+    if (!r || !source || !source_id)
+        return VIGIL_ERR_ARG;
+    sqlite3_bind_text(r->st, 1, source, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(r->st, 2, source_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(r->st);
+    json_t *doc = rc == SQLITE_ROW
+                      ? json_loads((const char *)sqlite3_column_text(r->st, 0), 0, NULL)
+                      : NULL;
+    sqlite3_reset(r->st);
+    if (!doc)
+        return rc == SQLITE_ROW || rc == SQLITE_DONE
+                   ? VIGIL_ERR_NOTFOUND
+                   : vigil__db_sqlfail(r->db, "reading an entity");
+    json_t *ftm = json_pack("{s:s,s:o,s:[s],s:o,s:b}", "caption", vigil__ftm_caption(doc),
+                            "properties", vigil__ftm_properties(doc), "datasets", source,
+                            "referents", json_array(), "target", 1);
+    size_t i;
+    json_t *v;
+    if (ftm && strcmp(source, "un") != 0)
+        json_array_foreach(json_object_get(doc, "un_references"), i, v)
+        {
+            char un[128];
+            snprintf(un, sizeof(un), "un:%s", json_string_value(v));
+            json_array_append_new(json_object_get(ftm, "referents"), json_string(un));
+        }
+    json_decref(doc);
+    return vigil__dump_json(r->db, ftm, json);
+}
+
+void vigil_entity_reader_close(vigil_entity_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->st);
+    free(r);
+}

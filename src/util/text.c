@@ -220,3 +220,8 @@ uint64_t vigil__hash64(const char *s)
 {
     return vigil__hash64n(s, strlen(s));
 }
+
+uint64_t vigil_hash64(const char *s, size_t n)
+{
+    return vigil__hash64n(s, n);
+}
