@@ -52,6 +52,19 @@ call POST "/match/default?threshold=0.99&limit=1" "$Q"
 check "threshold and limit are honoured" eval 'code_is 200 && body_has "\"limit\":1" && body_has "\"match\":true"'
 call GET "/search/default?q=AL-MAZIDIH%20Akram&limit=3"
 check "GET /search finds a UN name" eval 'code_is 200 && json_ok && body_has "un:QDi.276"'
+check "GET /search is yente's SearchResponse: limit, offset, total, facets" eval 'jq -e ".limit == 3 and .offset == 0 and (.total.value | type) == \"number\" and (.facets | has(\"countries\") and has(\"topics\") and has(\"datasets\"))" "$T/body"'
+call GET "/search/default?q=Mohammed%20Omar&limit=2"
+cp "$T/body" "$T/page1"
+call GET "/search/default?q=Mohammed%20Omar&limit=2&offset=2"
+check "offset gives the next page, not the first again" eval 'code_is 200 && [ "$(jq -c "[.results[].id]" "$T/body")" != "$(jq -c "[.results[].id]" "$T/page1")" ] && jq -e ".offset == 2 and (.results | length) == 2" "$T/body"'
+call GET "/search/default?q=Bastrykin&countries=ru"
+check "countries= keeps the entities of that country" eval 'code_is 200 && jq -e "(.results | length) >= 1 and all(.results[]; (.properties.nationality // []) + (.properties.country // []) | index(\"ru\") != null)" "$T/body"'
+call GET "/search/default?q=Bastrykin&countries=fr"
+check "countries= of another country leaves them out" eval 'jq -e ".total.value == 0" "$T/body"'
+call GET "/search/default?q=Bastrykin&filter=schema:Organization"
+check "filter=schema:… keeps that schema only" eval 'jq -e ".total.value == 0" "$T/body"'
+call GET "/search/default?q=Bastrykin&topics=sanction&facets=datasets"
+check "topics= and facets= as yente's" eval 'jq -e "(.results | length) >= 1 and (.facets | keys) == [\"datasets\"] and (.facets.datasets.values | length) >= 1" "$T/body"'
 call GET /entities/un:QDi.276
 check "GET /entities returns every field and the version" eval 'code_is 200 && json_ok && body_has "AKRAM TURKI HISHAN AL-MAZIDIH" && body_has "\"version\""'
 check "GET /entities is also yente's EntityResponse (FollowTheMoney form)" eval 'jq -e ".id == \"un:QDi.276\" and .caption == \"AKRAM TURKI HISHAN AL-MAZIDIH\" and .schema == \"Person\" and (.properties.name | index(\"AKRAM TURKI HISHAN AL-MAZIDIH\")) != null and (.properties.birthDate | length) >= 1 and .properties.topics == [\"sanction\"] and .properties.programId == [\"Al-Qaida\"] and .datasets == [\"un\"] and (.referents | type) == \"array\" and .target == true and (.first_seen | test(\"^20\")) and .last_change != null" "$T/body"'

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../request.h"
 #include "server.h"
@@ -391,6 +392,138 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
     return ok;
 }
 
+#define SEARCH_DEPTH 100 /* candidates a search screens at least */
+
+/* /search's filters, as yente's: countries=, topics= (repeatable: any of
+ * them), filter=PROPERTY:VALUE (repeatable: each must hold). */
+typedef struct {
+    multi countries, topics, filters;
+} search_filter;
+
+static void search_filter_read(struct MHD_Connection *c, search_filter *f)
+{
+    get_multi(c, "countries", &f->countries);
+    get_multi(c, "topics", &f->topics);
+    get_multi(c, "filter", &f->filters);
+}
+
+/* Whether any value of props[prop] is one of m's (lower case compared). */
+static int has_any(json_t *props, const char *prop, const multi *m)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(props, prop), i,
+                       v) for (int k = 0; k < m->n;
+                               k++) if (strcasecmp(json_string_value(v), m->values[k]) ==
+                                        0) return 1;
+    return 0;
+}
+
+/* Whether the hit passes f; *form its FollowTheMoney form (parsed; the
+ * caller frees it), when any filter or facet needs it. */
+static int search_keep(const search_filter *f, const vigil_hit *h, json_t **form)
+{
+    const char *text = ftm_form(h);
+    *form = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *props = json_object_get(*form, "properties");
+    if (f->countries.n && !has_any(props, "country", &f->countries) &&
+        !has_any(props, "nationality", &f->countries) &&
+        !has_any(props, "jurisdiction", &f->countries))
+        return 0;
+    if (f->topics.n && !has_any(props, "topics", &f->topics))
+        return 0;
+    for (int k = 0; k < f->filters.n; k++) {
+        const char *colon = strchr(f->filters.values[k], ':');
+        if (!colon)
+            continue;
+        char prop[32];
+        snprintf(prop, sizeof(prop), "%.*s", (int)(colon - f->filters.values[k]),
+                 f->filters.values[k]);
+        multi one = {.n = 1};
+        snprintf(one.values[0], sizeof(one.values[0]), "%s", colon + 1);
+        if (strcmp(prop, "schema") == 0 ? strcasecmp(h->schema, colon + 1) != 0
+                                        : !has_any(props, prop, &one))
+            return 0;
+    }
+    return 1;
+}
+
+/* yente's facets over the results kept: countries, topics, datasets. */
+typedef struct {
+    json_t *counts[3]; /* value -> count */
+} facet_counts;
+static const char *const facet_names[] = {"countries", "topics", "datasets"};
+static const char *const facet_labels[] = {"Countries", "Topics", "Data sources"};
+
+static void facet_add(facet_counts *fc, int f, const char *value)
+{
+    if (!value)
+        return;
+    if (!fc->counts[f])
+        fc->counts[f] = json_object();
+    json_t *n = json_object_get(fc->counts[f], value);
+    json_object_set_new(fc->counts[f], value, json_integer(json_integer_value(n) + 1));
+}
+
+static void facets_count(facet_counts *fc, const vigil_hit *h, json_t *form)
+{
+    json_t *props = json_object_get(form, "properties");
+    json_t *seen = json_object();
+    static const char *const cprops[] = {"country", "nationality", "jurisdiction"};
+    for (int p = 0; p < 3; p++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(props, cprops[p]), i, v)
+        {
+            const char *s = json_string_value(v);
+            if (s && !json_object_get(seen, s)) {
+                json_object_set_new(seen, s, json_true());
+                facet_add(fc, 0, s);
+            }
+        }
+    }
+    json_decref(seen);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(props, "topics"), i, v)
+        facet_add(fc, 1, json_string_value(v));
+    facet_add(fc, 2, h->source);
+}
+
+static void facets_write(sb *b, const facet_counts *fc, struct MHD_Connection *c)
+{
+    multi want;
+    get_multi(c, "facets", &want);
+    sb_cat(b, "{");
+    int first = 1;
+    for (int f = 0; f < 3; f++) {
+        if (want.n ? !in_multi(&want, facet_names[f]) : 0)
+            continue;
+        sb_printf(b, "%s\"%s\":{\"label\":\"%s\",\"values\":[", first ? "" : ",",
+                  facet_names[f], facet_labels[f]);
+        first = 0;
+        const char *key;
+        json_t *n;
+        int k = 0;
+        json_object_foreach(fc->counts[f], key, n)
+        {
+            sb_cat(b, k++ ? ",{\"name\":" : "{\"name\":");
+            sb_str(b, key);
+            sb_cat(b, ",\"label\":");
+            sb_str(b, key);
+            sb_printf(b, ",\"count\":%lld}", (long long)json_integer_value(n));
+        }
+        sb_cat(b, "]}");
+    }
+    sb_cat(b, "}");
+}
+
+static void facets_free(facet_counts *fc)
+{
+    for (int f = 0; f < 3; f++)
+        json_decref(fc->counts[f]);
+}
+
 enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
                                  int *status)
 {
@@ -399,7 +532,7 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
     if (!h)
         return send_error(c, *status = 503, "no lists loaded");
     char msg[512], sources[512];
-    double threshold, limit;
+    double threshold, limit, offset;
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
     enum MHD_Result ok;
@@ -409,8 +542,10 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
                         "1000 bytes)");
     } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD,
                                  &threshold) ||
-               vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit)) {
-        ok = send_error(c, *status = 400, "threshold is a number in (0, 1], limit 1 to 500");
+               vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit) ||
+               vigil_srv_num_arg(c, "offset", 0, 9500, 0, &offset)) {
+        ok = send_error(c, *status = 400,
+                        "threshold is a number in (0, 1], limit 1 to 500, offset 0 to 9500");
     } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                      sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
@@ -423,24 +558,46 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
         mq.birth_date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birthDate");
         mq.country = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "country");
         vigil_hits res;
-        int rc = screen_query(h->e, &mq, sources, threshold, (size_t)limit, NULL, &res);
+        /* candidates enough for a page at offset and a total that means
+         * something: at least SEARCH_DEPTH, "gte" when that many were found */
+        size_t depth =
+            (size_t)(limit + offset) > SEARCH_DEPTH ? (size_t)(limit + offset) : SEARCH_DEPTH;
+        int rc = screen_query(h->e, &mq, sources, threshold, depth, NULL, &res);
         if (rc != VIGIL_OK) {
             ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
                             rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
                                                   "Company, LegalEntity, Vessel, Airplane)"
                                                 : vigil_strerror(rc));
         } else {
+            search_filter sf;
+            search_filter_read(c, &sf);
+            facet_counts fc = {0};
             sb b = {0};
             sb_cat(&b, "{\"query\":");
             sb_str(&b, q);
             sb_cat(&b, ",\"results\":[");
+            size_t kept = 0, shown = 0;
             for (size_t k = 0; k < res.n; k++) {
-                if (k)
+                json_t *form = NULL;
+                if (!search_keep(&sf, &res.hits[k], &form)) {
+                    json_decref(form);
+                    continue;
+                }
+                facets_count(&fc, &res.hits[k], form);
+                json_decref(form);
+                if (kept++ < (size_t)offset || shown >= (size_t)limit)
+                    continue;
+                if (shown++)
                     sb_cat(&b, ",");
                 write_result(&b, &res.hits[k]);
             }
-            sb_printf(&b, "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"versions\":%s}",
-                      res.n, vigil_engine_versions(h->e));
+            sb_printf(&b,
+                      "],\"limit\":%d,\"offset\":%d,\"total\":{\"value\":%zu,\"relation\":"
+                      "\"%s\"},\"facets\":",
+                      (int)limit, (int)offset, kept, res.n >= depth ? "gte" : "eq");
+            facets_write(&b, &fc, c);
+            sb_printf(&b, ",\"versions\":%s}", vigil_engine_versions(h->e));
+            facets_free(&fc);
             vigil_hits_free(&res);
             ok = send_sb(c, *status = 200, &b);
         }
