@@ -72,6 +72,8 @@ call POST "/match/default?algorithm=logic-v1" "$Q"
 check "an algorithm this server has not is 400 with yente's detail" eval 'code_is 400 && jq -e ".detail | test(\"unknown algorithm\")" "$T/body"'
 call POST "/match/default?algorithm=vigil&cutoff=0.9" "$Q"
 check "algorithm=vigil is taken, and cutoff leaves out what scores under it" eval 'code_is 200 && jq -e "[.responses.q1.results[].score] | all(. >= 0.85)" "$T/body"'
+python3 "$(dirname "$0")/yente_client.py" "$U" >"$T/yente.out" 2>&1
+check "a client written to yente's API: match, fetch, adjacent, search, reconcile, extend ($(grep -c '^ok' "$T/yente.out") checks; $(grep '^not ok' "$T/yente.out" | head -3 | tr '\n' ' '))" grep -q '^0 failed$' "$T/yente.out"
 call GET /algorithms
 check "GET /algorithms is yente's AlgorithmResponse" eval 'code_is 200 && jq -e ".default == \"vigil\" and .best == \"vigil\" and .algorithms[0].name == \"vigil\" and (.algorithms[0].features.name.description | length) > 0" "$T/body"'
 

@@ -17,9 +17,9 @@
 /* Screens every name of q into *out (zeroed here), keeping each entity's
  * best hit (vigil_hits_merge) and leaving out those of exclude_schema.
  * Returns VIGIL_OK, or an error code (then *out is empty). */
-static int screen_query(const vigil_engine *e, const vigil_match_query *q, const char *sources,
-                        double threshold, size_t limit, const char *exclude_schema,
-                        vigil_hits *out)
+int vigil_srv_screen_query(const vigil_engine *e, const vigil_match_query *q,
+                           const char *sources, double threshold, size_t limit,
+                           const char *exclude_schema, vigil_hits *out)
 {
     memset(out, 0, sizeof(*out));
     for (int k = 0; k < q->nnames; k++) {
@@ -114,7 +114,7 @@ static thread_reader *reader(void)
 }
 
 /* id's FollowTheMoney form (kept by the thread's reader; NULL: unknown). */
-static const char *ftm_form(const vigil_hit *h)
+const char *vigil_srv_ftm_form(const vigil_hit *h)
 {
     thread_reader *t = reader();
     if (!t || !t->r)
@@ -181,7 +181,7 @@ static void write_result(sb *b, const vigil_hit *h)
     sb_cat(b, ",\"schema\":");
     sb_str(b, h->schema);
     /* the entity in FollowTheMoney's form, as yente gives it with a result */
-    const char *ftm = ftm_form(h);
+    const char *ftm = vigil_srv_ftm_form(h);
     if (ftm) {
         size_t n = strlen(ftm);
         sb_cat(b, ",");
@@ -241,8 +241,8 @@ static int in_multi(const multi *m, const char *s)
 /* The sources to screen: dataset ("default": every loaded list), narrowed by
  * include_dataset and exclude_dataset. Writes them comma-separated into out;
  * 404 when dataset is not a loaded list. */
-static int sources_of(struct MHD_Connection *c, const holder *h, const char *dataset, char *out,
-                      size_t cap, char *msg, size_t mcap)
+int vigil_srv_sources_of(struct MHD_Connection *c, const holder *h, const char *dataset,
+                         char *out, size_t cap, char *msg, size_t mcap)
 {
     multi inc, exc;
     get_multi(c, "include_dataset", &inc);
@@ -287,6 +287,17 @@ int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, doub
     return 0;
 }
 
+/* vigil's features, as yente's FeatureDocs (GET /algorithms, and each
+ * /match response's "matcher"): what the explanation of a result scores. */
+#define FEATURE_DOCS                                                                           \
+    "{\"name\":{\"description\":\"the name comparison's score\",\"coefficient\":1.0,\"url\":"  \
+    "\"docs/matching.md\"},\"birth_date\":{\"description\":\"the date of birth: the same "     \
+    "(+0.06 at most), near, or different (-0.15)\",\"coefficient\":0.06,\"url\":"              \
+    "\"docs/screening.md\"},\"country\":{\"description\":\"the nationality or country: the "   \
+    "same (+0.03) or not (-0.05)\",\"coefficient\":0.03,\"url\":\"docs/screening.md\"},"       \
+    "\"identifier\":{\"description\":\"an identifier the same on both sides: decisive\","      \
+    "\"coefficient\":1.0,\"url\":\"docs/screening.md\"}}"
+
 int vigil_srv_algorithm_known(const char *name)
 {
     return strcmp(name, "vigil") == 0 || strcmp(name, "best") == 0 ||
@@ -305,16 +316,8 @@ enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest,
         "compared word by word across scripts and romanisations (given-name equivalents, "
         "nicknames, legal forms, typing errors), then the date of birth, country, gender and "
         "identifiers as evidence that raises or lowers the score (docs/matching.md, "
-        "docs/screening.md)\",\"features\":{\"name\":{\"description\":\"the name "
-        "comparison's score\",\"coefficient\":1.0,\"url\":\"docs/matching.md\"},"
-        "\"birth_date\":{\"description\":\"the date of birth: the same "
-        "(+0.06 at most), near, or different "
-        "(-0.15)\",\"coefficient\":0.06,\"url\":\"docs/screening.md\"},\"country\":{"
-        "\"description\":\"the nationality or country: the same (+0.03) or not "
-        "(-0.05)\",\"coefficient\":0.03,\"url\":"
-        "\"docs/screening.md\"},\"identifier\":{\"description\":\"an identifier the same "
-        "on both sides: decisive\",\"coefficient\":1.0,\"url\":\"docs/screening.md\"}}}],"
-        "\"default\":\"vigil\",\"best\":\"vigil\"}";
+        "docs/screening.md)\",\"features\":" FEATURE_DOCS "}],\"default\":\"vigil\","
+        "\"best\":\"vigil\"}";
     return send_text(c, *status = 200, strdup(body), "application/json");
 }
 
@@ -342,8 +345,8 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                  "\"best\" and \"default\" name it too)",
                  algo);
         ok = send_error(c, *status = 400, msg);
-    } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
-                                     sizeof(msg))) != 0) {
+    } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
+                                               sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
     } else if ((*status = vigil_match_request_parse(r->body ? r->body : "", r->len, &mr, msg,
                                                     sizeof(msg))) != 0) {
@@ -353,7 +356,8 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
         sb_cat(&b, "{\"responses\":{");
         for (int i = 0; i < mr.n && !b.err; i++) {
             vigil_hits res;
-            int rc = screen_query(h->e, &mr.q[i], sources, threshold, (size_t)limit, exs, &res);
+            int rc = vigil_srv_screen_query(h->e, &mr.q[i], sources, threshold, (size_t)limit,
+                                            exs, &res);
             sb_str(&b, mr.q[i].key);
             if (rc != VIGIL_OK) {
                 sb_printf(&b, ":{\"status\":500,\"error\":");
@@ -383,8 +387,10 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                 sb_cat(&b, ",");
             vigil_hits_free(&res);
         }
-        sb_printf(&b, "},\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}", (int)limit,
-                  threshold, vigil_engine_versions(h->e));
+        sb_printf(&b,
+                  "},\"matcher\":" FEATURE_DOCS
+                  ",\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}",
+                  (int)limit, threshold, vigil_engine_versions(h->e));
         vigil_match_request_free(&mr);
         ok = send_sb(c, *status = 200, &b);
     }
@@ -423,7 +429,7 @@ static int has_any(json_t *props, const char *prop, const multi *m)
  * caller frees it), when any filter or facet needs it. */
 static int search_keep(const search_filter *f, const vigil_hit *h, json_t **form)
 {
-    const char *text = ftm_form(h);
+    const char *text = vigil_srv_ftm_form(h);
     *form = text ? json_loads(text, 0, NULL) : NULL;
     json_t *props = json_object_get(*form, "properties");
     if (f->countries.n && !has_any(props, "country", &f->countries) &&
@@ -546,8 +552,8 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
                vigil_srv_num_arg(c, "offset", 0, 9500, 0, &offset)) {
         ok = send_error(c, *status = 400,
                         "threshold is a number in (0, 1], limit 1 to 500, offset 0 to 9500");
-    } else if ((*status = sources_of(c, h, dataset, sources, sizeof(sources), msg,
-                                     sizeof(msg))) != 0) {
+    } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
+                                               sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
     } else {
         vigil_match_query mq;
@@ -562,7 +568,7 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
          * something: at least SEARCH_DEPTH, "gte" when that many were found */
         size_t depth =
             (size_t)(limit + offset) > SEARCH_DEPTH ? (size_t)(limit + offset) : SEARCH_DEPTH;
-        int rc = screen_query(h->e, &mq, sources, threshold, depth, NULL, &res);
+        int rc = vigil_srv_screen_query(h->e, &mq, sources, threshold, depth, NULL, &res);
         if (rc != VIGIL_OK) {
             ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
                             rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
@@ -606,9 +612,17 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
     return ok;
 }
 
-enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *r, int *status)
+enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *path, req *r,
+                                 int *status)
 {
     (void)r;
+    /* {id}, or {id}/adjacent (yente's: the entity and those it links to;
+     * the lists give no links between entries, so none) */
+    char id[256];
+    const char *adj = strstr(path, "/adjacent");
+    int adjacent = adj && adj[9] == '\0';
+    snprintf(id, sizeof(id), "%.*s", (int)(adjacent ? (size_t)(adj - path) : strlen(path)),
+             path);
     const char *colon = strchr(id, ':');
     if (!colon || colon == id || !colon[1] || strlen(id) > 200 ||
         !vigil_utf8_ok(id, strlen(id)))
@@ -621,7 +635,14 @@ enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *
     if (rc == VIGIL_OK)
         rc = vigil_entity_ftm_json(db, source, colon + 1, &json);
     enum MHD_Result ok;
-    if (rc == VIGIL_OK)
+    if (rc == VIGIL_OK && adjacent) {
+        sb b = {0};
+        sb_cat(&b, "{\"entity\":");
+        sb_cat(&b, json);
+        sb_cat(&b, ",\"adjacent\":{}}");
+        vigil_free(json);
+        ok = send_sb(c, *status = 200, &b);
+    } else if (rc == VIGIL_OK)
         ok = send_text(c, *status = 200, json, "application/json");
     else if (rc == VIGIL_ERR_NOTFOUND)
         ok = send_error(c, *status = 404, "no such entity");

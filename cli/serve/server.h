@@ -8,6 +8,7 @@
  *   auth.c     who sends a request (keys, the page's sessions), per-key limits
  *   cases.c    case work: alerts, decisions (four eyes), customers, imports
  *              and runs as tasks, list differences, the audit trail
+ *   reconcile.c the W3C reconciliation API (OpenRefine)
  *   jobs.c     batch jobs (POST /batch, GET /batch/{id}[/results.csv|.jsonl]),
  *              kept in the database for their owner
  *   metrics.c  request counts and latencies, GET /metrics
@@ -21,6 +22,7 @@
 #include <microhttpd.h>
 #include <stdatomic.h>
 
+#include "../request.h"
 #include "../serve.h"
 #include "text.h"
 #include "vigil.h"
@@ -114,7 +116,23 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                                 int *status);
 enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
                                  int *status);
-enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *id, req *r, int *status);
+enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *path, req *r,
+                                 int *status);
+/* Screens every name of q against sources (comma-separated), best hit per
+ * entity, at most limit; exclude_schema: leave that schema out (NULL: none). */
+int vigil_srv_screen_query(const vigil_engine *e, const vigil_match_query *q,
+                           const char *sources, double threshold, size_t limit,
+                           const char *exclude_schema, vigil_hits *out);
+/* The sources a dataset names (with include_dataset and exclude_dataset),
+ * comma-separated into out; 0, or 404 with msg. */
+int vigil_srv_sources_of(struct MHD_Connection *c, const holder *h, const char *dataset,
+                         char *out, size_t cap, char *msg, size_t mcap);
+/* The hit's entity in FollowTheMoney's form (kept by the worker until the
+ * next reload), or NULL. */
+const char *vigil_srv_ftm_form(const vigil_hit *h);
+/* The W3C reconciliation service (reconcile.c): /reconcile/{dataset}[/...]. */
+enum MHD_Result vigil_srv_reconcile(struct MHD_Connection *c, const char *rest, req *r,
+                                    int *status);
 /* 1 when name is an algorithm of this server (vigil's, or yente's names
  * for the default). */
 int vigil_srv_algorithm_known(const char *name);
