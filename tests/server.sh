@@ -74,6 +74,16 @@ call POST "/match/default?algorithm=vigil&cutoff=0.9" "$Q"
 check "algorithm=vigil is taken, and cutoff leaves out what scores under it" eval 'code_is 200 && jq -e "[.responses.q1.results[].score] | all(. >= 0.85)" "$T/body"'
 python3 "$(dirname "$0")/yente_client.py" "$U" >"$T/yente.out" 2>&1
 check "a client written to yente's API: match, fetch, adjacent, search, reconcile, extend ($(grep -c '^ok' "$T/yente.out") checks; $(grep '^not ok' "$T/yente.out" | head -3 | tr '\n' ' '))" grep -q '^0 failed$' "$T/yente.out"
+call POST "/match/default?exclude_entity_ids=eu:14980080" "$Q"
+check "exclude_entity_ids leaves that entity out" eval 'code_is 200 && ! body_has "eu:14980080"'
+call POST "/match/default?topics=crime.terror" "$Q"
+check "topics= keeps only entities of those topics" eval 'code_is 200 && jq -e ".responses.q1.results == []" "$T/body"'
+call POST "/match/default?changed_since=last-week" "$Q"
+check "a changed_since that is not a date is 422, as yente's" eval 'code_is 422 && jq -e ".detail | test(\"changed_since\")" "$T/body"'
+call POST "/match/default?changed_since=2999-01-01" "$Q"
+check "changed_since leaves out what has not changed since" eval 'code_is 200 && jq -e ".responses.q1.results == []" "$T/body"'
+call POST /match/default '{"weights":{"name_literal":0.8},"queries":{"q":{"properties":{"name":["x"]}}}}'
+check "weights and config are refused (400): vigil's algorithm has none to set" eval 'code_is 400 && jq -e ".detail | test(\"weights\")" "$T/body"'
 call GET /algorithms
 check "GET /algorithms is yente's AlgorithmResponse" eval 'code_is 200 && jq -e ".default == \"vigil\" and .best == \"vigil\" and .algorithms[0].name == \"vigil\" and (.algorithms[0].features.name.description | length) > 0" "$T/body"'
 

@@ -87,6 +87,13 @@ status, s = call("GET", "/search/default?q=Bastrykin&limit=1")
 check(status == 200 and all(k in s for k in ("results", "limit", "offset", "total", "facets"))
       and all(is_entity(x) for x in s["results"]), "GET /search answers a SearchResponse")
 
+# the catalog, as yente's DataCatalogModel
+status, cat = call("GET", "/catalog")
+check(status == 200 and isinstance(cat.get("datasets"), list) and cat["datasets"]
+      and all(set(d) >= {"name", "title", "load", "version", "children", "index_current"} for d in cat["datasets"])
+      and "default" in cat.get("current", []) and isinstance(cat.get("outdated"), list),
+      "GET /catalog is a DataCatalogModel, the default dataset among them")
+
 # algorithms and errors
 status, al = call("GET", "/algorithms")
 check(status == 200 and al.get("default") in [x["name"] for x in al.get("algorithms", [])],

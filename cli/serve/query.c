@@ -321,6 +321,61 @@ enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest,
     return send_text(c, *status = 200, strdup(body), "application/json");
 }
 
+/* A date or a time as yente's changed_since takes it: YYYY-MM-DD, then
+ * optionally THH, :MM, :SS. */
+static int iso_time_ok(const char *s)
+{
+    static const char *const shapes[] = {"dddd-dd-dd", "dddd-dd-ddTdd", "dddd-dd-ddTdd:dd",
+                                         "dddd-dd-ddTdd:dd:dd"};
+    for (int i = 0; i < 4; i++) {
+        const char *p = shapes[i], *q = s;
+        while (*p && *q && (*p == 'd' ? (*q >= '0' && *q <= '9') : *p == *q))
+            p++, q++;
+        if (!*p && !*q)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_any(json_t *props, const char *prop, const multi *m);
+
+/* Whether a /match result stays: its topics among topics (none given: any),
+ * its id and referents not among exclude_ids, and (changed_since) changed
+ * at or after since. */
+static int match_keep(const vigil_hit *h, const multi *topics, const multi *exclude_ids,
+                      const char *since, vigil_db *db)
+{
+    char id[96];
+    snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
+    if (in_multi(exclude_ids, id))
+        return 0;
+    if (topics->n || exclude_ids->n) {
+        const char *text = vigil_srv_ftm_form(h);
+        json_t *form = text ? json_loads(text, 0, NULL) : NULL;
+        int keep = !topics->n || has_any(json_object_get(form, "properties"), "topics", topics);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(form, "referents"), i, v) keep &=
+            !in_multi(exclude_ids, json_string_value(v));
+        json_decref(form);
+        if (!keep)
+            return 0;
+    }
+    if (since && db) {
+        char *full = NULL;
+        int keep = 0;
+        if (vigil_entity_ftm_json(db, h->source, h->source_id, &full) == VIGIL_OK) {
+            json_t *e = json_loads(full, 0, NULL);
+            const char *ch = json_string_value(json_object_get(e, "last_change"));
+            keep = ch && strncmp(ch, since, strlen(since)) >= 0;
+            json_decref(e);
+        }
+        vigil_free(full);
+        return keep;
+    }
+    return 1;
+}
+
 enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, req *r,
                                 int *status)
 {
@@ -333,6 +388,8 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
     const char *exs = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
     enum MHD_Result ok;
     const char *algo = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "algorithm");
+    const char *changed =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "changed_since");
     double cutoff = 0;
     if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
         vigil_srv_num_arg(c, "limit", 1, 500, 5, &limit) ||
@@ -348,10 +405,27 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
     } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                                sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
+    } else if (changed && !iso_time_ok(changed)) {
+        ok = send_error(c, *status = 422,
+                        "changed_since is a date or a time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS");
     } else if ((*status = vigil_match_request_parse(r->body ? r->body : "", r->len, &mr, msg,
                                                     sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
+    } else if (json_object_size(json_object_get(mr.doc, "config")) ||
+               json_object_size(json_object_get(mr.doc, "weights"))) {
+        /* yente's: a config key its algorithm does not have is 400; vigil's
+         * algorithm has none, and no weights to change (docs/matching.md) */
+        vigil_match_request_free(&mr);
+        ok = send_error(c, *status = 400,
+                        "vigil's algorithm takes no config and no weights: its rules and "
+                        "weights are fixed and documented (docs/matching.md)");
     } else {
+        multi topics, exclude_ids;
+        get_multi(c, "topics", &topics);
+        get_multi(c, "exclude_entity_ids", &exclude_ids);
+        vigil_db *seen_db = NULL; /* changed_since needs the entities' change times */
+        if (changed)
+            vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &seen_db);
         sb b = {0};
         sb_cat(&b, "{\"responses\":{");
         for (int i = 0; i < mr.n && !b.err; i++) {
@@ -370,6 +444,8 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                 size_t shown = 0;
                 for (size_t k = 0; k < res.n; k++) {
                     if (cutoff > 0 && res.hits[k].score < floor)
+                        continue;
+                    if (!match_keep(&res.hits[k], &topics, &exclude_ids, changed, seen_db))
                         continue;
                     if (shown++)
                         sb_cat(&b, ",");
@@ -392,6 +468,7 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                   ",\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}",
                   (int)limit, threshold, vigil_engine_versions(h->e));
         vigil_match_request_free(&mr);
+        vigil_db_close(seen_db);
         ok = send_sb(c, *status = 200, &b);
     }
     vigil_srv_release(h);
@@ -694,7 +771,69 @@ enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, re
                   (long long)v[i].organizations, (long long)v[i].vessels,
                   (long long)v[i].airplanes);
     }
-    sb_cat(&b, "]}");
+    /* yente's DataCatalogModel beside it: each list a dataset, "default"
+     * the collection of them all; the index is the engine being served */
+    static const struct {
+        const char *name, *title, *url;
+    } lists[] = {
+        {"un", "UN Security Council Consolidated List",
+         "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list"},
+        {"eu", "EU Financial Sanctions Files (consolidated list)",
+         "https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-"
+         "entities-subject-to-eu-financial-sanctions"},
+        {"uk", "UK Sanctions List",
+         "https://www.gov.uk/government/publications/the-uk-sanctions-list"},
+        {"ofac", "OFAC Specially Designated Nationals (SDN) List",
+         "https://ofac.treasury.gov/"
+         "specially-designated-nationals-and-blocked-persons-list-sdn-"
+         "human-readable-lists"},
+        {"ftm", "FollowTheMoney entities", "https://www.opensanctions.org/docs/bulk/"},
+    };
+    sb_cat(&b, "],\"datasets\":[");
+    for (int i = 0; h && i < h->nsources; i++) {
+        const char *title = h->sources[i], *url = NULL;
+        for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+            if (strcmp(lists[k].name, h->sources[i]) == 0) {
+                title = lists[k].title;
+                url = lists[k].url;
+            }
+        const vigil_list_version *cur = NULL;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(v[k].source, h->sources[i]) == 0)
+                cur = &v[k];
+        char version[64];
+        snprintf(version, sizeof(version), "%s",
+                 cur ? (cur->published[0] ? cur->published : cur->loaded_at) : "");
+        sb_cat(&b, i ? ",{\"name\":" : "{\"name\":");
+        sb_str(&b, h->sources[i]);
+        sb_cat(&b, ",\"title\":");
+        sb_str(&b, title);
+        sb_cat(&b, ",\"summary\":null,\"url\":");
+        if (url)
+            sb_str(&b, url);
+        else
+            sb_cat(&b, "null");
+        sb_cat(&b, ",\"load\":true,\"entities_url\":null,\"version\":");
+        sb_str(&b, version);
+        sb_cat(&b, ",\"index_version\":");
+        sb_str(&b, version);
+        sb_cat(&b, ",\"index_current\":true,\"children\":[]}");
+    }
+    sb_cat(&b, h && h->nsources ? ",{\"name\":\"default\"" : "{\"name\":\"default\"");
+    sb_cat(&b, ",\"title\":\"Every list loaded\",\"summary\":null,\"url\":null,\"load\":"
+               "true,\"entities_url\":null,\"version\":\"\",\"index_version\":null,"
+               "\"index_current\":true,\"children\":[");
+    for (int i = 0; h && i < h->nsources; i++) {
+        if (i)
+            sb_cat(&b, ",");
+        sb_str(&b, h->sources[i]);
+    }
+    sb_cat(&b, "]}],\"current\":[");
+    for (int i = 0; h && i < h->nsources; i++) {
+        sb_str(&b, h->sources[i]);
+        sb_cat(&b, ",");
+    }
+    sb_cat(&b, "\"default\"],\"outdated\":[],\"index_stale\":false}");
     vigil_free(v);
     vigil_srv_release(h);
     return send_sb(c, *status = 200, &b);

@@ -241,6 +241,7 @@ const vigil_srv_route vigil_srv_routes[] = {
     {"/readyz", 0, "readyz", 0, do_ready, {"GET /readyz"}},
     {"/metrics", 0, "metrics", VIGIL_ROLE_ADMIN, vigil_srv_metrics, {"GET /metrics"}},
     {"/admin/reload", 1, "reload", 0, do_reload, {"POST /admin/reload"}},
+    {"/updatez", 1, "reload", 0, do_reload, {"POST /updatez"}},
     {"/session", 1, "session", 0, do_sign_in, {"POST /session"}},
     {"/session", 0, "session", 0, do_session, {"GET /session"}},
     {"/session", 2, "session", 0, do_sign_out, {"DELETE /session"}},
