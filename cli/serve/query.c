@@ -451,10 +451,9 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                         sb_cat(&b, ",");
                     write_result(&b, &res.hits[k]);
                 }
-                res.n = shown;
                 char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
                 sb_printf(&b,
-                          "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", res.n);
+                          "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", shown);
                 sb_cat(&b, echo ? echo : "{}");
                 sb_cat(&b, "}");
                 free(echo);
