@@ -165,6 +165,27 @@ for path in /healthz /no-such-endpoint /; do
   curl -s -D "$T/headers" -o /dev/null "$U$path"
   check "GET $path carries CSP, X-Frame-Options, nosniff and Referrer-Policy" eval 'grep -qi "^Content-Security-Policy: default-src .self.;.*frame-ancestors .none." "$T/headers" && grep -qi "^X-Frame-Options: DENY" "$T/headers" && grep -qi "^X-Content-Type-Options: nosniff" "$T/headers" && grep -qi "^Referrer-Policy: no-referrer" "$T/headers"'
 done
+curl -s -o "$T/openapi.json" "$U/openapi.json"
+curl -s -o "$T/api.json" "$U/api"
+check "GET /openapi.json is an OpenAPI 3 document naming every endpoint of the route table with its method" \
+  python3 -c '
+import json, sys
+spec = json.load(open(sys.argv[1])); api = json.load(open(sys.argv[2]))
+assert spec["openapi"].startswith("3.") and spec["info"]["title"] and spec["paths"]
+missing = []
+for e in api["endpoints"]:
+    method, path = e.split(" ", 1)
+    path = path.split("?")[0]
+    if path == "/": continue
+    if method.lower() not in spec["paths"].get(path, {}): missing.append(e)
+for path, ops in spec["paths"].items():
+    for m, o in ops.items():
+        for code, r in o["responses"].items():
+            for c in r.get("content", {}).values():
+                ref = c["schema"].get("$ref")
+                assert not ref or ref.split("/")[-1] in spec["components"]["schemas"], ref
+assert not missing, missing
+' "$T/openapi.json" "$T/api.json"
 call GET /api
 check "GET /api lists every endpoint of the route table" eval 'code_is 200 && json_ok && body_has "\"POST /match/{dataset}\"" && body_has "\"GET /batch/{id}/results.csv\"" && body_has "\"POST /admin/reload\""'
 call GET /metrics
