@@ -541,6 +541,11 @@ int vigil_batch_expire(vigil_db *db, int days, long long *deleted);
  * "finished_at", "status", "total", "rows", "failed", "threshold"}. */
 int vigil_batches_json(vigil_db *db, const char *owner, char **json);
 
+/* The ISO 3166-1 alpha-2 code (upper case, a static string) of a country as
+ * lists and clients write it ("RU", "RUS", "Russia", "Russian Federation",
+ * "Korea, North"), or NULL when none is known. */
+const char *vigil_country_code(const char *name);
+
 /* The library's one hash (64-bit FNV-1a) of n bytes at s, for a caller's
  * own tables (the server's cache of entities). */
 uint64_t vigil_hash64(const char *s, size_t n);

@@ -44,6 +44,8 @@ call POST /match/default "$Q"
 check "POST /match finds Bastrykin in the EU list, yente's shape" eval 'code_is 200 && json_ok && body_has "\"responses\":{\"q1\":{\"status\":200" && body_has "\"id\":\"eu:14980080\"" && body_has "\"explanations\""'
 check "each result is yente's ScoredEntityResponse: the entity's FollowTheMoney properties, features, referents, target" eval 'jq -e ".responses.q1.results[0] | (.properties.birthDate | index(\"1953-08-27\")) != null and (.properties.topics | index(\"sanction\")) != null and .features.name > 0.9 and .features.birth_date > 0 and (.referents | type) == \"array\" and .target == true and .match == true and (.datasets == [\"eu\"])" "$T/body"'
 check "each query answers apart, with its total" eval 'body_has "\"q2\":{\"status\":200,\"results\":\[\],\"total\":{\"value\":0"'
+call POST /match/default '{"queries":{"q":{"schema":"Person","properties":{"name":"Alexander Bastrykin","nationality":"Russia","country":["Russian Federation","Atlantis"]}}}}'
+check "the echoed query is yente's: lists of strings, countries as codes" eval 'jq -e ".responses.q.query == {\"schema\":\"Person\",\"properties\":{\"name\":[\"Alexander Bastrykin\"],\"nationality\":[\"ru\"],\"country\":[\"ru\"]}}" "$T/body"'
 call POST "/match/default?exclude_dataset=eu" "$Q"
 check "exclude_dataset leaves a list out" eval 'code_is 200 && ! body_has "eu:14980080"'
 call POST "/match/un" "$Q"

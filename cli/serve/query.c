@@ -321,6 +321,48 @@ enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest,
     return send_text(c, *status = 200, strdup(body), "application/json");
 }
 
+/* The query as yente echoes it (its EntityExample of the entity it made):
+ * every property a list of strings, countries as lower-case codes (those
+ * that are no country left out). */
+static json_t *normalised_query(json_t *q)
+{
+    static const char *const countries[] = {"nationality",  "citizenship",  "country",
+                                            "jurisdiction", "birthCountry", NULL};
+    json_t *out = json_object();
+    json_t *id = json_object_get(q, "id");
+    if (json_is_string(id))
+        json_object_set(out, "id", id);
+    json_t *schema = json_object_get(q, "schema");
+    json_object_set_new(
+        out, "schema", json_is_string(schema) ? json_copy(schema) : json_string("LegalEntity"));
+    json_t *props = json_object(), *v;
+    const char *key;
+    json_object_foreach(json_object_get(q, "properties"), key, v)
+    {
+        int country = 0;
+        for (int i = 0; countries[i]; i++)
+            country |= strcmp(countries[i], key) == 0;
+        json_t *list = json_array(), *x;
+        size_t i;
+        json_t *one = json_is_array(v) ? NULL : v;
+        for (i = 0; (x = one ? (i == 0 ? one : NULL) : json_array_get(v, i)) != NULL; i++) {
+            const char *s = json_string_value(x);
+            if (!s || !*s)
+                continue;
+            const char *code = country ? vigil_country_code(s) : NULL;
+            if (country && !code)
+                continue; /* as yente: a country that is none is dropped */
+            char lc[4] = "";
+            for (int k = 0; code && k < 3 && code[k]; k++)
+                lc[k] = (char)(code[k] >= 'A' && code[k] <= 'Z' ? code[k] + 32 : code[k]);
+            json_array_append_new(list, json_string(code ? lc : s));
+        }
+        json_object_set_new(props, key, list);
+    }
+    json_object_set_new(out, "properties", props);
+    return out;
+}
+
 /* A date or a time as yente's changed_since takes it: YYYY-MM-DD, then
  * optionally THH, :MM, :SS. */
 static int iso_time_ok(const char *s)
@@ -451,7 +493,9 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                         sb_cat(&b, ",");
                     write_result(&b, &res.hits[k]);
                 }
-                char *echo = json_dumps(mr.q[i].echo, JSON_COMPACT);
+                json_t *norm = normalised_query(mr.q[i].echo);
+                char *echo = json_dumps(norm, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                json_decref(norm);
                 sb_printf(&b,
                           "],\"total\":{\"value\":%zu,\"relation\":\"eq\"},\"query\":", shown);
                 sb_cat(&b, echo ? echo : "{}");

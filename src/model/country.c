@@ -302,3 +302,8 @@ const char *vigil__country_code(const char *name)
         e--; /* the first of equal keys is the one added first */
     return e->code;
 }
+
+const char *vigil_country_code(const char *name)
+{
+    return name ? vigil__country_code(name) : NULL;
+}
