@@ -149,6 +149,11 @@ int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_i
  * own UN references only), "target"} from its list's current version.
  * VIGIL_ERR_NOTFOUND when it holds no such entry. A reader belongs to one
  * thread; close it before its database. */
+/* A page of the entities of the current versions of sources (a
+ * comma-separated list of lists), of one schema (NULL: any), by list and id,
+ * in FollowTheMoney's form: {"total", "results": [...]}. */
+int vigil_entities_page(vigil_db *db, const char *sources, const char *schema, int limit,
+                        int offset, char **json);
 typedef struct vigil_entity_reader vigil_entity_reader;
 int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out);
 int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const char *source_id,

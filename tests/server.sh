@@ -55,6 +55,10 @@ check "threshold and limit are honoured" eval 'code_is 200 && body_has "\"limit\
 call GET "/search/default?q=AL-MAZIDIH%20Akram&limit=3"
 check "GET /search finds a UN name" eval 'code_is 200 && json_ok && body_has "un:QDi.276"'
 check "GET /search is yente's SearchResponse: limit, offset, total, facets" eval 'jq -e ".limit == 3 and .offset == 0 and (.total.value | type) == \"number\" and (.facets | has(\"countries\") and has(\"topics\") and has(\"datasets\"))" "$T/body"'
+call GET "/search/un?limit=2&offset=2"
+check "GET /search without q lists the dataset's entities a page at a time, as yente's" eval 'code_is 200 && jq -e "(.results | length) == 2 and .total.value > 1000 and .offset == 2 and (.results[0].id | startswith(\"un:\")) and (.results[0].properties.name | length) >= 1" "$T/body"'
+call GET "/search/default?countries=ru"
+check "a listing without q takes no countries, topics or filter (400, saying so)" eval 'code_is 400 && jq -e ".detail | test(\"give q\")" "$T/body"'
 call GET "/search/default?q=Mohammed%20Omar&limit=2"
 cp "$T/body" "$T/page1"
 call GET "/search/default?q=Mohammed%20Omar&limit=2&offset=2"

@@ -298,6 +298,16 @@ int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, doub
     "\"identifier\":{\"description\":\"an identifier the same on both sides: decisive\","      \
     "\"coefficient\":1.0,\"url\":\"docs/screening.md\"}}"
 
+int vigil_srv_schema_known(const char *s)
+{
+    static const char *const schemas[] = {"Person", "Organization", "Company", "LegalEntity",
+                                          "Vessel", "Airplane",     NULL};
+    for (int i = 0; schemas[i]; i++)
+        if (strcmp(schemas[i], s) == 0)
+            return 1;
+    return 0;
+}
+
 int vigil_srv_algorithm_known(const char *name)
 {
     return strcmp(name, "vigil") == 0 || strcmp(name, "best") == 0 ||
@@ -650,6 +660,48 @@ static void facets_free(facet_counts *fc)
         json_decref(fc->counts[f]);
 }
 
+/* GET /search without q: as yente, the entities of the dataset, a page at a
+ * time (by list and id; schema= narrows them; other filters need a q). */
+static enum MHD_Result list_entities(struct MHD_Connection *c, const holder *h,
+                                     const char *sources, const char *schema, int limit,
+                                     int offset, int *status)
+{
+    static const char *const need_q[] = {"countries", "topics", "filter", NULL};
+    for (int i = 0; need_q[i]; i++)
+        if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, need_q[i]))
+            return send_error(
+                c, *status = 400,
+                "countries, topics and filter narrow a search by name: give q too "
+                "(a listing without q takes schema only)");
+    if (schema && *schema && !vigil_srv_schema_known(schema))
+        return send_error(c, *status = 400,
+                          "unknown schema (Person, Organization, Company, LegalEntity, Vessel, "
+                          "Airplane)");
+    vigil_db *db = NULL;
+    char *json = NULL;
+    int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
+    if (rc == VIGIL_OK)
+        rc = vigil_entities_page(
+            db, sources,
+            schema && *schema && strcmp(schema, "LegalEntity") != 0 ? schema : NULL, limit,
+            offset, &json);
+    vigil_db_close(db);
+    if (rc != VIGIL_OK)
+        return send_error(c, *status = 500, "cannot list the entities");
+    json_t *page = json_loads(json, 0, NULL);
+    vigil_free(json);
+    json_t *out = json_pack("{s:O,s:i,s:i,s:{s:O,s:s},s:{},s:s}", "results",
+                            json_object_get(page, "results"), "limit", limit, "offset", offset,
+                            "total", "value", json_object_get(page, "total"), "relation", "eq",
+                            "facets", "versions", "");
+    json_decref(page);
+    json_object_set_new(out, "versions", json_loads(vigil_engine_versions(h->e), 0, NULL));
+    char *text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(out);
+    return text ? send_text(c, *status = 200, text, "application/json")
+                : send_error(c, *status = 500, "out of memory");
+}
+
 enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
                                  int *status)
 {
@@ -662,10 +714,8 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
     enum MHD_Result ok;
-    if (!q || !*q || strlen(q) > 1000 || !vigil_utf8_ok(q, strlen(q))) {
-        ok = send_error(c, *status = 400,
-                        "give a name to search for: ?q=NAME (UTF-8, at most "
-                        "1000 bytes)");
+    if (q && (strlen(q) > 1000 || !vigil_utf8_ok(q, strlen(q)))) {
+        ok = send_error(c, *status = 400, "q is a name: UTF-8, at most 1000 bytes");
     } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD,
                                  &threshold) ||
                vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit) ||
@@ -675,6 +725,8 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
     } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                                sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
+    } else if (!q || !*q) {
+        ok = list_entities(c, h, sources, schema, (int)limit, (int)offset, status);
     } else {
         vigil_match_query mq;
         memset(&mq, 0, sizeof(mq));

@@ -133,6 +133,8 @@ const char *vigil_srv_ftm_form(const vigil_hit *h);
 /* The W3C reconciliation service (reconcile.c): /reconcile/{dataset}[/...]. */
 enum MHD_Result vigil_srv_reconcile(struct MHD_Connection *c, const char *rest, req *r,
                                     int *status);
+/* 1 when s is a schema a query may name. */
+int vigil_srv_schema_known(const char *s);
 /* 1 when name is an algorithm of this server (vigil's, or yente's names
  * for the default). */
 int vigil_srv_algorithm_known(const char *name);

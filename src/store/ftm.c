@@ -189,3 +189,47 @@ void vigil_entity_reader_close(vigil_entity_reader *r)
     sqlite3_finalize(r->st);
     free(r);
 }
+
+int vigil_entities_page(vigil_db *db, const char *sources, const char *schema, int limit,
+                        int offset, char **json)
+{
+    *json = NULL;
+    if (!db || !sources || limit < 1 || offset < 0)
+        return VIGIL_ERR_ARG;
+    static const char *const from =
+        " FROM version_entity ve JOIN list_version v ON v.id = ve.version_id JOIN entity_doc d "
+        "ON d.id = ve.doc_id WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY "
+        "source) AND instr(',' || ?1 || ',', ',' || v.source || ',') > 0 AND (?2 IS NULL OR "
+        "d.schema = ?2)";
+    char sql[1024];
+    sqlite3_stmt *cnt = NULL, *st = NULL;
+    snprintf(sql, sizeof(sql), "SELECT count(*)%s", from);
+    int ok = sqlite3_prepare_v2(db->sql, sql, -1, &cnt, NULL) == SQLITE_OK;
+    snprintf(sql, sizeof(sql),
+             "SELECT d.doc%s ORDER BY v.source, ve.source_id LIMIT %d OFFSET %d", from, limit,
+             offset);
+    ok = ok && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK;
+    if (!ok) {
+        sqlite3_finalize(cnt);
+        return vigil__db_sqlfail(db, "listing entities");
+    }
+    sqlite3_stmt *both[] = {cnt, st};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_bind_text(both[i], 1, sources, -1, SQLITE_STATIC);
+        if (schema)
+            sqlite3_bind_text(both[i], 2, schema, -1, SQLITE_STATIC);
+    }
+    json_int_t total = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int64(cnt, 0) : 0;
+    sqlite3_finalize(cnt);
+    json_t *results = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+        json_t *e = doc ? vigil__ftm_entity(db, doc, 0) : NULL;
+        if (e)
+            json_array_append_new(results, e);
+        json_decref(doc);
+    }
+    sqlite3_finalize(st);
+    return vigil__dump_json(db, json_pack("{s:I,s:o}", "total", total, "results", results),
+                            json);
+}
