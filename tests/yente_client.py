@@ -94,6 +94,10 @@ check(status == 200 and isinstance(cat.get("datasets"), list) and cat["datasets"
       and "default" in cat.get("current", []) and isinstance(cat.get("outdated"), list),
       "GET /catalog is a DataCatalogModel, the default dataset among them")
 
+status, man = call("GET", "/manifest")
+check(status == 200 and isinstance(man.get("datasets"), list) and man["datasets"]
+      and isinstance(man.get("catalogs"), list), "GET /manifest names the datasets loaded")
+
 # algorithms and errors
 status, al = call("GET", "/algorithms")
 check(status == 200 and al.get("default") in [x["name"] for x in al.get("algorithms", [])],

@@ -824,11 +824,28 @@ enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *path, req
     return ok;
 }
 
+static enum MHD_Result catalog(struct MHD_Connection *c, int manifest, int *status);
+
 enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, req *r,
                                   int *status)
 {
     (void)rest;
     (void)r;
+    return catalog(c, 0, status);
+}
+
+/* GET /manifest: as yente's, the datasets this server loads (no catalogs:
+ * the lists are loaded by vigil load, not fetched on a schedule). */
+enum MHD_Result vigil_srv_manifest(struct MHD_Connection *c, const char *rest, req *r,
+                                   int *status)
+{
+    (void)rest;
+    (void)r;
+    return catalog(c, 1, status);
+}
+
+static enum MHD_Result catalog(struct MHD_Connection *c, int manifest, int *status)
+{
     vigil_db *db;
     vigil_list_version *v = NULL;
     size_t n = 0;
@@ -931,5 +948,18 @@ enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, re
     sb_cat(&b, "\"default\"],\"outdated\":[],\"index_stale\":false}");
     vigil_free(v);
     vigil_srv_release(h);
+    if (manifest && !b.err && b.s) {
+        json_t *all = json_loads(b.s, 0, NULL);
+        json_t *m = json_object();
+        json_object_set_new(m, "schedule", json_null());
+        json_object_set_new(m, "catalogs", json_array());
+        json_object_set(m, "datasets", json_object_get(all, "datasets"));
+        json_decref(all);
+        free(b.s);
+        char *text = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(m);
+        return text ? send_text(c, *status = 200, text, "application/json")
+                    : send_error(c, *status = 500, "out of memory");
+    }
     return send_sb(c, *status = 200, &b);
 }

@@ -225,6 +225,7 @@ const vigil_srv_route vigil_srv_routes[] = {
      {"GET /entities/{source}:{id}", "GET /entities/{source}:{id}/adjacent"}},
     {"/catalog", 0, "catalog", VIGIL_ROLE_SCREEN, vigil_srv_catalog, {"GET /catalog"}},
     {"/algorithms", 0, "algorithms", 0, vigil_srv_algorithms, {"GET /algorithms"}},
+    {"/manifest", 0, "catalog", VIGIL_ROLE_SCREEN, vigil_srv_manifest, {"GET /manifest"}},
     {"/reconcile/",
      0,
      "reconcile",

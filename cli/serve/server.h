@@ -140,6 +140,8 @@ int vigil_srv_schema_known(const char *s);
 int vigil_srv_algorithm_known(const char *name);
 enum MHD_Result vigil_srv_algorithms(struct MHD_Connection *c, const char *rest, req *r,
                                      int *status);
+enum MHD_Result vigil_srv_manifest(struct MHD_Connection *c, const char *rest, req *r,
+                                   int *status);
 enum MHD_Result vigil_srv_catalog(struct MHD_Connection *c, const char *rest, req *r,
                                   int *status);
 /* A number argument of the query string in [lo, hi], or def; 1 when it is
