@@ -55,6 +55,31 @@ def is_entity(e):
             and all(k in e for k in ("first_seen", "last_seen", "last_change")))
 
 
+# yente's own API tests (tests/unit/test_match.py), replayed by their documented behaviour;
+# its ids are OpenSanctions', ours the lists': Putin is eu:135909 or uk:RUS0251, not Q7747
+EXAMPLE = {"schema": "Person", "properties": {"name": ["Vladimir Putin"], "birthDate": ["1952"], "country": "Russia"}}
+status, m = call("POST", "/match/default", {"queries": {"vv": EXAMPLE, "xx": EXAMPLE, "zz": EXAMPLE}})
+vv = m.get("responses", {}).get("vv", {})
+check(status == 200 and vv.get("query", {}).get("schema") == "Person"
+      and vv.get("query", {}).get("properties", {}).get("country", [None])[0] == "ru"
+      and vv.get("total", {}).get("value", 0) > 0 and "PUTIN" in vv["results"][0]["caption"].upper()
+      and set(m["responses"]) == {"vv", "xx", "zz"}, "yente's test_match_putin: country echoed as ru, Putin first")
+status, m = call("POST", "/match/default", {"queries": {"fail": {"schema": "xxx", "properties": {"name": "Banana"}}}})
+check(status == 400, "yente's test_match_no_schema: an unknown schema is 400")
+ERMAKOV = {"schema": "Person", "properties": {"name": [
+    "ERMAKOV Valery Nikolaevich", "Ermacov Valeryi Nycolaevych", "Ermakov Valerij Nikolaevich",
+    "Ermakov Valerij Nikolaevič", "Ermakov Valerijj Nikolaevich", "Ermakov Valeriy Nikolaevich",
+    "Ermakov Valery Nykolaevych", "Ermakov Valeryi Nykolaevych", "Ermakov Valeryy Nikolaevich",
+    "Ermakov Valeryy Nykolaevych", "Ermakov Valerȳĭ Nȳkolaevȳch", "Iermakov Valerii Mykolaiovych",
+    "Jermakov Valerij Mikolajovich", "Jermakov Valerij Mikolajovič", "Jermakov Valerij Mykolajovyč",
+    "Yermakov Valerii Mykolaiovych", "Yermakov Valerij Mykolajovych", "Yermakov Valeriy Mykolayovych",
+    "Êrmakov Valerìj Mikolajovič", "ЕРМАКОВ Валерий Николаевич"]}}
+status, m = call("POST", "/match/default", {"queries": {"ermakov": ERMAKOV}})
+check(status == 200, "yente's test_match_ermakov: twenty spellings in one query")
+status, m = call("POST", "/match/default", {"queries": {"no1": dict(ERMAKOV, id="ermakov")}})
+q = m.get("responses", {}).get("no1", {}).get("query", {})
+check(status == 200 and q.get("schema") == "Person" and q.get("id") == "ermakov", "yente's test_id_pass_through: the query's id comes back")
+
 # match, as the enricher does
 status, m = call("POST", "/match/default?algorithm=best&threshold=0.7", {
     "queries": {"bastrykin": {"schema": "Person", "properties": {
