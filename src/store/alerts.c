@@ -272,11 +272,7 @@ int vigil_alerts_json(vigil_db *db, int open_only, char **json)
                 vigil__col_text(st, 13), "score", sqlite3_column_double(st, 14), "explanation",
                 vigil__col_json(st, 15), "run", "id", (json_int_t)sqlite3_column_int64(st, 16),
                 "versions", vigil__col_json(st, 19), "created_at", vigil__col_text(st, 17),
-                "previous",
-                sqlite3_column_type(st, 18) == SQLITE_NULL
-                    ? json_null()
-                    : json_integer(sqlite3_column_int64(st, 18)),
-                "decisions", decisions));
+                "previous", vigil__col_int(st, 18), "decisions", decisions));
     }
     sqlite3_finalize(st);
     sqlite3_finalize(ds);

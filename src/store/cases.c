@@ -192,12 +192,9 @@ static json_t *trail(vigil_db *db, int64_t alert_id, const char *customer, int l
             json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
                       (json_int_t)sqlite3_column_int64(st, 0), "at", vigil__col_text(st, 1),
                       "user", vigil__col_text(st, 2), "action", vigil__col_text(st, 3),
-                      "alert_id",
-                      sqlite3_column_type(st, 4) == SQLITE_NULL
-                          ? json_null()
-                          : json_integer(sqlite3_column_int64(st, 4)),
-                      "customer_id", vigil__col_text(st, 5), "note", vigil__col_text(st, 6),
-                      "detail", vigil__col_text(st, 7), "versions", vigil__col_json(st, 8)));
+                      "alert_id", vigil__col_int(st, 4), "customer_id", vigil__col_text(st, 5),
+                      "note", vigil__col_text(st, 6), "detail", vigil__col_text(st, 7),
+                      "versions", vigil__col_json(st, 8)));
     sqlite3_finalize(st);
     return arr;
 }
@@ -255,9 +252,7 @@ int vigil_alert_get(vigil_db *db, int64_t id, char **json)
         "matched_name", vigil__col_text(st, 14), "explanation", vigil__col_json(st, 15), "run",
         "id", (json_int_t)sqlite3_column_int64(st, 19), "versions", vigil__col_json(st, 18),
         "created_at", vigil__col_text(st, 20), "assignee", vigil__col_text(st, 21), "previous",
-        sqlite3_column_type(st, 22) == SQLITE_NULL ? json_null()
-                                                   : json_integer(sqlite3_column_int64(st, 22)),
-        "decisions", decisions);
+        vigil__col_int(st, 22), "decisions", decisions);
     sqlite3_finalize(st);
     json_t *t = trail(db, id, NULL, 1000, 0);
     if (out)

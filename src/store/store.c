@@ -177,6 +177,13 @@ json_t *vigil__col_text(sqlite3_stmt *st, int col)
     return s ? json_string((const char *)s) : json_null();
 }
 
+json_t *vigil__col_int(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL
+               ? json_null()
+               : json_integer(sqlite3_column_int64(st, col));
+}
+
 json_t *vigil__col_json(sqlite3_stmt *st, int col)
 {
     const unsigned char *s = sqlite3_column_text(st, col);

@@ -43,6 +43,8 @@ void vigil__version_row(sqlite3_stmt *st, int col0, vigil_list_version *v);
 /* A column of a row as JSON: text (or null), or parsed JSON text (or null). */
 json_t *vigil__col_text(sqlite3_stmt *st, int col);
 json_t *vigil__col_json(sqlite3_stmt *st, int col);
+/* A whole number column as JSON, or null. */
+json_t *vigil__col_int(sqlite3_stmt *st, int col);
 /* v (taken) as compact JSON text into *json: VIGIL_OK or VIGIL_ERR_NOMEM. */
 int vigil__dump_json(vigil_db *db, json_t *v, char **json);
 /* The arguments of a decision: "true-match" or "false-positive", and a
