@@ -57,6 +57,10 @@ check "GET /search finds a UN name" eval 'code_is 200 && json_ok && body_has "un
 check "GET /search is yente's SearchResponse: limit, offset, total, facets" eval 'jq -e ".limit == 3 and .offset == 0 and (.total.value | type) == \"number\" and (.facets | has(\"countries\") and has(\"topics\") and has(\"datasets\"))" "$T/body"'
 call GET "/search/un?limit=2&offset=2"
 check "GET /search without q lists the dataset's entities a page at a time, as yente's" eval 'code_is 200 && jq -e "(.results | length) == 2 and .total.value > 1000 and .offset == 2 and (.results[0].id | startswith(\"un:\")) and (.results[0].properties.name | length) >= 1" "$T/body"'
+call GET "/search/default?q=Bastrykin&fuzzy=true"
+check "a yente /search argument vigil does not take is refused, naming it (400)" eval 'code_is 400 && jq -e ".detail | test(\"fuzzy\")" "$T/body"'
+call GET "/search/default?q=Bastrykin&exclude_schema=Person"
+check "exclude_schema on /search leaves that schema out" eval 'code_is 200 && jq -e ".total.value == 0" "$T/body"'
 call GET "/search/default?countries=ru"
 check "a listing without q takes no countries, topics or filter (400, saying so)" eval 'code_is 400 && jq -e ".detail | test(\"give q\")" "$T/body"'
 call GET "/search/default?q=Mohammed%20Omar&limit=2"

@@ -660,6 +660,18 @@ static void facets_free(facet_counts *fc)
         json_decref(fc->counts[f]);
 }
 
+/* The first of yente's /search arguments vigil does not take, or NULL: said
+ * so rather than answered as if it had been read. */
+static const char *unsupported_search_arg(struct MHD_Connection *c)
+{
+    static const char *const args[] = {"changed_since", "datasets", "filter_op", "simple",
+                                       "fuzzy",         "sort",     "target",    NULL};
+    for (int i = 0; args[i]; i++)
+        if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, args[i]))
+            return args[i];
+    return NULL;
+}
+
 /* GET /search without q: as yente, the entities of the dataset, a page at a
  * time (by list and id; schema= narrows them; other filters need a q). */
 static enum MHD_Result list_entities(struct MHD_Connection *c, const holder *h,
@@ -711,6 +723,7 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
         return send_error(c, *status = 503, "no lists loaded");
     char msg[512], sources[512];
     double threshold, limit, offset;
+    const char *unsupported;
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
     enum MHD_Result ok;
@@ -725,6 +738,13 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
     } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                                sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
+    } else if ((unsupported = unsupported_search_arg(c)) != NULL) {
+        snprintf(
+            msg, sizeof(msg),
+            "%s is one of yente's /search arguments that vigil does not take (docs/api.md, "
+            "\"Switching from yente\")",
+            unsupported);
+        ok = send_error(c, *status = 400, msg);
     } else if (!q || !*q) {
         ok = list_entities(c, h, sources, schema, (int)limit, (int)offset, status);
     } else {
@@ -740,7 +760,10 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
          * something: at least SEARCH_DEPTH, "gte" when that many were found */
         size_t depth =
             (size_t)(limit + offset) > SEARCH_DEPTH ? (size_t)(limit + offset) : SEARCH_DEPTH;
-        int rc = vigil_srv_screen_query(h->e, &mq, sources, threshold, depth, NULL, &res);
+        const char *exs =
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
+        int rc = vigil_srv_screen_query(h->e, &mq, sources, threshold, depth,
+                                        exs && *exs ? exs : NULL, &res);
         if (rc != VIGIL_OK) {
             ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
                             rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
