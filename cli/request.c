@@ -11,8 +11,16 @@
 
 #include "request.h"
 
-static const char *const schemas[] = {"Person", "Organization", "Company", "LegalEntity",
-                                      "Vessel", "Airplane",     NULL};
+const char *const vigil_request_schemas[] = {"Person", "Organization", "Company", "LegalEntity",
+                                             "Vessel", "Airplane",     NULL};
+
+int vigil_request_schema_known(const char *s)
+{
+    for (int i = 0; s && vigil_request_schemas[i]; i++)
+        if (strcmp(vigil_request_schemas[i], s) == 0)
+            return 1;
+    return 0;
+}
 
 int vigil_utf8_ok(const char *s, size_t n)
 {
@@ -130,10 +138,7 @@ static int parse_query(const char *key, json_t *v, vigil_match_query *q, char *m
     if (schema) {
         if (!json_is_string(schema))
             return fail(msg, cap, "query \"%s\": schema must be a string", key);
-        int known = 0;
-        for (int i = 0; schemas[i] && !known; i++)
-            known = strcmp(schemas[i], json_string_value(schema)) == 0;
-        if (!known)
+        if (!vigil_request_schema_known(json_string_value(schema)))
             return fail(
                 msg, cap,
                 "query \"%s\": unknown schema \"%.64s\" (Person, Organization, Company, "

@@ -38,6 +38,10 @@ int vigil_match_request_parse(const char *body, size_t len, vigil_match_request 
                               size_t cap);
 void vigil_match_request_free(vigil_match_request *r);
 
+/* The schemas a query may name (NULL-ended), and whether s is one. */
+extern const char *const vigil_request_schemas[];
+int vigil_request_schema_known(const char *s);
+
 /* 1 when s[0..n) is valid UTF-8. */
 int vigil_utf8_ok(const char *s, size_t n);
 

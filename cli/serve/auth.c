@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "server.h"
 
@@ -281,23 +280,13 @@ int vigil_srv_identify(struct MHD_Connection *c, int post, vigil_srv_who *who, c
     return 0;
 }
 
-static int random_hex(char out[33])
-{
-    unsigned char rnd[16];
-    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-        return -1;
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", rnd[i]);
-    return 0;
-}
-
 int vigil_srv_session_open(const char *key, vigil_srv_who *who, char sid[33], char csrf[33],
                            const char **why)
 {
     int st = check_key(key, who, why);
     if (st)
         return st;
-    if (random_hex(sid) || random_hex(csrf)) {
+    if (vigil_srv_random_hex(sid) || vigil_srv_random_hex(csrf)) {
         *why = "no random bytes for the session";
         return 500;
     }

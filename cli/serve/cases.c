@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "../customers.h"
@@ -39,17 +38,6 @@ typedef struct {
 static task *tasks[MAX_TASKS];
 static pthread_mutex_t tasks_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t rescreen_mu = PTHREAD_MUTEX_INITIALIZER; /* one run at a time */
-
-static vigil_db *open_rw(void)
-{
-    vigil_db *db = NULL;
-    if (vigil_db_open(vigil_srv_opts->db, 0, &db) != VIGIL_OK) {
-        vigil_db_close(db);
-        return NULL;
-    }
-    vigil_db_wait_for_lock(db, 60, NULL, NULL);
-    return db;
-}
 
 /* The answer for a store call that gave rc (json on success, taken). */
 static enum MHD_Result answer(struct MHD_Connection *c, vigil_db *db, int rc, char *json,
@@ -134,7 +122,7 @@ enum MHD_Result vigil_srv_alerts(struct MHD_Connection *c, const char *rest, req
         .customer = arg(c, "customer"),
         .limit = (int)limit,
         .offset = (int)offset};
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_alert_queue(db, &f, &json) : VIGIL_ERR_DB;
     enum MHD_Result ok = answer(c, db, rc, json, status);
@@ -149,7 +137,7 @@ enum MHD_Result vigil_srv_alert(struct MHD_Connection *c, const char *rest, req 
     long long id = alert_id(rest, &tail);
     if (!id || *tail)
         return send_error(c, *status = 404, "an alert is /alerts/{id}, its id a number");
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_alert_get(db, id, &json) : VIGIL_ERR_DB;
     enum MHD_Result ok = answer(c, db, rc, json, status);
@@ -177,7 +165,7 @@ enum MHD_Result vigil_srv_alert_act(struct MHD_Connection *c, const char *rest, 
     if (!o)
         return ok;
     const char *note = json_string_value(json_object_get(o, "note"));
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     int rc = VIGIL_ERR_DB;
     if (db && assign) {
         json_t *to = json_object_get(o, "to");
@@ -220,7 +208,7 @@ enum MHD_Result vigil_srv_customers(struct MHD_Connection *c, const char *rest, 
               offset = int_arg(c, "offset", 0, 1e12, 0);
     if (limit < 0 || offset < 0)
         return send_error(c, *status = 400, "limit is 1 to 1000, offset 0 or more");
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_customers_json(db, arg(c, "q"), (int)limit, (int)offset, &json)
                 : VIGIL_ERR_DB;
@@ -233,7 +221,7 @@ enum MHD_Result vigil_srv_customer(struct MHD_Connection *c, const char *rest, r
                                    int *status)
 {
     (void)r;
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_customer_get(db, rest, &json) : VIGIL_ERR_DB;
     enum MHD_Result ok = answer(c, db, rc, json, status);
@@ -284,7 +272,7 @@ static void task_progress(void *ctx, int64_t read, int64_t total)
 static void *task_run(void *arg)
 {
     task *t = arg;
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     json_t *sum = NULL;
     int failed = !db;
     if (db && strcmp(t->kind, "import") == 0) {
@@ -357,14 +345,11 @@ static void *task_run(void *arg)
 /* Starts t in the background: the 202 answer, or an error. */
 static enum MHD_Result task_start(struct MHD_Connection *c, task *t, int *status)
 {
-    unsigned char rnd[16];
-    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+    t->id[0] = 't';
+    if (vigil_srv_random_hex(t->id + 1) != 0) {
         task_free(t);
         return send_error(c, *status = 500, "no random bytes for the task's id");
     }
-    t->id[0] = 't';
-    for (int i = 0; i < 16; i++)
-        snprintf(t->id + 1 + 2 * i, 3, "%02x", rnd[i]);
     int slot = -1;
     task *old = NULL;
     pthread_mutex_lock(&tasks_mu);
@@ -523,7 +508,7 @@ enum MHD_Result vigil_srv_runs(struct MHD_Connection *c, const char *rest, req *
 {
     (void)rest;
     (void)r;
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_runs_json(db, &json) : VIGIL_ERR_DB;
     enum MHD_Result ok = answer(c, db, rc, json, status);
@@ -539,7 +524,7 @@ enum MHD_Result vigil_srv_diff(struct MHD_Connection *c, const char *rest, req *
     if (from < 0 || to < 0 || strchr(rest, '/'))
         return send_error(c, *status = 400,
                           "GET /diff/{list}?from=VERSION&to=VERSION (version ids)");
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc = db ? vigil_diff(db, rest, from, to, &json) : VIGIL_ERR_DB;
     enum MHD_Result ok = answer(c, db, rc, json, status);
@@ -554,7 +539,7 @@ static enum MHD_Result audit(struct MHD_Connection *c, int csv, int *status)
               offset = int_arg(c, "offset", 0, 1e12, 0);
     if (alert < 0 || limit < 0 || offset < 0)
         return send_error(c, *status = 400, "alert is an alert's id; limit, offset numbers");
-    vigil_db *db = open_rw();
+    vigil_db *db = vigil_srv_open_db(1);
     char *json = NULL;
     int rc =
         db ? vigil_audit_json(db, alert, arg(c, "customer"), (int)limit, (int)offset, &json)
@@ -626,18 +611,8 @@ enum MHD_Result vigil_srv_audit_csv(struct MHD_Connection *c, const char *rest, 
 /* Queues b (taken) as a CSV attachment named name. */
 static enum MHD_Result send_csv(struct MHD_Connection *c, sb *b, const char *name, int *status)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(b->n, b->s, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(b->s);
-        return MHD_NO;
-    }
     char disp[128];
     snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
-    MHD_add_response_header(resp, "Content-Type", "text/csv; charset=utf-8");
-    MHD_add_response_header(resp, "Content-Disposition", disp);
-    add_security_headers(resp);
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)(*status = 200), resp);
-    MHD_destroy_response(resp);
-    return ok;
+    return send_buffer(c, *status = 200, b->s, b->n, "text/csv; charset=utf-8",
+                       "Content-Disposition", disp, NULL, NULL);
 }

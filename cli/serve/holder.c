@@ -3,10 +3,14 @@
  * workers behind a reference count: a reload (SIGHUP, or POST /admin/reload
  * with the admin token) builds or reads the new engine beside the old one,
  * swaps the pointer under a mutex, and the old engine is closed by the last
- * request still using it, so no request fails or sees half a list.
+ * request still using it, so no request fails or sees half a list. Also the
+ * two things every part of the server asks for beside the engine: a
+ * connection to its database, and ids nobody can guess.
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <sys/random.h>
 
 #include "server.h"
 
@@ -85,4 +89,26 @@ void vigil_srv_drop(void)
     cur = NULL;
     pthread_mutex_unlock(&cur_mu);
     vigil_srv_release(old);
+}
+
+vigil_db *vigil_srv_open_db(int write)
+{
+    vigil_db *db = NULL;
+    if (vigil_db_open(vigil_srv_opts->db, write ? 0 : VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
+        fprintf(stderr, "vigil serve: %s\n", vigil_errmsg(db));
+        vigil_db_close(db);
+        return NULL;
+    }
+    vigil_db_wait_for_lock(db, 60, NULL, NULL);
+    return db;
+}
+
+int vigil_srv_random_hex(char out[33])
+{
+    unsigned char rnd[16];
+    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+        return -1;
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+    return 0;
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,20 +93,6 @@ static void *job_run(void *arg)
     return NULL;
 }
 
-/* A connection of the server's database (read-only unless write), or NULL
- * after an error answer. */
-static vigil_db *open_db(int write)
-{
-    vigil_db *db = NULL;
-    if (vigil_db_open(vigil_srv_opts->db, write ? 0 : VIGIL_OPEN_READONLY, &db) != VIGIL_OK) {
-        fprintf(stderr, "vigil serve: %s\n", vigil_errmsg(db));
-        vigil_db_close(db);
-        return NULL;
-    }
-    vigil_db_wait_for_lock(db, 60, NULL, NULL);
-    return db;
-}
-
 enum MHD_Result vigil_srv_batch_start(struct MHD_Connection *c, const char *rest, req *r,
                                       int *status)
 {
@@ -132,15 +117,12 @@ enum MHD_Result vigil_srv_batch_start(struct MHD_Connection *c, const char *rest
         total--; /* a CSV's header */
     /* an id nobody can guess: 128 bits from the kernel's random source (a
      * sequence number and the time were found in 1,806 guesses) */
-    unsigned char rnd[16];
-    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+    j->id[0] = 'b';
+    if (vigil_srv_random_hex(j->id + 1) != 0) {
         job_free(j);
         return send_error(c, *status = 500, "no random bytes for the batch's id");
     }
-    j->id[0] = 'b';
-    for (int i = 0; i < 16; i++)
-        snprintf(j->id + 1 + 2 * i, 3, "%02x", rnd[i]);
-    j->db = open_db(1);
+    j->db = vigil_srv_open_db(1);
     j->out = j->db ? open_memstream(&j->buf, &j->size) : NULL;
     if (!j->out) {
         job_free(j);
@@ -290,7 +272,7 @@ static void stream_free(void *cls)
 static vigil_db *find_batch(struct MHD_Connection *c, const char *id, req *r,
                             vigil_batch_info *b, enum MHD_Result *ok, int *status)
 {
-    vigil_db *db = open_db(0);
+    vigil_db *db = vigil_srv_open_db(0);
     if (!db) {
         *ok = send_error(c, *status = 500, "cannot read the database");
         return NULL;
@@ -380,7 +362,7 @@ enum MHD_Result vigil_srv_batch_list(struct MHD_Connection *c, const char *rest,
                                      int *status)
 {
     (void)rest;
-    vigil_db *db = open_db(0);
+    vigil_db *db = vigil_srv_open_db(0);
     char *json = NULL;
     int rc = db ? vigil_batches_json(db, r->who.user, &json) : VIGIL_ERR_DB;
     vigil_db_close(db);
@@ -397,7 +379,7 @@ enum MHD_Result vigil_srv_batch_list(struct MHD_Connection *c, const char *rest,
 enum MHD_Result vigil_srv_batch_delete(struct MHD_Connection *c, const char *rest, req *r,
                                        int *status)
 {
-    vigil_db *db = open_db(1);
+    vigil_db *db = vigil_srv_open_db(1);
     if (!db)
         return send_error(c, *status = 500, "cannot open the database");
     int rc = vigil_batch_delete(db, rest, r->who.user);
@@ -411,7 +393,7 @@ enum MHD_Result vigil_srv_batch_delete(struct MHD_Connection *c, const char *res
 
 void vigil_srv_jobs_start(void)
 {
-    vigil_db *db = open_db(1);
+    vigil_db *db = vigil_srv_open_db(1);
     long long n = 0;
     if (db && vigil_batch_expire(db, vigil_srv_opts->batch_days, &n) == VIGIL_OK && n)
         fprintf(stderr, "vigil serve: %lld batches over %d days old deleted\n", n,

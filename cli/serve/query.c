@@ -298,16 +298,6 @@ int vigil_srv_num_arg(struct MHD_Connection *c, const char *key, double lo, doub
     "\"identifier\":{\"description\":\"an identifier the same on both sides: decisive\","      \
     "\"coefficient\":1.0,\"url\":\"docs/screening.md\"}}"
 
-int vigil_srv_schema_known(const char *s)
-{
-    static const char *const schemas[] = {"Person", "Organization", "Company", "LegalEntity",
-                                          "Vessel", "Airplane",     NULL};
-    for (int i = 0; schemas[i]; i++)
-        if (strcmp(schemas[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 int vigil_srv_algorithm_known(const char *name)
 {
     return strcmp(name, "vigil") == 0 || strcmp(name, "best") == 0 ||
@@ -685,7 +675,7 @@ static enum MHD_Result list_entities(struct MHD_Connection *c, const holder *h,
                 c, *status = 400,
                 "countries, topics and filter narrow a search by name: give q too "
                 "(a listing without q takes schema only)");
-    if (schema && *schema && !vigil_srv_schema_known(schema))
+    if (schema && *schema && !vigil_request_schema_known(schema))
         return send_error(c, *status = 400,
                           "unknown schema (Person, Organization, Company, LegalEntity, Vessel, "
                           "Airplane)");

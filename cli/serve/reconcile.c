@@ -16,8 +16,6 @@
 
 #define MAX_RECONCILE 100 /* queries in one batch, as /match */
 
-static const char *const types[] = {"Person", "Organization", "Company", "LegalEntity",
-                                    "Vessel", "Airplane",     NULL};
 static const struct {
     const char *id, *name;
 } props[] = {{"name", "Name"},
@@ -92,8 +90,9 @@ static enum MHD_Result manifest(struct MHD_Connection *c, const char *dataset, i
     snprintf(view, sizeof(view), "%s/#/entity/{{id}}", root);
     snprintf(space, sizeof(space), "%s/entities/", root);
     json_t *dt = json_array();
-    for (int i = 0; types[i]; i++)
-        json_array_append_new(dt, json_pack("{s:s,s:s}", "id", types[i], "name", types[i]));
+    for (int i = 0; vigil_request_schemas[i]; i++)
+        json_array_append_new(dt, json_pack("{s:s,s:s}", "id", vigil_request_schemas[i], "name",
+                                            vigil_request_schemas[i]));
     json_t *m = json_object();
     json_object_set_new(m, "versions", json_pack("[s]", "0.2"));
     json_object_set_new(m, "name", json_string("vigil sanctions screening"));
@@ -132,10 +131,7 @@ static int read_query(json_t *q, vigil_match_query *mq, const char **why)
     const char *t = json_is_string(type) ? json_string_value(type)
                                          : json_string_value(json_array_get(type, 0));
     if (t && *t) {
-        int known = 0;
-        for (int i = 0; types[i]; i++)
-            known |= strcmp(types[i], t) == 0;
-        if (!known) {
+        if (!vigil_request_schema_known(t)) {
             *why = "a type is Person, Organization, Company, LegalEntity, Vessel or Airplane";
             return 400;
         }
@@ -284,9 +280,9 @@ static enum MHD_Result suggest(struct MHD_Connection *c, const holder *h, const 
         }
     } else if (!strcmp(what, "suggest/type") || !strcmp(what, "suggest/property")) {
         int type = !strcmp(what, "suggest/type");
-        for (int j = 0; type ? types[j] != NULL : props[j].id != NULL; j++) {
-            const char *id = type ? types[j] : props[j].id,
-                       *name = type ? types[j] : props[j].name;
+        for (int j = 0; type ? vigil_request_schemas[j] != NULL : props[j].id != NULL; j++) {
+            const char *id = type ? vigil_request_schemas[j] : props[j].id,
+                       *name = type ? vigil_request_schemas[j] : props[j].name;
             if (!prefix || !*prefix || strncasecmp(name, prefix, strlen(prefix)) == 0 ||
                 strncasecmp(id, prefix, strlen(prefix)) == 0)
                 json_array_append_new(out, json_pack("{s:s,s:s}", "id", id, "name", name));

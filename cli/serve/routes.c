@@ -97,22 +97,10 @@ static enum MHD_Result send_session(struct MHD_Connection *c, int status,
     sb_cat(&b, "}");
     if (b.err || !b.s) {
         free(b.s);
-        return send_error(c, 500, "out of memory");
+        return send_oom(c);
     }
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(b.n, b.s, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(b.s);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, "Content-Type", "application/json");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (cookie)
-        MHD_add_response_header(resp, "Set-Cookie", cookie);
-    add_security_headers(resp);
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, resp);
-    MHD_destroy_response(resp);
-    return ok;
+    return send_buffer(c, status, b.s, b.n, "application/json", "Cache-Control", "no-store",
+                       cookie ? "Set-Cookie" : NULL, cookie);
 }
 
 /* The session cookie's attributes: never read by the page's script, never

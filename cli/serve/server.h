@@ -1,7 +1,8 @@
 /*
  * server.h - what the files of vigil serve (cli/serve/) share. The server is
  * built on the public API only; its files, each one job:
- *   holder.c   the engine being served, shared by the workers, and its reload
+ *   holder.c   the engine being served, shared by the workers, and its reload;
+ *              the database connection and the random ids the others use
  *   routes.c   the route table (routing, metric labels and the /api listing
  *              walk it) and the small endpoints
  *   query.c    /match, /search, /entities, /catalog: screening and arguments
@@ -55,6 +56,13 @@ int vigil_srv_reload(char *msg, size_t cap);
 /* How many times the engine was swapped in: what a worker keeps from the
  * database (the entities of results) is good while this stays. */
 unsigned vigil_srv_generation(void);
+/* A connection to the server's database (read-only unless write), waiting
+ * up to a minute for another's write lock; NULL after a message on
+ * standard error. */
+vigil_db *vigil_srv_open_db(int write);
+/* 128 random bits from the kernel as 32 hex digits (out: 33 bytes): an id
+ * nobody can guess (batches, tasks, sessions). 0, or -1 without them. */
+int vigil_srv_random_hex(char out[33]);
 /* Lets go of the current engine (at the end). */
 void vigil_srv_drop(void);
 
@@ -133,8 +141,6 @@ const char *vigil_srv_ftm_form(const vigil_hit *h);
 /* The W3C reconciliation service (reconcile.c): /reconcile/{dataset}[/...]. */
 enum MHD_Result vigil_srv_reconcile(struct MHD_Connection *c, const char *rest, req *r,
                                     int *status);
-/* 1 when s is a schema a query may name. */
-int vigil_srv_schema_known(const char *s);
 /* 1 when name is an algorithm of this server (vigil's, or yente's names
  * for the default). */
 int vigil_srv_algorithm_known(const char *name);

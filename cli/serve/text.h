@@ -164,29 +164,49 @@ static inline void add_security_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
-/* Queues text (malloc'd; taken) as the response with status. */
-static inline enum MHD_Result send_text(struct MHD_Connection *c, int status, char *text,
-                                        const char *type)
+/* Queues n bytes of buf (malloc'd; taken) as the response with status: its
+ * type, up to two more headers (a name NULL: none) and the security headers. */
+static inline enum MHD_Result send_buffer(struct MHD_Connection *c, int status, char *buf,
+                                          size_t n, const char *type, const char *h1,
+                                          const char *v1, const char *h2, const char *v2)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = MHD_create_response_from_buffer(n, buf, MHD_RESPMEM_MUST_FREE);
     if (!r) {
-        free(text);
+        free(buf);
         return MHD_NO;
     }
     MHD_add_response_header(r, "Content-Type", type);
+    if (h1)
+        MHD_add_response_header(r, h1, v1);
+    if (h2)
+        MHD_add_response_header(r, h2, v2);
     add_security_headers(r);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ok;
 }
 
+/* Queues text (malloc'd; taken) as the response with status. */
+static inline enum MHD_Result send_text(struct MHD_Connection *c, int status, char *text,
+                                        const char *type)
+{
+    return send_buffer(c, status, text, strlen(text), type, NULL, NULL, NULL, NULL);
+}
+
+/* The answer when an answer could not be made. */
+static inline enum MHD_Result send_oom(struct MHD_Connection *c)
+{
+    return send_text(
+        c, 500,
+        strdup("{\"error\":\"out of memory\",\"detail\":\"out of memory\",\"status\":500}"),
+        "application/json");
+}
+
 static inline enum MHD_Result send_sb(struct MHD_Connection *c, int status, sb *b)
 {
     if (b->err || !b->s) {
         free(b->s);
-        const char *oom = "{\"error\":\"out of memory\",\"status\":500}";
-        return send_text(c, 500, strdup(oom), "application/json");
+        return send_oom(c);
     }
     return send_text(c, status, b->s, "application/json");
 }
@@ -205,21 +225,9 @@ static inline enum MHD_Result send_error_with(struct MHD_Connection *c, int stat
     sb_printf(&b, ",\"status\":%d}", status);
     if (b.err || !b.s) {
         free(b.s);
-        return send_text(c, 500, strdup("{\"error\":\"out of memory\",\"status\":500}"),
-                         "application/json");
+        return send_oom(c);
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(b.n, b.s, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(b.s);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    if (name)
-        MHD_add_response_header(r, name, value);
-    add_security_headers(r);
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ok;
+    return send_buffer(c, status, b.s, b.n, "application/json", name, value, NULL, NULL);
 }
 
 static inline enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
