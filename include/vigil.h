@@ -146,14 +146,18 @@ int vigil_entity_json(vigil_db *db, const char *source, const char *source_id,
 int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_id, char **json);
 /* Many entities in FollowTheMoney's form, fast (a prepared statement): for
  * each, {"caption", "properties", "datasets", "referents" (by the entry's
- * own UN references only), "target"} from its list's current version.
+ * own UN references only), "target", "first_seen", "last_seen",
+ * "last_change"} from its list's current version.
  * VIGIL_ERR_NOTFOUND when it holds no such entry. A reader belongs to one
  * thread; close it before its database. */
-/* A page of the entities of the current versions of sources (a
- * comma-separated list of lists), of one schema (NULL: any), by list and id,
- * in FollowTheMoney's form: {"total", "results": [...]}. */
-int vigil_entities_page(vigil_db *db, const char *sources, const char *schema, int limit,
-                        int offset, char **json);
+/* Each entity of the current versions of sources (a comma-separated list of
+ * lists), of one schema (NULL: any), by list and id, in the form of
+ * vigil_entity_ftm_json (referents by the entry's own UN references only,
+ * no members of vigil's document): fn(ctx, json) for each, until it returns
+ * nonzero. Returns VIGIL_OK (also when fn stopped), VIGIL_ERR_ARG,
+ * VIGIL_ERR_DB, VIGIL_ERR_NOMEM. */
+int vigil_entities_each(vigil_db *db, const char *sources, const char *schema,
+                        int (*fn)(void *ctx, const char *json), void *ctx);
 typedef struct vigil_entity_reader vigil_entity_reader;
 int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out);
 int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const char *source_id,
@@ -283,6 +287,19 @@ typedef struct vigil_hits {
  */
 int vigil_screen(const vigil_engine *e, const vigil_query *q, vigil_hits *out);
 void vigil_hits_free(vigil_hits *h);
+
+/*
+ * Entities whose names begin as prefix does, for a search box: every word of
+ * prefix but the last is a word of the name, the last begins another, in
+ * any order, names compared as screening prepares them (so "bastryk" finds
+ * "Бастрыкин"). Of sources (comma-separated; NULL: all), at most limit (0:
+ * 10), the names prefix accounts for most of first; score is that share,
+ * match 0, no explanation. Thread-safe. Returns VIGIL_OK (no hits for a
+ * prefix with no words), VIGIL_ERR_ARG, VIGIL_ERR_NOMEM. Free out with
+ * vigil_hits_free.
+ */
+int vigil_suggest(const vigil_engine *e, const char *prefix, const char *sources, size_t limit,
+                  vigil_hits *out);
 
 /*
  * Moves the hits of from into into, keeping each entity's best (of equal

@@ -103,6 +103,7 @@ void test_screen_release(void);
     X(test_same_content_no_new_version)                                                        \
     X(test_versions_kept_and_current)                                                          \
     X(test_diff_ofac_versions)                                                                 \
+    X(test_store_entities_each)                                                                \
     X(test_bad_malformed_xml)                                                                  \
     X(test_bad_truncated_file)                                                                 \
     X(test_bad_unknown_format)                                                                 \
@@ -130,6 +131,7 @@ void test_screen_release(void);
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \
     X(test_screen_hits_json)                                                                   \
+    X(test_screen_suggest)                                                                     \
     X(test_screen_negatives_few_alerts)                                                        \
     X(test_customers_put)                                                                      \
     X(test_rescreen_ofac_versions)                                                             \

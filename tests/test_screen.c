@@ -497,3 +497,37 @@ void test_screen_heldout_classes(void)
         CHECK_CONTAINS(h.hits[0].explanation, "\"query_schema\"");
     vigil_hits_free(&h);
 }
+
+/* vigil_suggest: names by their beginning, in any script and word order. */
+void test_screen_suggest(void)
+{
+    if (!get_engine())
+        return;
+    static const char *const prefixes[] = {"Bastryk", "Бастр", "bastrykin alex",
+                                           "alexander ivanovich bast"};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        vigil_hits h;
+        CHECK_INT(vigil_suggest(engine, prefixes[i], "eu,uk", 5, &h), VIGIL_OK);
+        int found = 0;
+        for (size_t k = 0; k < h.n; k++) {
+            found |= strcmp(h.hits[k].source_id, "14980080") == 0;
+            CHECK(strcmp(h.hits[k].source, "eu") == 0 || strcmp(h.hits[k].source, "uk") == 0);
+        }
+        if (!found)
+            test_fail(__FILE__, __LINE__, "\"%s\" does not suggest eu:14980080", prefixes[i]);
+        vigil_hits_free(&h);
+    }
+    vigil_hits h;
+    /* a word no name has, a prefix with no words, and two half words */
+    static const char *const none[] = {"banana man", "  ", "bastr alexa"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        CHECK_INT(vigil_suggest(engine, none[i], NULL, 5, &h), VIGIL_OK);
+        CHECK_INT((int)h.n, 0);
+        vigil_hits_free(&h);
+    }
+    CHECK_INT(vigil_suggest(engine, NULL, NULL, 5, &h), VIGIL_ERR_ARG);
+    /* the limit, and the shortest names first */
+    CHECK_INT(vigil_suggest(engine, "moham", NULL, 3, &h), VIGIL_OK);
+    CHECK_INT((int)h.n, 3);
+    vigil_hits_free(&h);
+}

@@ -449,3 +449,58 @@ void test_wait_for_write_lock(void)
     free(file);
     remove_db(path);
 }
+
+/* vigil_entities_each: every entity of the current versions in
+ * FollowTheMoney's form with its times, one schema, and stopping early;
+ * vigil_entity_ftm_json nests the entity's designation. */
+typedef struct {
+    int n, persons, timed, stop_at;
+} each_count;
+
+static int count_each(void *ctx, const char *json)
+{
+    each_count *c = ctx;
+    json_t *e = json_loads(json, 0, NULL);
+    c->n++;
+    c->persons += e && strcmp(json_string_value(json_object_get(e, "schema")), "Person") == 0;
+    c->timed += e && json_is_string(json_object_get(e, "first_seen")) &&
+                json_is_string(json_object_get(e, "last_change")) &&
+                json_is_object(json_object_get(e, "properties"));
+    json_decref(e);
+    return c->stop_at && c->n == c->stop_at;
+}
+
+void test_store_entities_each(void)
+{
+    char *path;
+    const char *un[] = {shared_path("lists/un/un-consolidated-2026-02-27.xml")};
+    vigil_db *db = load_fresh(&path, un, 1, 0);
+    if (!db)
+        return;
+    each_count all = {0}, persons = {0}, some = {.stop_at = 5}, none = {0};
+    CHECK_INT(vigil_entities_each(db, "un", NULL, count_each, &all), VIGIL_OK);
+    CHECK_INT(all.n, 1003);
+    CHECK_INT(all.timed, 1003);
+    CHECK_INT(vigil_entities_each(db, "un", "Person", count_each, &persons), VIGIL_OK);
+    CHECK_INT(persons.n, all.persons);
+    CHECK_INT(persons.persons, persons.n);
+    CHECK_INT(vigil_entities_each(db, "un", NULL, count_each, &some), VIGIL_OK);
+    CHECK_INT(some.n, 5);
+    CHECK_INT(vigil_entities_each(db, "eu", NULL, count_each, &none), VIGIL_OK);
+    CHECK_INT(none.n, 0);
+    CHECK_INT(vigil_entities_each(db, NULL, NULL, count_each, &none), VIGIL_ERR_ARG);
+    char *json = NULL;
+    CHECK_INT(vigil_entity_ftm_json(db, "un", "QDi.276", &json), VIGIL_OK);
+    json_t *e = json ? json_loads(json, 0, NULL) : NULL;
+    json_t *s =
+        json_array_get(json_object_get(json_object_get(e, "properties"), "sanctions"), 0);
+    CHECK_STR(json_string_value(json_object_get(s, "schema")), "Sanction");
+    CHECK_STR(json_string_value(json_object_get(s, "id")), "un:QDi.276:sanction");
+    CHECK_STR(json_string_value(json_array_get(
+                  json_object_get(json_object_get(s, "properties"), "authority"), 0)),
+              "United Nations Security Council");
+    json_decref(e);
+    vigil_free(json);
+    vigil_db_close(db);
+    remove_db(path);
+}

@@ -149,3 +149,35 @@ json_t *vigil__ftm_properties(json_t *doc)
     add_all(p, "topics", doc, "topics", NULL);
     return p;
 }
+
+json_t *vigil__ftm_sanction(json_t *doc)
+{
+    /* each list's authority and the country FollowTheMoney gives it */
+    static const struct {
+        const char *source, *authority, *country;
+    } authorities[] = {{"un", "United Nations Security Council", NULL},
+                       {"eu", "Council of the European Union", "eu"},
+                       {"uk", "UK Foreign, Commonwealth and Development Office", "gb"},
+                       {"ofac", "US Office of Foreign Assets Control", "us"}};
+    const char *source = json_string_value(json_object_get(doc, "source"));
+    const char *sid = json_string_value(json_object_get(doc, "source_id"));
+    const char *authority = NULL, *country = NULL;
+    for (size_t k = 0; source && k < sizeof(authorities) / sizeof(authorities[0]); k++)
+        if (strcmp(source, authorities[k].source) == 0) {
+            authority = authorities[k].authority;
+            country = authorities[k].country;
+        }
+    char id[256], entity[256];
+    snprintf(entity, sizeof(entity), "%s:%s", source ? source : "", sid ? sid : "");
+    snprintf(id, sizeof(id), "%s:sanction", entity);
+    json_t *p = json_object();
+    add(p, "authority", authority);
+    add_country(p, "country", country);
+    add_all(p, "programId", doc, "programmes", NULL);
+    add_all(p, "provisions", doc, "legal_basis", NULL);
+    add(p, "listingDate", json_string_value(json_object_get(doc, "listed_on")));
+    add(p, "entity", entity);
+    return json_pack("{s:s,s:s,s:s,s:o,s:[s?],s:[],s:b}", "id", id, "caption",
+                     authority ? authority : "Sanction", "schema", "Sanction", "properties", p,
+                     "datasets", source, "referents", "target", 0);
+}

@@ -78,5 +78,9 @@ const char *vigil__ftm_caption(json_t *doc);
 /* The document's members as FollowTheMoney properties ({"name": [...],
  * "birthDate": [...], "topics": ["sanction"], ...}), a new object. */
 json_t *vigil__ftm_properties(json_t *doc);
+/* The designation of doc as FollowTheMoney's Sanction entity (id
+ * "SOURCE:ID:sanction"): the authority that listed it, its programmes and
+ * legal provisions, its listing date; new reference. */
+json_t *vigil__ftm_sanction(json_t *doc);
 
 #endif

@@ -661,3 +661,112 @@ char *vigil_hits_json(const vigil_hits *h)
     vigil__json_arr_end(&w);
     return vigil__json_finish(&w);
 }
+
+/* ------------------------------------------------------------ suggest */
+
+/* How well listed name p answers the words of prefix q (prepared as the
+ * names are): each word of q is a word of p but one, the word being typed,
+ * which may begin one; in any order ("putin vlad" answers "Vladimir
+ * Vladimirovich PUTIN"; preparing may move words, so which is the last is
+ * not known). 0 when it does not; else the share of p's words that q
+ * accounts for, so that the shortest name answering comes first. */
+static double suggest_fit(const vigil__pname *q, const vigil__pname *p)
+{
+    if (!q->n || q->n > p->n)
+        return 0.0;
+    uint32_t used = 0, whole = 0; /* p's words taken; q's words found whole */
+    for (int i = 0; i < q->n; i++)
+        for (int j = 0; j < p->n && !(whole & (1u << i)); j++)
+            if (!(used & (1u << j)) && strcmp(p->tok[j].t, q->tok[i].t) == 0) {
+                used |= 1u << j;
+                whole |= 1u << i;
+            }
+    int begun = 0;
+    for (int i = 0; i < q->n; i++) {
+        if (whole & (1u << i))
+            continue;
+        int found = 0;
+        for (int j = 0; j < p->n && !found; j++)
+            if (!(used & (1u << j)) &&
+                strncmp(p->tok[j].t, q->tok[i].t, strlen(q->tok[i].t)) == 0) {
+                used |= 1u << j;
+                found = 1;
+            }
+        if (!found || ++begun > 1)
+            return 0.0;
+    }
+    return (double)q->n / p->n;
+}
+
+int vigil_suggest(const vigil_engine *e, const char *prefix, const char *sources, size_t limit,
+                  vigil_hits *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!e || !prefix || !out)
+        return VIGIL_ERR_ARG;
+    if (!limit)
+        limit = 10;
+    vigil__pname *q = malloc(sizeof(vigil__pname));
+    if (!q)
+        return VIGIL_ERR_NOMEM;
+    int rc =
+        vigil__name_prepare(prefix, VIGIL__CLASS_PERSON, q) == 0 ? VIGIL_OK : VIGIL_ERR_ARG;
+    uint32_t want = 0;
+    for (int i = 0; i < e->nsources; i++)
+        if (source_wanted(sources, e->sources[i]))
+            want |= 1u << i;
+    /* each entity's best name: its fit, a listed name before a weak alias */
+    cand *best = NULL;
+    size_t nbest = 0, cap = 0;
+    for (size_t k = 0; rc == VIGIL_OK && k < e->nnames; k++) {
+        const vigil__ename *nm = &e->names[k];
+        if (!(want & (1u << nm->src)))
+            continue;
+        double fit = suggest_fit(q, nm->p);
+        if (fit <= 0)
+            continue;
+        fit -= nm->weak ? 0.5 : 0.0;
+        if (nbest && best[nbest - 1].ent == nm->ent) { /* an entity's names lie together */
+            if (fit > best[nbest - 1].score) {
+                best[nbest - 1].score = fit;
+                best[nbest - 1].name = (uint32_t)k;
+            }
+            continue;
+        }
+        if (nbest == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            cand *more = realloc(best, ncap * sizeof(cand));
+            if (!more) {
+                rc = VIGIL_ERR_NOMEM;
+                break;
+            }
+            best = more;
+            cap = ncap;
+        }
+        memset(&best[nbest], 0, sizeof(cand));
+        best[nbest].ent = nm->ent;
+        best[nbest].name = (uint32_t)k;
+        best[nbest++].score = fit;
+    }
+    if (rc == VIGIL_OK && nbest) {
+        qsort(best, nbest, sizeof(cand), cmp_cand);
+        size_t n = nbest < limit ? nbest : limit;
+        out->hits = calloc(n, sizeof(vigil_hit));
+        if (!out->hits)
+            rc = VIGIL_ERR_NOMEM;
+        for (size_t i = 0; rc == VIGIL_OK && i < n; i++) {
+            const vigil__entity *en = &e->ents[best[i].ent];
+            vigil_hit *h = &out->hits[out->n++];
+            snprintf(h->source, sizeof(h->source), "%s", e->sources[en->src]);
+            snprintf(h->source_id, sizeof(h->source_id), "%s", en->source_id);
+            snprintf(h->schema, sizeof(h->schema), "%s", en->schema);
+            snprintf(h->name, sizeof(h->name), "%s", en->caption ? en->caption : "");
+            snprintf(h->matched_name, sizeof(h->matched_name), "%s",
+                     e->names[best[i].name].text);
+            h->score = best[i].score > 0 ? best[i].score : 0.0;
+        }
+    }
+    free(best);
+    free(q);
+    return rc == VIGIL_ERR_ARG ? VIGIL_OK : rc; /* a prefix with no words suggests nothing */
+}

@@ -11,6 +11,14 @@
 
 #include "store.h"
 
+/* A column as a JSON string, or NULL. */
+static json_t *col_text(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? NULL
+               : json_string((const char *)sqlite3_column_text(st, i));
+}
+
 /* The text of the single row sql gives (?1, ?2, ?3 bound), or NULL. */
 static json_t *one_text(vigil_db *db, const char *sql, const char *a, const char *b,
                         const char *c)
@@ -56,12 +64,18 @@ static void linked(vigil_db *db, const char *ref, const char *self, json_t *arr)
     sqlite3_finalize(st);
 }
 
-json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
+/* The form of doc with its times given (each a string or NULL; taken). */
+static json_t *ftm_form(vigil_db *db, json_t *doc, int with_referents, json_t *first,
+                        json_t *last, json_t *change)
 {
     const char *source = json_string_value(json_object_get(doc, "source"));
     const char *sid = json_string_value(json_object_get(doc, "source_id"));
-    if (!source || !sid)
+    if (!source || !sid) {
+        json_decref(first);
+        json_decref(last);
+        json_decref(change);
         return NULL;
+    }
     char id[256];
     snprintf(id, sizeof(id), "%s:%s", source, sid);
     json_t *referents = json_array();
@@ -79,28 +93,45 @@ json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
             if (with_referents)
                 linked(db, json_string_value(v), id, referents);
         }
-    static const char *const seen =
-        "SELECT %s(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "
-        "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2";
-    char sql[512];
-    snprintf(sql, sizeof(sql), seen, "min");
-    json_t *first = one_text(db, sql, source, sid, NULL);
-    snprintf(sql, sizeof(sql), seen, "max");
-    json_t *last = one_text(db, sql, source, sid, NULL);
-    /* when the entry took the content it has now */
-    json_t *change = one_text(
-        db,
-        "SELECT min(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "
-        "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2 AND ve.doc_id = (SELECT "
-        "ve2.doc_id FROM version_entity ve2 JOIN list_version v2 ON v2.id = ve2.version_id "
-        "WHERE v2.source = ?1 AND ve2.source_id = ?2 ORDER BY v2.id DESC LIMIT 1)",
-        source, sid, NULL);
+    json_t *props = vigil__ftm_properties(doc);
+    if (with_referents) { /* the entity whole, as yente nests its designation */
+        json_t *sanction = vigil__ftm_sanction(doc);
+        json_t *times[3] = {first, last, change};
+        static const char *const names[3] = {"first_seen", "last_seen", "last_change"};
+        for (int t = 0; t < 3; t++) /* the designation is seen when its entry is */
+            json_object_set_new(sanction, names[t],
+                                times[t] ? json_copy(times[t]) : json_null());
+        json_object_set_new(props, "sanctions", json_pack("[o]", sanction));
+    }
     return json_pack("{s:s,s:s,s:s,s:o,s:[s],s:o,s:b,s:o,s:o,s:o}", "id", id, "caption",
                      vigil__ftm_caption(doc), "schema",
-                     json_string_value(json_object_get(doc, "schema")), "properties",
-                     vigil__ftm_properties(doc), "datasets", source, "referents", referents,
-                     "target", 1, "first_seen", first ? first : json_null(), "last_seen",
-                     last ? last : json_null(), "last_change", change ? change : json_null());
+                     json_string_value(json_object_get(doc, "schema")), "properties", props,
+                     "datasets", source, "referents", referents, "target", 1, "first_seen",
+                     first ? first : json_null(), "last_seen", last ? last : json_null(),
+                     "last_change", change ? change : json_null());
+}
+
+/* An entry's times, as SQL over its list's versions (?1 the list, ?2 the
+ * entry's id): first and last seen, and when it took the content it has
+ * now (the earliest version holding the document of the latest). */
+#define SEEN_SQL(agg)                                                                          \
+    "SELECT " agg "(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "        \
+    "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2"
+#define CHANGE_SQL                                                                             \
+    SEEN_SQL("min")                                                                            \
+    " AND ve.doc_id = (SELECT ve2.doc_id FROM version_entity ve2 JOIN "                        \
+    "list_version v2 ON v2.id = ve2.version_id WHERE v2.source = ?1 AND "                      \
+    "ve2.source_id = ?2 ORDER BY v2.id DESC LIMIT 1)"
+
+json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
+{
+    const char *source = json_string_value(json_object_get(doc, "source"));
+    const char *sid = json_string_value(json_object_get(doc, "source_id"));
+    if (!source || !sid)
+        return NULL;
+    return ftm_form(db, doc, with_referents, one_text(db, SEEN_SQL("min"), source, sid, NULL),
+                    one_text(db, SEEN_SQL("max"), source, sid, NULL),
+                    one_text(db, CHANGE_SQL, source, sid, NULL));
 }
 
 int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_id, char **json)
@@ -125,7 +156,7 @@ int vigil_entity_ftm_json(vigil_db *db, const char *source, const char *source_i
 
 struct vigil_entity_reader {
     vigil_db *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *times[3]; /* the document; first seen, last seen, last change */
 };
 
 int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out)
@@ -137,12 +168,17 @@ int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out)
     if (!r)
         return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     r->db = db;
-    if (sqlite3_prepare_v2(db->sql,
+    const char *const times[3] = {SEEN_SQL("min"), SEEN_SQL("max"), CHANGE_SQL};
+    int ok =
+        sqlite3_prepare_v2(db->sql,
                            "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
-                           "ve.doc_id WHERE ve.version_id = (SELECT max(id) FROM list_version "
-                           "WHERE source = ?1) AND ve.source_id = ?2",
-                           -1, &r->st, NULL) != SQLITE_OK) {
-        free(r);
+                           "ve.doc_id WHERE ve.version_id = (SELECT max(id) FROM "
+                           "list_version WHERE source = ?1) AND ve.source_id = ?2",
+                           -1, &r->st, NULL) == SQLITE_OK;
+    for (int i = 0; i < 3 && ok; i++)
+        ok = sqlite3_prepare_v2(db->sql, times[i], -1, &r->times[i], NULL) == SQLITE_OK;
+    if (!ok) {
+        vigil_entity_reader_close(r);
         return vigil__db_sqlfail(db, "reading entities");
     }
     *out = r;
@@ -169,6 +205,15 @@ int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const ch
     json_t *ftm = json_pack("{s:s,s:o,s:[s],s:o,s:b}", "caption", vigil__ftm_caption(doc),
                             "properties", vigil__ftm_properties(doc), "datasets", source,
                             "referents", json_array(), "target", 1);
+    static const char *const names[3] = {"first_seen", "last_seen", "last_change"};
+    for (int t = 0; t < 3 && ftm; t++) {
+        sqlite3_bind_text(r->times[t], 1, source, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(r->times[t], 2, source_id, -1, SQLITE_TRANSIENT);
+        json_t *when =
+            sqlite3_step(r->times[t]) == SQLITE_ROW ? col_text(r->times[t], 0) : NULL;
+        json_object_set_new(ftm, names[t], when ? when : json_null());
+        sqlite3_reset(r->times[t]);
+    }
     size_t i;
     json_t *v;
     if (ftm && strcmp(source, "un") != 0)
@@ -187,49 +232,53 @@ void vigil_entity_reader_close(vigil_entity_reader *r)
     if (!r)
         return;
     sqlite3_finalize(r->st);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(r->times[i]);
     free(r);
 }
 
-int vigil_entities_page(vigil_db *db, const char *sources, const char *schema, int limit,
-                        int offset, char **json)
+int vigil_entities_each(vigil_db *db, const char *sources, const char *schema,
+                        int (*fn)(void *ctx, const char *json), void *ctx)
 {
-    *json = NULL;
-    if (!db || !sources || limit < 1 || offset < 0)
+    if (!db || !sources || !fn)
         return VIGIL_ERR_ARG;
-    static const char *const from =
-        " FROM version_entity ve JOIN list_version v ON v.id = ve.version_id JOIN entity_doc d "
-        "ON d.id = ve.doc_id WHERE ve.version_id IN (SELECT max(id) FROM list_version GROUP BY "
-        "source) AND instr(',' || ?1 || ',', ',' || v.source || ',') > 0 AND (?2 IS NULL OR "
-        "d.schema = ?2)";
-    char sql[1024];
-    sqlite3_stmt *cnt = NULL, *st = NULL;
-    snprintf(sql, sizeof(sql), "SELECT count(*)%s", from);
-    int ok = sqlite3_prepare_v2(db->sql, sql, -1, &cnt, NULL) == SQLITE_OK;
-    snprintf(sql, sizeof(sql),
-             "SELECT d.doc%s ORDER BY v.source, ve.source_id LIMIT %d OFFSET %d", from, limit,
-             offset);
-    ok = ok && sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK;
-    if (!ok) {
-        sqlite3_finalize(cnt);
+    /* the times of every entry in one statement: as SEEN_SQL and CHANGE_SQL,
+     * correlated with the row (the current version's document is the latest) */
+    static const char *const sql =
+        "SELECT d.doc, (SELECT min(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 "
+        "ON ve2.version_id = v2.id AND ve2.source_id = ve.source_id WHERE v2.source = "
+        "v.source), (SELECT max(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 ON "
+        "ve2.version_id = v2.id AND ve2.source_id = ve.source_id WHERE v2.source = v.source), "
+        "(SELECT min(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 ON "
+        "ve2.version_id = v2.id AND ve2.source_id = ve.source_id AND ve2.doc_id = ve.doc_id "
+        "WHERE v2.source = v.source) FROM version_entity ve JOIN list_version v ON v.id = "
+        "ve.version_id JOIN entity_doc d ON d.id = ve.doc_id WHERE ve.version_id IN (SELECT "
+        "max(id) FROM list_version GROUP BY source) AND instr(',' || ?1 || ',', ',' || "
+        "v.source || ',') > 0 AND (?2 IS NULL OR d.schema = ?2) ORDER BY v.source, "
+        "ve.source_id";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return vigil__db_sqlfail(db, "listing entities");
-    }
-    sqlite3_stmt *both[] = {cnt, st};
-    for (int i = 0; i < 2; i++) {
-        sqlite3_bind_text(both[i], 1, sources, -1, SQLITE_STATIC);
-        if (schema)
-            sqlite3_bind_text(both[i], 2, schema, -1, SQLITE_STATIC);
-    }
-    json_int_t total = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int64(cnt, 0) : 0;
-    sqlite3_finalize(cnt);
-    json_t *results = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    sqlite3_bind_text(st, 1, sources, -1, SQLITE_STATIC);
+    if (schema)
+        sqlite3_bind_text(st, 2, schema, -1, SQLITE_STATIC);
+    int rc = VIGIL_OK, step = SQLITE_DONE, stop = 0;
+    while (rc == VIGIL_OK && !stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-        json_t *e = doc ? vigil__ftm_entity(db, doc, 0) : NULL;
-        if (e)
-            json_array_append_new(results, e);
+        json_t *e =
+            doc ? ftm_form(db, doc, 0, col_text(st, 1), col_text(st, 2), col_text(st, 3))
+                : NULL;
         json_decref(doc);
+        char *text = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(e);
+        if (!text)
+            rc = vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
+        else
+            stop = fn(ctx, text);
+        free(text);
     }
+    if (rc == VIGIL_OK && !stop && step != SQLITE_DONE)
+        rc = vigil__db_sqlfail(db, "listing entities");
     sqlite3_finalize(st);
-    return vigil__dump_json(db, json_pack("{s:I,s:o}", "total", total, "results", results),
-                            json);
+    return rc;
 }
