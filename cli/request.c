@@ -12,7 +12,7 @@
 #include "request.h"
 
 const char *const vigil_request_schemas[] = {"Person", "Organization", "Company", "LegalEntity",
-                                             "Vessel", "Airplane",     NULL};
+                                             "Vessel", "Airplane",     "Thing",   NULL};
 
 int vigil_request_schema_known(const char *s)
 {
@@ -134,18 +134,23 @@ static int parse_query(const char *key, json_t *v, vigil_match_query *q, char *m
     q->echo = v;
     if (!json_is_object(v))
         return fail(msg, cap, "query \"%s\" is not an object", key);
+    /* yente's EntityExample: the schema is required (422 without it, as a
+     * request that does not validate); Thing, the root schema, is any */
     json_t *schema = json_object_get(v, "schema");
-    if (schema) {
-        if (!json_is_string(schema))
-            return fail(msg, cap, "query \"%s\": schema must be a string", key);
-        if (!vigil_request_schema_known(json_string_value(schema)))
-            return fail(
-                msg, cap,
-                "query \"%s\": unknown schema \"%.64s\" (Person, Organization, Company, "
-                "LegalEntity, Vessel, Airplane)",
-                key, json_string_value(schema));
-        q->schema = json_string_value(schema);
+    if (!json_is_string(schema)) {
+        fail(msg, cap,
+             "query \"%s\": schema is required, a string: Person, Organization, Company, "
+             "LegalEntity, Vessel, Airplane, or Thing for any",
+             key);
+        return 422;
     }
+    if (!vigil_request_schema_known(json_string_value(schema)))
+        return fail(msg, cap,
+                    "query \"%s\": unknown schema \"%.64s\" (Person, Organization, Company, "
+                    "LegalEntity, Vessel, Airplane, Thing)",
+                    key, json_string_value(schema));
+    if (strcmp(json_string_value(schema), "Thing") != 0)
+        q->schema = json_string_value(schema);
     json_t *props = json_object_get(v, "properties");
     if (!json_is_object(props))
         return fail(msg, cap, "query \"%s\" has no properties object", key);

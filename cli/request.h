@@ -17,7 +17,7 @@
 /* One query: pointers into the parsed document (valid while it lives). */
 typedef struct {
     const char *key;    /* "q1" */
-    const char *schema; /* as given, checked; NULL: Person */
+    const char *schema; /* as given, checked; NULL: any (Thing) */
     const char *names[VIGIL_MAX_QUERY_NAMES];
     int nnames;
     const char *birth_date, *country, *gender, *id_number; /* the first of each, or NULL */
@@ -32,8 +32,9 @@ typedef struct {
 
 /* Parses body (len bytes, not NUL-terminated): valid UTF-8 JSON of the shape
  * above, at most VIGIL_MAX_QUERIES queries of at most VIGIL_MAX_QUERY_NAMES
- * names, known schemas. Returns 0 and fills out (free with
- * vigil_match_request_free), or 400 with a message in msg (cap bytes). */
+ * names, each with a known schema. Returns 0 and fills out (free with
+ * vigil_match_request_free), or 400 (422: a query without a schema, as
+ * yente) with a message in msg (cap bytes). */
 int vigil_match_request_parse(const char *body, size_t len, vigil_match_request *out, char *msg,
                               size_t cap);
 void vigil_match_request_free(vigil_match_request *r);

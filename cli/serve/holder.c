@@ -9,8 +9,11 @@
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "server.h"
 
@@ -38,6 +41,10 @@ void vigil_srv_release(holder *h)
 {
     if (h && atomic_fetch_sub(&h->refs, 1) == 1) {
         vigil_engine_close(h->e);
+        for (size_t i = 0; i < h->nlisted; i++)
+            free(h->listed[i]);
+        free(h->listed);
+        pthread_mutex_destroy(&h->listed_mu);
         free(h);
     }
 }
@@ -61,6 +68,7 @@ int vigil_srv_reload(char *msg, size_t cap)
     if (h) {
         h->e = e;
         atomic_init(&h->refs, 1);
+        pthread_mutex_init(&h->listed_mu, NULL);
         json_t *vers = json_loads(vigil_engine_versions(e), 0, NULL);
         size_t i;
         json_t *v;
@@ -111,4 +119,35 @@ int vigil_srv_random_hex(char out[33])
     for (int i = 0; i < 16; i++)
         snprintf(out + 2 * i, 3, "%02x", rnd[i]);
     return 0;
+}
+
+void vigil_srv_trace_id(struct MHD_Connection *c, char out[33])
+{
+    const char *tp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "traceparent");
+    /* version "-" trace-id (32 hex, not all zero) "-" parent-id "-" flags */
+    int ok = tp && strlen(tp) >= 55 && tp[2] == '-' && tp[35] == '-';
+    int nonzero = 0;
+    for (int i = 0; ok && i < 32; i++) {
+        char ch = tp[3 + i];
+        ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+        nonzero |= ch != '0';
+    }
+    if (ok && nonzero) {
+        memcpy(out, tp + 3, 32);
+        out[32] = '\0';
+        return;
+    }
+    /* a new one: not a secret, so a per-thread generator (xorshift64*)
+     * seeded once from the system's randomness */
+    static _Thread_local uint64_t state;
+    if (!state && getrandom(&state, sizeof(state), 0) != (ssize_t)sizeof(state))
+        state = (uint64_t)(uintptr_t)&state ^ (uint64_t)time(NULL);
+    state |= 1; /* never the generator's one stuck state */
+    for (int half = 0; half < 2; half++) {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        snprintf(out + 16 * half, 17, "%016llx",
+                 (unsigned long long)(state * 0x2545F4914F6CDD1DULL));
+    }
 }

@@ -352,7 +352,7 @@ enum MHD_Result vigil_srv_batch_get(struct MHD_Connection *c, const char *rest, 
     snprintf(disp, sizeof(disp), "attachment; filename=\"vigil-%s.%s\"", id,
              csv ? "csv" : "jsonl");
     MHD_add_response_header(resp, "Content-Disposition", disp);
-    add_security_headers(resp);
+    add_security_headers(c, resp);
     ok = MHD_queue_response(c, (unsigned)(*status = 200), resp);
     MHD_destroy_response(resp);
     return ok;

@@ -197,9 +197,10 @@ static void write_result(sb *b, const vigil_hit *h)
         }
         sb_cat(b, "]},\"datasets\":[");
         sb_str(b, h->source);
-        sb_cat(b, "],\"referents\":[],\"target\":true");
+        sb_cat(b, "],\"referents\":[],\"target\":true,\"first_seen\":null,\"last_seen\":null,"
+                  "\"last_change\":null");
     }
-    sb_cat(b, ",\"first_seen\":null,\"last_seen\":null,\"last_change\":null,\"matched_name\":");
+    sb_cat(b, ",\"matched_name\":");
     sb_str(b, h->matched_name);
     sb_printf(b, ",\"score\":%.4f,\"match\":%s,\"features\":", h->score,
               h->match ? "true" : "false");
@@ -385,37 +386,27 @@ static int has_any(json_t *props, const char *prop, const multi *m);
  * its id and referents not among exclude_ids, and (changed_since) changed
  * at or after since. */
 static int match_keep(const vigil_hit *h, const multi *topics, const multi *exclude_ids,
-                      const char *since, vigil_db *db)
+                      const char *since)
 {
     char id[96];
     snprintf(id, sizeof(id), "%s:%s", h->source, h->source_id);
     if (in_multi(exclude_ids, id))
         return 0;
-    if (topics->n || exclude_ids->n) {
-        const char *text = vigil_srv_ftm_form(h);
-        json_t *form = text ? json_loads(text, 0, NULL) : NULL;
-        int keep = !topics->n || has_any(json_object_get(form, "properties"), "topics", topics);
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(form, "referents"), i, v) keep &=
-            !in_multi(exclude_ids, json_string_value(v));
-        json_decref(form);
-        if (!keep)
-            return 0;
+    if (!topics->n && !exclude_ids->n && !since)
+        return 1;
+    const char *text = vigil_srv_ftm_form(h);
+    json_t *form = text ? json_loads(text, 0, NULL) : NULL;
+    int keep = !topics->n || has_any(json_object_get(form, "properties"), "topics", topics);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(form, "referents"), i, v) keep &=
+        !in_multi(exclude_ids, json_string_value(v));
+    if (since) {
+        const char *ch = json_string_value(json_object_get(form, "last_change"));
+        keep &= ch && strncmp(ch, since, strlen(since)) >= 0;
     }
-    if (since && db) {
-        char *full = NULL;
-        int keep = 0;
-        if (vigil_entity_ftm_json(db, h->source, h->source_id, &full) == VIGIL_OK) {
-            json_t *e = json_loads(full, 0, NULL);
-            const char *ch = json_string_value(json_object_get(e, "last_change"));
-            keep = ch && strncmp(ch, since, strlen(since)) >= 0;
-            json_decref(e);
-        }
-        vigil_free(full);
-        return keep;
-    }
-    return 1;
+    json_decref(form);
+    return keep;
 }
 
 enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, req *r,
@@ -436,7 +427,7 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
     if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD, &threshold) ||
         vigil_srv_num_arg(c, "limit", 1, 500, 5, &limit) ||
         vigil_srv_num_arg(c, "cutoff", 0, 1.0, 0, &cutoff)) {
-        ok = send_error(c, *status = 400,
+        ok = send_error(c, *status = 422,
                         "threshold is a number in (0, 1], cutoff in [0, 1], limit 1 to 500");
     } else if (algo && !vigil_srv_algorithm_known(algo)) {
         snprintf(msg, sizeof(msg),
@@ -465,9 +456,6 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
         multi topics, exclude_ids;
         get_multi(c, "topics", &topics);
         get_multi(c, "exclude_entity_ids", &exclude_ids);
-        vigil_db *seen_db = NULL; /* changed_since needs the entities' change times */
-        if (changed)
-            vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &seen_db);
         sb b = {0};
         sb_cat(&b, "{\"responses\":{");
         for (int i = 0; i < mr.n && !b.err; i++) {
@@ -487,7 +475,7 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                 for (size_t k = 0; k < res.n; k++) {
                     if (cutoff > 0 && res.hits[k].score < floor)
                         continue;
-                    if (!match_keep(&res.hits[k], &topics, &exclude_ids, changed, seen_db))
+                    if (!match_keep(&res.hits[k], &topics, &exclude_ids, changed))
                         continue;
                     if (shown++)
                         sb_cat(&b, ",");
@@ -511,7 +499,6 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
                   ",\"limit\":%d,\"threshold\":%.4g,\"versions\":%s}",
                   (int)limit, threshold, vigil_engine_versions(h->e));
         vigil_match_request_free(&mr);
-        vigil_db_close(seen_db);
         ok = send_sb(c, *status = 200, &b);
     }
     vigil_srv_release(h);
@@ -521,16 +508,41 @@ enum MHD_Result vigil_srv_match(struct MHD_Connection *c, const char *dataset, r
 #define SEARCH_DEPTH 100 /* candidates a search screens at least */
 
 /* /search's filters, as yente's: countries=, topics= (repeatable: any of
- * them), filter=PROPERTY:VALUE (repeatable: each must hold). */
+ * them), datasets= (any), filter=PROPERTY:VALUE (repeatable: each must hold,
+ * or any with filter_op=OR), target= (every listed entity is a target), and
+ * changed_since= (its last change at or after). */
 typedef struct {
-    multi countries, topics, filters;
+    multi countries, topics, datasets, filters;
+    int any_filter; /* filter_op=OR */
+    int target;     /* -1: either; 0 or 1 */
+    const char *since;
 } search_filter;
 
-static void search_filter_read(struct MHD_Connection *c, search_filter *f)
+/* Reads f from the request; 422 and a message when a value is not one
+ * yente takes. */
+static int search_filter_read(struct MHD_Connection *c, search_filter *f, const char **why)
 {
     get_multi(c, "countries", &f->countries);
     get_multi(c, "topics", &f->topics);
+    get_multi(c, "datasets", &f->datasets);
     get_multi(c, "filter", &f->filters);
+    const char *op = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "filter_op");
+    const char *target = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
+    f->since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "changed_since");
+    f->any_filter = op && strcasecmp(op, "OR") == 0;
+    f->target = !target                        ? -1
+                : strcmp(target, "true") == 0  ? 1
+                : strcmp(target, "false") == 0 ? 0
+                                               : -2;
+    if (op && !f->any_filter && strcasecmp(op, "AND") != 0)
+        *why = "filter_op is AND or OR";
+    else if (f->target == -2)
+        *why = "target is true or false";
+    else if (f->since && !iso_time_ok(f->since))
+        *why = "changed_since is a date or a time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS";
+    else
+        return 0;
+    return 422;
 }
 
 /* Whether any value of props[prop] is one of m's (lower case compared). */
@@ -538,26 +550,36 @@ static int has_any(json_t *props, const char *prop, const multi *m)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(props, prop), i,
-                       v) for (int k = 0; k < m->n;
-                               k++) if (strcasecmp(json_string_value(v), m->values[k]) ==
-                                        0) return 1;
+    json_array_foreach(json_object_get(props, prop), i, v)
+    {
+        for (int k = 0; k < m->n && json_is_string(v); k++)
+            if (strcasecmp(json_string_value(v), m->values[k]) == 0)
+                return 1;
+    }
     return 0;
 }
 
-/* Whether the hit passes f; *form its FollowTheMoney form (parsed; the
- * caller frees it), when any filter or facet needs it. */
-static int search_keep(const search_filter *f, const vigil_hit *h, json_t **form)
+/* Whether the entity (its schema, list and FollowTheMoney form) passes f. */
+static int search_keep(const search_filter *f, const char *schema, const char *source,
+                       json_t *form)
 {
-    const char *text = vigil_srv_ftm_form(h);
-    *form = text ? json_loads(text, 0, NULL) : NULL;
-    json_t *props = json_object_get(*form, "properties");
+    json_t *props = json_object_get(form, "properties");
     if (f->countries.n && !has_any(props, "country", &f->countries) &&
         !has_any(props, "nationality", &f->countries) &&
         !has_any(props, "jurisdiction", &f->countries))
         return 0;
     if (f->topics.n && !has_any(props, "topics", &f->topics))
         return 0;
+    if (f->datasets.n && !in_multi(&f->datasets, source))
+        return 0;
+    if (f->target == 0) /* a listed entity is a target */
+        return 0;
+    if (f->since) {
+        const char *ch = json_string_value(json_object_get(form, "last_change"));
+        if (!ch || strncmp(ch, f->since, strlen(f->since)) < 0)
+            return 0;
+    }
+    int held = 0, tried = 0;
     for (int k = 0; k < f->filters.n; k++) {
         const char *colon = strchr(f->filters.values[k], ':');
         if (!colon)
@@ -567,19 +589,22 @@ static int search_keep(const search_filter *f, const vigil_hit *h, json_t **form
                  f->filters.values[k]);
         multi one = {.n = 1};
         snprintf(one.values[0], sizeof(one.values[0]), "%s", colon + 1);
-        if (strcmp(prop, "schema") == 0 ? strcasecmp(h->schema, colon + 1) != 0
-                                        : !has_any(props, prop, &one))
-            return 0;
+        tried++;
+        held += strcmp(prop, "schema") == 0 ? strcasecmp(schema, colon + 1) == 0
+                                            : has_any(props, prop, &one);
     }
-    return 1;
+    return !tried || (f->any_filter ? held > 0 : held == tried);
 }
 
-/* yente's facets over the results kept: countries, topics, datasets. */
+/* yente's facets over the results kept: countries, topics, datasets (given
+ * unless facets= names others), and schema (when asked). */
+#define NFACETS 4
 typedef struct {
-    json_t *counts[3]; /* value -> count */
+    json_t *counts[NFACETS]; /* value -> count */
 } facet_counts;
-static const char *const facet_names[] = {"countries", "topics", "datasets"};
-static const char *const facet_labels[] = {"Countries", "Topics", "Data sources"};
+static const char *const facet_names[NFACETS] = {"countries", "topics", "datasets", "schema"};
+static const char *const facet_labels[NFACETS] = {"Countries", "Topics", "Data sources",
+                                                  "Entity types"};
 
 static void facet_add(facet_counts *fc, int f, const char *value)
 {
@@ -591,7 +616,7 @@ static void facet_add(facet_counts *fc, int f, const char *value)
     json_object_set_new(fc->counts[f], value, json_integer(json_integer_value(n) + 1));
 }
 
-static void facets_count(facet_counts *fc, const vigil_hit *h, json_t *form)
+static void facets_count(facet_counts *fc, const char *schema, const char *source, json_t *form)
 {
     json_t *props = json_object_get(form, "properties");
     json_t *seen = json_object();
@@ -613,7 +638,8 @@ static void facets_count(facet_counts *fc, const vigil_hit *h, json_t *form)
     json_t *v;
     json_array_foreach(json_object_get(props, "topics"), i, v)
         facet_add(fc, 1, json_string_value(v));
-    facet_add(fc, 2, h->source);
+    facet_add(fc, 2, source);
+    facet_add(fc, 3, schema);
 }
 
 static void facets_write(sb *b, const facet_counts *fc, struct MHD_Connection *c)
@@ -622,8 +648,8 @@ static void facets_write(sb *b, const facet_counts *fc, struct MHD_Connection *c
     get_multi(c, "facets", &want);
     sb_cat(b, "{");
     int first = 1;
-    for (int f = 0; f < 3; f++) {
-        if (want.n ? !in_multi(&want, facet_names[f]) : 0)
+    for (int f = 0; f < NFACETS; f++) {
+        if (want.n ? !in_multi(&want, facet_names[f]) : f == 3)
             continue;
         sb_printf(b, "%s\"%s\":{\"label\":\"%s\",\"values\":[", first ? "" : ",",
                   facet_names[f], facet_labels[f]);
@@ -646,62 +672,261 @@ static void facets_write(sb *b, const facet_counts *fc, struct MHD_Connection *c
 
 static void facets_free(facet_counts *fc)
 {
-    for (int f = 0; f < 3; f++)
+    for (int f = 0; f < NFACETS; f++)
         json_decref(fc->counts[f]);
 }
 
 /* The first of yente's /search arguments vigil does not take, or NULL: said
- * so rather than answered as if it had been read. */
+ * so rather than answered as if it had been read. fuzzy: vigil's search is
+ * always by name similarity, never by exact terms. */
 static const char *unsupported_search_arg(struct MHD_Connection *c)
 {
-    static const char *const args[] = {"changed_since", "datasets", "filter_op", "simple",
-                                       "fuzzy",         "sort",     "target",    NULL};
-    for (int i = 0; args[i]; i++)
-        if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, args[i]))
-            return args[i];
+    const char *fuzzy = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "fuzzy");
+    const char *simple = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "simple");
+    if (fuzzy && strcmp(fuzzy, "true") != 0)
+        return "fuzzy=false";
+    if (simple && strcmp(simple, "true") != 0 && strcmp(simple, "false") != 0)
+        return "simple other than true or false";
     return NULL;
 }
 
-/* GET /search without q: as yente, the entities of the dataset, a page at a
- * time (by list and id; schema= narrows them; other filters need a q). */
-static enum MHD_Result list_entities(struct MHD_Connection *c, const holder *h,
-                                     const char *sources, const char *schema, int limit,
-                                     int offset, int *status)
+/* One entity a search keeps: a screening hit (q given) or, for a listing,
+ * a listed entity's id; its sort key; its place among those found. */
+typedef struct {
+    const vigil_hit *hit;
+    char *id, *key;
+    size_t order;
+} found;
+
+typedef struct {
+    found *v;
+    size_t n, cap;
+    int err;
+} founds;
+
+static void founds_add(founds *fs, const vigil_hit *hit, const char *id, const char *key)
 {
-    static const char *const need_q[] = {"countries", "topics", "filter", NULL};
-    for (int i = 0; need_q[i]; i++)
-        if (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, need_q[i]))
-            return send_error(
-                c, *status = 400,
-                "countries, topics and filter narrow a search by name: give q too "
-                "(a listing without q takes schema only)");
-    if (schema && *schema && !vigil_request_schema_known(schema))
-        return send_error(c, *status = 400,
-                          "unknown schema (Person, Organization, Company, LegalEntity, Vessel, "
-                          "Airplane)");
+    if (fs->n == fs->cap) {
+        size_t cap = fs->cap ? fs->cap * 2 : 64;
+        found *v = realloc(fs->v, cap * sizeof(*v));
+        if (!v) {
+            fs->err = 1;
+            return;
+        }
+        fs->v = v;
+        fs->cap = cap;
+    }
+    found *f = &fs->v[fs->n];
+    f->hit = hit;
+    f->id = id ? strdup(id) : NULL;
+    f->key = strdup(key ? key : "");
+    f->order = fs->n++;
+    fs->err |= (id && !f->id) || !f->key;
+}
+
+static void founds_free(founds *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        free(fs->v[i].id);
+        free(fs->v[i].key);
+    }
+    free(fs->v);
+}
+
+/* sort=FIELD[:asc|:desc], as yente's: by one of the entity's times or its
+ * caption; without it, by score (a search) or by list and id (a listing). */
+typedef struct {
+    char field[16];
+    int desc;
+} search_sort;
+
+static int sort_read(struct MHD_Connection *c, search_sort *so)
+{
+    memset(so, 0, sizeof(*so));
+    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sort");
+    if (!s)
+        return 0;
+    static const char *const fields[] = {"first_seen", "last_seen", "last_change", "caption",
+                                         NULL};
+    size_t n = strcspn(s, ":");
+    const char *dir = s[n] == ':' ? s + n + 1 : "asc";
+    for (int i = 0; fields[i]; i++)
+        if (strlen(fields[i]) == n && strncmp(fields[i], s, n) == 0 &&
+            (strcmp(dir, "asc") == 0 || strcmp(dir, "desc") == 0)) {
+            snprintf(so->field, sizeof(so->field), "%s", fields[i]);
+            so->desc = strcmp(dir, "desc") == 0;
+            return 0;
+        }
+    return 422;
+}
+
+static int sort_desc; /* the direction of the sort under way (qsort has no context) */
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int by_key(const void *x, const void *y)
+{
+    const found *a = x, *b = y;
+    int d = strcmp(a->key, b->key);
+    if (sort_desc)
+        d = -d;
+    return d ? d : (a->order > b->order) - (a->order < b->order);
+}
+
+static void founds_sort(founds *fs, const search_sort *so)
+{
+    if (!so->field[0] || fs->n < 2)
+        return;
+    pthread_mutex_lock(&sort_lock);
+    sort_desc = so->desc;
+    qsort(fs->v, fs->n, sizeof(*fs->v), by_key);
+    pthread_mutex_unlock(&sort_lock);
+}
+
+/* Whether an entity of schema is one of want (NULL: any): LegalEntity is a
+ * person, an organisation or a company, as in FollowTheMoney. */
+static int schema_within(const char *schema, const char *want)
+{
+    if (!want)
+        return 1;
+    if (!schema)
+        return 0;
+    if (strcmp(want, "LegalEntity") == 0)
+        return strcmp(schema, "Vessel") != 0 && strcmp(schema, "Airplane") != 0;
+    return strcmp(schema, want) == 0;
+}
+
+/* What a search gathers: the filters, the sort, the facets, the found; for a
+ * listing, the lists and the schema asked for. */
+typedef struct {
+    const search_filter *f;
+    const search_sort *so;
+    const char *sources, *schema;
+    facet_counts fc;
+    founds fs;
+} gather;
+
+/* Keeps one entity (schema, list, parsed form) when it passes the filters. */
+static void gather_one(gather *g, const vigil_hit *hit, const char *schema, const char *source,
+                       const char *id, json_t *form)
+{
+    if (!search_keep(g->f, schema, source, form))
+        return;
+    facets_count(&g->fc, schema, source, form);
+    const char *key =
+        g->so->field[0] ? json_string_value(json_object_get(form, g->so->field)) : NULL;
+    founds_add(&g->fs, hit, id, key);
+}
+
+/* One listed entity (its form as text) for a listing. */
+static int gather_listed(void *ctx, const char *json)
+{
+    gather *g = ctx;
+    json_t *form = json_loads(json, 0, NULL);
+    const char *schema = json_string_value(json_object_get(form, "schema"));
+    const char *source =
+        json_string_value(json_array_get(json_object_get(form, "datasets"), 0));
+    char list[24];
+    snprintf(list, sizeof(list), ",%s,", source ? source : "");
+    char within[520];
+    snprintf(within, sizeof(within), ",%s,", g->sources);
+    if (source && strstr(within, list) && schema_within(schema, g->schema))
+        gather_one(g, NULL, schema, source, json_string_value(json_object_get(form, "id")),
+                   form);
+    json_decref(form);
+    return g->fs.err;
+}
+
+/* The properties a listing's short form keeps: those its filters and facets
+ * read. */
+static const char *const short_props[] = {"country", "nationality", "jurisdiction", "topics",
+                                          NULL};
+
+/* vigil_entities_each's callback making the holder's short forms. */
+static int shorten(void *ctx, const char *json)
+{
+    holder *h = ctx;
+    json_t *e = json_loads(json, 0, NULL), *keep = json_object();
+    json_t *props = json_object_get(e, "properties");
+    for (int i = 0; short_props[i]; i++) {
+        json_t *v = json_object_get(props, short_props[i]);
+        if (v)
+            json_object_set(keep, short_props[i], v);
+    }
+    json_object_set_new(e, "properties", keep);
+    json_object_del(e, "referents");
+    char *text = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(e);
+    char **more = text ? realloc(h->listed, (h->nlisted + 1) * sizeof(char *)) : NULL;
+    if (!more) {
+        free(text);
+        return 1;
+    }
+    h->listed = more;
+    h->listed[h->nlisted++] = text;
+    return 0;
+}
+
+/* Makes the holder's short forms of every entity of its lists, once (the
+ * first listing pays a scan of the store; the next ones read memory).
+ * Returns 0, or -1 when they cannot be made. */
+static int listed_ready(holder *h)
+{
+    pthread_mutex_lock(&h->listed_mu);
+    if (!h->nlisted) {
+        char all[512];
+        size_t k = 0;
+        all[0] = '\0';
+        for (int i = 0; i < h->nsources; i++)
+            k +=
+                (size_t)snprintf(all + k, sizeof(all) - k, "%s%s", k ? "," : "", h->sources[i]);
+        vigil_db *db = NULL;
+        int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
+        if (rc == VIGIL_OK)
+            rc = vigil_entities_each(db, all, NULL, shorten, h);
+        vigil_db_close(db);
+        if (rc != VIGIL_OK) {
+            for (size_t i = 0; i < h->nlisted; i++)
+                free(h->listed[i]);
+            free(h->listed);
+            h->listed = NULL;
+            h->nlisted = 0;
+        }
+    }
+    int ok = h->nlisted ? 0 : -1;
+    pthread_mutex_unlock(&h->listed_mu);
+    return ok;
+}
+
+/* A listing: the entities of g's lists and schema, filtered, from the short
+ * forms, or from the store when a filter names a property they lack. */
+static int list_all(holder *h, gather *g)
+{
+    int short_ok = 1;
+    for (int k = 0; k < g->f->filters.n; k++) {
+        const char *v = g->f->filters.values[k];
+        size_t n = strcspn(v, ":");
+        int known = n == 6 && strncmp(v, "schema", 6) == 0;
+        for (int i = 0; short_props[i] && !known; i++)
+            known = strlen(short_props[i]) == n && strncmp(short_props[i], v, n) == 0;
+        short_ok &= known;
+    }
+    if (short_ok && listed_ready(h) == 0) {
+        for (size_t i = 0; i < h->nlisted && !g->fs.err; i++)
+            gather_listed(g, h->listed[i]);
+        return g->fs.err ? VIGIL_ERR_NOMEM : VIGIL_OK;
+    }
     vigil_db *db = NULL;
-    char *json = NULL;
     int rc = vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db);
     if (rc == VIGIL_OK)
-        rc = vigil_entities_page(
-            db, sources,
-            schema && *schema && strcmp(schema, "LegalEntity") != 0 ? schema : NULL, limit,
-            offset, &json);
+        rc = vigil_entities_each(db, g->sources, NULL, gather_listed, g);
     vigil_db_close(db);
-    if (rc != VIGIL_OK)
-        return send_error(c, *status = 500, "cannot list the entities");
-    json_t *page = json_loads(json, 0, NULL);
-    vigil_free(json);
-    json_t *out = json_pack("{s:O,s:i,s:i,s:{s:O,s:s},s:{},s:s}", "results",
-                            json_object_get(page, "results"), "limit", limit, "offset", offset,
-                            "total", "value", json_object_get(page, "total"), "relation", "eq",
-                            "facets", "versions", "");
-    json_decref(page);
-    json_object_set_new(out, "versions", json_loads(vigil_engine_versions(h->e), 0, NULL));
-    char *text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(out);
-    return text ? send_text(c, *status = 200, text, "application/json")
-                : send_error(c, *status = 500, "out of memory");
+    return rc;
+}
+
+/* The schema a search names, for the engine or the store: NULL for any. */
+static const char *any_schema(const char *schema)
+{
+    return !schema || !*schema || strcmp(schema, "Thing") == 0 ? NULL : schema;
 }
 
 enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, req *r,
@@ -713,85 +938,114 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
         return send_error(c, *status = 503, "no lists loaded");
     char msg[512], sources[512];
     double threshold, limit, offset;
-    const char *unsupported;
+    const char *unsupported, *why = NULL;
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
     const char *schema = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "schema");
+    search_filter sf;
+    search_sort so;
     enum MHD_Result ok;
     if (q && (strlen(q) > 1000 || !vigil_utf8_ok(q, strlen(q)))) {
         ok = send_error(c, *status = 400, "q is a name: UTF-8, at most 1000 bytes");
     } else if (vigil_srv_num_arg(c, "threshold", 0.01, 1.0, VIGIL_DEFAULT_THRESHOLD,
                                  &threshold) ||
-               vigil_srv_num_arg(c, "limit", 1, 500, 10, &limit) ||
+               vigil_srv_num_arg(c, "limit", 0, 500, 10, &limit) ||
                vigil_srv_num_arg(c, "offset", 0, 9500, 0, &offset)) {
-        ok = send_error(c, *status = 400,
-                        "threshold is a number in (0, 1], limit 1 to 500, offset 0 to 9500");
+        ok = send_error(c, *status = 422,
+                        "threshold is a number in (0, 1], limit 0 to 500, offset 0 to 9500");
     } else if ((*status = vigil_srv_sources_of(c, h, dataset, sources, sizeof(sources), msg,
                                                sizeof(msg))) != 0) {
         ok = send_error(c, *status, msg);
     } else if ((unsupported = unsupported_search_arg(c)) != NULL) {
-        snprintf(
-            msg, sizeof(msg),
-            "%s is one of yente's /search arguments that vigil does not take (docs/api.md, "
-            "\"Switching from yente\")",
-            unsupported);
+        snprintf(msg, sizeof(msg),
+                 "%s: vigil does not take it (docs/api.md, \"Switching from yente\")",
+                 unsupported);
         ok = send_error(c, *status = 400, msg);
-    } else if (!q || !*q) {
-        ok = list_entities(c, h, sources, schema, (int)limit, (int)offset, status);
+    } else if (schema && *schema && !vigil_request_schema_known(schema)) {
+        ok = send_error(c, *status = 400,
+                        "unknown schema (Person, Organization, Company, LegalEntity, Vessel, "
+                        "Airplane, Thing)");
+    } else if ((*status = search_filter_read(c, &sf, &why)) != 0 ||
+               (*status = sort_read(c, &so)) != 0) {
+        ok = send_error(c, *status,
+                        why ? why
+                            : "sort is FIELD, FIELD:asc or FIELD:desc, FIELD one of "
+                              "first_seen, last_seen, last_change, caption");
     } else {
-        vigil_match_query mq;
-        memset(&mq, 0, sizeof(mq));
-        mq.names[0] = q;
-        mq.nnames = 1;
-        mq.schema = schema && *schema ? schema : NULL;
-        mq.birth_date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birthDate");
-        mq.country = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "country");
-        vigil_hits res;
-        /* candidates enough for a page at offset and a total that means
-         * something: at least SEARCH_DEPTH, "gte" when that many were found */
-        size_t depth =
-            (size_t)(limit + offset) > SEARCH_DEPTH ? (size_t)(limit + offset) : SEARCH_DEPTH;
-        const char *exs =
-            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
-        int rc = vigil_srv_screen_query(h->e, &mq, sources, threshold, depth,
-                                        exs && *exs ? exs : NULL, &res);
-        if (rc != VIGIL_OK) {
-            ok = send_error(c, *status = rc == VIGIL_ERR_ARG ? 400 : 500,
-                            rc == VIGIL_ERR_ARG ? "unknown schema (Person, Organization, "
-                                                  "Company, LegalEntity, Vessel, Airplane)"
-                                                : vigil_strerror(rc));
+        gather g = {.f = &sf, .so = &so, .sources = sources, .schema = any_schema(schema)};
+        vigil_hits res = {0};
+        int rc = VIGIL_OK, listing = !q || !*q;
+        size_t depth = 0;
+        if (listing) {
+            rc = list_all(h, &g); /* as yente, without q: the dataset's entities */
         } else {
-            search_filter sf;
-            search_filter_read(c, &sf);
-            facet_counts fc = {0};
+            vigil_match_query mq;
+            memset(&mq, 0, sizeof(mq));
+            mq.names[0] = q;
+            mq.nnames = 1;
+            mq.schema = any_schema(schema);
+            mq.birth_date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birthDate");
+            mq.country = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "country");
+            /* candidates enough for a page at offset and a total that means
+             * something: at least SEARCH_DEPTH, "gte" when that many were found */
+            depth = (size_t)(limit + offset) > SEARCH_DEPTH ? (size_t)(limit + offset)
+                                                            : SEARCH_DEPTH;
+            const char *exs =
+                MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "exclude_schema");
+            rc = vigil_srv_screen_query(h->e, &mq, sources, threshold, depth,
+                                        exs && *exs ? exs : NULL, &res);
+            for (size_t k = 0; rc == VIGIL_OK && k < res.n; k++) {
+                const char *text = vigil_srv_ftm_form(&res.hits[k]);
+                json_t *form = text ? json_loads(text, 0, NULL) : NULL;
+                gather_one(&g, &res.hits[k], res.hits[k].schema, res.hits[k].source, NULL,
+                           form);
+                json_decref(form);
+            }
+        }
+        if (rc == VIGIL_OK && g.fs.err)
+            rc = VIGIL_ERR_NOMEM;
+        if (rc != VIGIL_OK) {
+            ok = send_error(c, *status = 500, vigil_strerror(rc));
+        } else {
+            founds_sort(&g.fs, &so);
+            vigil_db *db = NULL; /* a listing's page, read whole */
+            if (listing &&
+                vigil_db_open(vigil_srv_opts->db, VIGIL_OPEN_READONLY, &db) != VIGIL_OK)
+                db = NULL;
+            char source[32];
+            const char *colon;
             sb b = {0};
             sb_cat(&b, "{\"query\":");
-            sb_str(&b, q);
+            sb_str(&b, q ? q : "");
             sb_cat(&b, ",\"results\":[");
-            size_t kept = 0, shown = 0;
-            for (size_t k = 0; k < res.n; k++) {
-                json_t *form = NULL;
-                if (!search_keep(&sf, &res.hits[k], &form)) {
-                    json_decref(form);
-                    continue;
+            size_t shown = 0;
+            for (size_t k = (size_t)offset; k < g.fs.n && shown < (size_t)limit; k++) {
+                const found *f = &g.fs.v[k];
+                char *full = NULL;
+                if (f->hit) {
+                    sb_cat(&b, shown++ ? "," : "");
+                    write_result(&b, f->hit);
+                } else if (db && (colon = strchr(f->id, ':')) != NULL &&
+                           snprintf(source, sizeof(source), "%.*s", (int)(colon - f->id),
+                                    f->id) > 0 &&
+                           vigil_entity_ftm_json(db, source, colon + 1, &full) == VIGIL_OK) {
+                    sb_cat(&b, shown++ ? "," : "");
+                    sb_cat(&b, full);
                 }
-                facets_count(&fc, &res.hits[k], form);
-                json_decref(form);
-                if (kept++ < (size_t)offset || shown >= (size_t)limit)
-                    continue;
-                if (shown++)
-                    sb_cat(&b, ",");
-                write_result(&b, &res.hits[k]);
+                vigil_free(full);
             }
+            vigil_db_close(db);
             sb_printf(&b,
                       "],\"limit\":%d,\"offset\":%d,\"total\":{\"value\":%zu,\"relation\":"
                       "\"%s\"},\"facets\":",
-                      (int)limit, (int)offset, kept, res.n >= depth ? "gte" : "eq");
-            facets_write(&b, &fc, c);
+                      (int)limit, (int)offset, g.fs.n,
+                      !listing && res.n >= depth ? "gte" : "eq");
+            facets_write(&b, &g.fc, c);
             sb_printf(&b, ",\"versions\":%s}", vigil_engine_versions(h->e));
-            facets_free(&fc);
-            vigil_hits_free(&res);
             ok = send_sb(c, *status = 200, &b);
         }
+        facets_free(&g.fc);
+        founds_free(&g.fs);
+        vigil_hits_free(&res);
     }
     vigil_srv_release(h);
     return ok;
@@ -809,9 +1063,12 @@ enum MHD_Result vigil_srv_entity(struct MHD_Connection *c, const char *path, req
     snprintf(id, sizeof(id), "%.*s", (int)(adjacent ? (size_t)(adj - path) : strlen(path)),
              path);
     const char *colon = strchr(id, ':');
+    /* as yente, an id that names no entity is 404, whatever its shape */
     if (!colon || colon == id || !colon[1] || strlen(id) > 200 ||
         !vigil_utf8_ok(id, strlen(id)))
-        return send_error(c, *status = 400, "an entity is SOURCE:SOURCE_ID, e.g. un:QDi.276");
+        return send_error(
+            c, *status = 404,
+            "no such entity: an entity's id is SOURCE:SOURCE_ID, e.g. un:QDi.276");
     char source[32];
     snprintf(source, sizeof(source), "%.*s", (int)(colon - id), id);
     vigil_db *db;

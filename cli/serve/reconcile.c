@@ -16,25 +16,34 @@
 
 #define MAX_RECONCILE 100 /* queries in one batch, as /match */
 
+/* The properties vigil holds, with the schema that defines each in
+ * FollowTheMoney (suggest/property names them as yente does, SCHEMA:NAME). */
 static const struct {
-    const char *id, *name;
-} props[] = {{"name", "Name"},
-             {"alias", "Other name"},
-             {"birthDate", "Date of birth"},
-             {"birthPlace", "Place of birth"},
-             {"nationality", "Nationality"},
-             {"country", "Country"},
-             {"gender", "Gender"},
-             {"idNumber", "ID number"},
-             {"passportNumber", "Passport number"},
-             {"registrationNumber", "Registration number"},
-             {"imoNumber", "IMO number"},
-             {"address", "Address"},
-             {"position", "Position"},
-             {"programId", "Programme"},
-             {"notes", "Notes"},
-             {"topics", "Topics"},
-             {NULL, NULL}};
+    const char *id, *name, *schema;
+} props[] = {{"name", "Name", "Thing"},
+             {"alias", "Other name", "Thing"},
+             {"birthDate", "Date of birth", "Person"},
+             {"birthPlace", "Place of birth", "Person"},
+             {"nationality", "Nationality", "Person"},
+             {"country", "Country", "Thing"},
+             {"gender", "Gender", "Person"},
+             {"idNumber", "ID number", "LegalEntity"},
+             {"passportNumber", "Passport number", "Person"},
+             {"registrationNumber", "Registration number", "LegalEntity"},
+             {"imoNumber", "IMO number", "Vessel"},
+             {"address", "Address", "Thing"},
+             {"position", "Position", "Person"},
+             {"programId", "Programme", "Thing"},
+             {"notes", "Notes", "Thing"},
+             {"topics", "Topics", "Thing"},
+             {NULL, NULL, NULL}};
+
+/* The schemas a reconciliation query may have as its type: those a query
+ * may name but the root, Thing, which is no type of entity anyone lists. */
+static int matchable(int i)
+{
+    return strcmp(vigil_request_schemas[i], "Thing") != 0;
+}
 
 /* Answers v (taken) as JSON, 200. */
 static enum MHD_Result send_json(struct MHD_Connection *c, json_t *v, int *status)
@@ -91,8 +100,9 @@ static enum MHD_Result manifest(struct MHD_Connection *c, const char *dataset, i
     snprintf(space, sizeof(space), "%s/entities/", root);
     json_t *dt = json_array();
     for (int i = 0; vigil_request_schemas[i]; i++)
-        json_array_append_new(dt, json_pack("{s:s,s:s}", "id", vigil_request_schemas[i], "name",
-                                            vigil_request_schemas[i]));
+        if (matchable(i))
+            json_array_append_new(dt, json_pack("{s:s,s:s}", "id", vigil_request_schemas[i],
+                                                "name", vigil_request_schemas[i]));
     json_t *m = json_object();
     json_object_set_new(m, "versions", json_pack("[s]", "0.2"));
     json_object_set_new(m, "name", json_string("vigil sanctions screening"));
@@ -132,10 +142,11 @@ static int read_query(json_t *q, vigil_match_query *mq, const char **why)
                                          : json_string_value(json_array_get(type, 0));
     if (t && *t) {
         if (!vigil_request_schema_known(t)) {
-            *why = "a type is Person, Organization, Company, LegalEntity, Vessel or Airplane";
+            *why = "a type is Person, Organization, Company, LegalEntity, Vessel, Airplane or "
+                   "Thing";
             return 400;
         }
-        mq->schema = t;
+        mq->schema = strcmp(t, "Thing") != 0 ? t : NULL;
     }
     /* properties: [{"pid": "birthDate", "v": "1953-08-27"}, ...] */
     size_t i;
@@ -148,6 +159,8 @@ static int read_query(json_t *q, vigil_match_query *mq, const char **why)
             json_is_string(v) ? json_string_value(v) : json_string_value(json_array_get(v, 0));
         if (!pid || !val || !vigil_utf8_ok(val, strlen(val)))
             continue;
+        if (strchr(pid, ':')) /* a qualified name, "Person:birthDate" */
+            pid = strchr(pid, ':') + 1;
         if (!strcmp(pid, "birthDate"))
             mq->birth_date = val;
         else if (!strcmp(pid, "nationality") || !strcmp(pid, "country") ||
@@ -245,55 +258,94 @@ static enum MHD_Result extend(struct MHD_Connection *c, const char *spec, int *s
     return send_json(c, json_pack("{s:o,s:o}", "meta", meta, "rows", rows), status);
 }
 
+/* Whether a suggestion of id and label answers prefix (case ignored); an
+ * empty prefix answers nothing, as yente. */
+static int answers(const char *prefix, const char *id, const char *label)
+{
+    size_t n = strlen(prefix);
+    return n && (strncasecmp(id, prefix, n) == 0 || strncasecmp(label, prefix, n) == 0);
+}
+
+/* GET /extend/property?type=&limit=: the properties an extension can give
+ * for entities of type (Person when none), sorted by name. */
+static enum MHD_Result propose(struct MHD_Connection *c, int *status)
+{
+    const char *type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "type");
+    const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    if (!type || !*type)
+        type = "Person";
+    if (!vigil_request_schema_known(type))
+        return send_error(c, *status = 400,
+                          "unknown type: Person, Organization, Company, "
+                          "LegalEntity, Vessel, Airplane or Thing");
+    long limit = lim ? strtol(lim, NULL, 10) : 0;
+    int person = !strcmp(type, "Person"), vessel = !strcmp(type, "Vessel");
+    json_t *out = json_array();
+    for (int j = 0; props[j].id && (limit <= 0 || (long)json_array_size(out) < limit); j++) {
+        const char *s = props[j].schema;
+        if (!strcmp(s, "Thing") || (!strcmp(s, "Person") && person) ||
+            (!strcmp(s, "Vessel") && vessel) ||
+            (!strcmp(s, "LegalEntity") && strcmp(type, "Thing") && !vessel &&
+             strcmp(type, "Airplane")))
+            json_array_append_new(
+                out, json_pack("{s:s,s:s}", "id", props[j].id, "name", props[j].name));
+    }
+    return send_json(
+        c, json_pack("{s:i,s:s,s:o}", "limit", (int)limit, "type", type, "properties", out),
+        status);
+}
+
 /* GET /reconcile/{dataset}/suggest/{entity|type|property}?prefix= and
- * /extend/property (the properties an extension can give). */
+ * /extend/property. */
 static enum MHD_Result suggest(struct MHD_Connection *c, const holder *h, const char *sources,
                                const char *what, int *status)
 {
     const char *prefix = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "prefix");
+    if (!prefix)
+        prefix = "";
+    if (!strcmp(what, "extend/property"))
+        return propose(c, status);
+    if (strlen(prefix) > 200 || !vigil_utf8_ok(prefix, strlen(prefix)))
+        return send_error(c, *status = 400,
+                          "prefix is a name's beginning: UTF-8, at most 200 "
+                          "bytes");
     json_t *out = json_array();
-    if (!strcmp(what, "extend/property")) {
-        for (int j = 0; props[j].id; j++)
-            json_array_append_new(
-                out, json_pack("{s:s,s:s}", "id", props[j].id, "name", props[j].name));
-        return send_json(c, json_pack("{s:s,s:o}", "type", "Person", "properties", out),
-                         status);
-    }
     if (!strcmp(what, "suggest/entity")) {
-        if (!prefix || !*prefix || strlen(prefix) > 200 ||
-            !vigil_utf8_ok(prefix, strlen(prefix))) {
-            json_decref(out);
-            return send_error(c, *status = 400, "give ?prefix=, a name's beginning");
+        vigil_hits res;
+        if (*prefix && vigil_suggest(h->e, prefix, sources, 10, &res) == VIGIL_OK) {
+            for (size_t k = 0; k < res.n; k++) {
+                const vigil_hit *x = &res.hits[k];
+                char id[96];
+                snprintf(id, sizeof(id), "%s:%s", x->source, x->source_id);
+                json_array_append_new(out,
+                                      json_pack("{s:s,s:s,s:[{s:s,s:s}],s:s}", "id", id, "name",
+                                                x->name, "type", "id", x->schema, "name",
+                                                x->schema, "description", x->source));
+            }
+            vigil_hits_free(&res);
         }
-        vigil_match_query mq;
-        memset(&mq, 0, sizeof(mq));
-        mq.names[0] = prefix;
-        mq.nnames = 1;
-        json_decref(out);
-        out = candidates(h, &mq, sources, 10);
-        size_t i;
-        json_t *x;
-        json_array_foreach(out, i, x)
-        {
-            json_object_del(x, "score");
-            json_object_del(x, "match");
-        }
-    } else if (!strcmp(what, "suggest/type") || !strcmp(what, "suggest/property")) {
-        int type = !strcmp(what, "suggest/type");
-        for (int j = 0; type ? vigil_request_schemas[j] != NULL : props[j].id != NULL; j++) {
-            const char *id = type ? vigil_request_schemas[j] : props[j].id,
-                       *name = type ? vigil_request_schemas[j] : props[j].name;
-            if (!prefix || !*prefix || strncasecmp(name, prefix, strlen(prefix)) == 0 ||
-                strncasecmp(id, prefix, strlen(prefix)) == 0)
-                json_array_append_new(out, json_pack("{s:s,s:s}", "id", id, "name", name));
-        }
+    } else if (!strcmp(what, "suggest/type")) {
+        for (int j = 0; vigil_request_schemas[j]; j++)
+            if (matchable(j) &&
+                answers(prefix, vigil_request_schemas[j], vigil_request_schemas[j]))
+                json_array_append_new(out,
+                                      json_pack("{s:s,s:s}", "id", vigil_request_schemas[j],
+                                                "name", vigil_request_schemas[j]));
+    } else if (!strcmp(what, "suggest/property")) {
+        for (int j = 0; props[j].id; j++)
+            if (answers(prefix, props[j].id, props[j].name)) {
+                char qname[64];
+                snprintf(qname, sizeof(qname), "%s:%s", props[j].schema, props[j].id);
+                json_array_append_new(
+                    out, json_pack("{s:s,s:s}", "id", qname, "name", props[j].name));
+            }
     } else {
         json_decref(out);
         return send_error(c, *status = 404,
                           "the service has suggest/entity, suggest/type, suggest/property and "
                           "extend/property");
     }
-    return send_json(c, json_pack("{s:o}", "result", out), status);
+    return send_json(c, json_pack("{s:s,s:o}", "prefix", prefix, "result", out), status);
 }
 
 enum MHD_Result vigil_srv_reconcile(struct MHD_Connection *c, const char *rest, req *r,

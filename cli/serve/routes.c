@@ -40,15 +40,26 @@ int vigil_srv_token_equal(const char *given, const char *scheme, const char *wan
     return diff == 0;
 }
 
-static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req *r,
-                                 int *status)
+/* POST /admin/reload, and yente's POST /updatez (yente: the token may come
+ * as ?token=, and a wrong one is 403). */
+static enum MHD_Result reload(struct MHD_Connection *c, req *r, int *status, int yente)
 {
-    (void)rest;
     /* an admin's key (or session), or the admin token; without
      * authentication, the token only */
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     const char *token = vigil_srv_opts->admin_token;
     int by_token = token && *token && vigil_srv_token_equal(auth, "Bearer ", token);
+    if (yente && !by_token) {
+        /* yente's /updatez: the token as ?token=, any other answer 403 */
+        const char *given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+        by_token = token && *token && vigil_srv_token_equal(given, "", token);
+        if (!by_token && (given || !auth))
+            return send_error(c, *status = 403,
+                              !token || !*token
+                                  ? "updating over HTTP is off (start with --admin-token)"
+                                  : "the token is wrong or missing (?token= or "
+                                    "Authorization: Bearer)");
+    }
     if (!by_token && !vigil_srv_opts->auth) {
         if (!token || !*token)
             return send_error(c, *status = 403,
@@ -75,6 +86,20 @@ static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req
               h ? vigil_engine_entities(h->e) : 0, h ? vigil_engine_versions(h->e) : "[]");
     vigil_srv_release(h);
     return send_sb(c, *status = 200, &b);
+}
+
+static enum MHD_Result do_reload(struct MHD_Connection *c, const char *rest, req *r,
+                                 int *status)
+{
+    (void)rest;
+    return reload(c, r, status, 0);
+}
+
+static enum MHD_Result do_updatez(struct MHD_Connection *c, const char *rest, req *r,
+                                  int *status)
+{
+    (void)rest;
+    return reload(c, r, status, 1);
 }
 
 static const char *role_name(int role)
@@ -189,9 +214,9 @@ static enum MHD_Result do_ready(struct MHD_Connection *c, const char *rest, req 
     holder *h = vigil_srv_acquire();
     int ready = h != NULL;
     vigil_srv_release(h);
-    return ready ? send_text(c, *status = 200, strdup("{\"status\":\"ready\"}"),
-                             "application/json")
-                 : send_error(c, *status = 503, "no lists loaded");
+    return ready
+               ? send_text(c, *status = 200, strdup("{\"status\":\"ok\"}"), "application/json")
+               : send_error(c, *status = 503, "no lists loaded");
 }
 
 static enum MHD_Result do_api(struct MHD_Connection *c, const char *rest, req *r, int *status);
@@ -231,7 +256,7 @@ const vigil_srv_route vigil_srv_routes[] = {
     {"/readyz", 0, "readyz", 0, do_ready, {"GET /readyz"}},
     {"/metrics", 0, "metrics", VIGIL_ROLE_ADMIN, vigil_srv_metrics, {"GET /metrics"}},
     {"/admin/reload", 1, "reload", 0, do_reload, {"POST /admin/reload"}},
-    {"/updatez", 1, "reload", 0, do_reload, {"POST /updatez"}},
+    {"/updatez", 1, "reload", 0, do_updatez, {"POST /updatez"}},
     {"/session", 1, "session", 0, do_sign_in, {"POST /session"}},
     {"/session", 0, "session", 0, do_session, {"GET /session"}},
     {"/session", 2, "session", 0, do_sign_out, {"DELETE /session"}},
@@ -332,7 +357,7 @@ enum MHD_Result vigil_srv_route_request(struct MHD_Connection *c, const char *ur
             return MHD_NO;
         MHD_add_response_header(resp, "Content-Type", page->type);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
-        add_security_headers(resp);
+        add_security_headers(c, resp);
         enum MHD_Result ok = MHD_queue_response(c, (unsigned)(*status = 200), resp);
         MHD_destroy_response(resp);
         return ok;

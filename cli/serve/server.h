@@ -21,6 +21,7 @@
 #define VIGIL_SRV_SERVER_H
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "../request.h"
@@ -45,6 +46,12 @@ typedef struct {
     atomic_int refs;
     char sources[16][16];
     int nsources;
+    /* GET /search without q: every entity of the engine's lists, in a short
+     * form (what the listing's filters, facets and sort read), made by the
+     * first listing (query.c) and freed with the holder */
+    pthread_mutex_t listed_mu;
+    char **listed;
+    size_t nlisted;
 } holder;
 
 /* The current engine, held (NULL: none); let go of it. */

@@ -153,8 +153,15 @@ static inline double since(const struct timespec *t0)
 /* The headers every response carries: the page may load only its own files
  * and call only this server, never be framed, never have its types
  * guessed, and send no referrer. */
-static inline void add_security_headers(struct MHD_Response *r)
+/* The request's trace id, as yente sends it (X-Trace-Id): the trace-id of
+ * the W3C traceparent header the client sent, or a new one (holder.c). */
+void vigil_srv_trace_id(struct MHD_Connection *c, char out[33]);
+
+static inline void add_security_headers(struct MHD_Connection *c, struct MHD_Response *r)
 {
+    char trace[33];
+    vigil_srv_trace_id(c, trace);
+    MHD_add_response_header(r, "X-Trace-Id", trace);
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; "
                             "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
@@ -180,7 +187,7 @@ static inline enum MHD_Result send_buffer(struct MHD_Connection *c, int status, 
         MHD_add_response_header(r, h1, v1);
     if (h2)
         MHD_add_response_header(r, h2, v2);
-    add_security_headers(r);
+    add_security_headers(c, r);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, r);
     MHD_destroy_response(r);
     return ok;
