@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "customers.h"
 #include "opts.h"
+#include "payments.h"
 #include "print.h"
 #include "serve.h"
 #include "update.h"
@@ -403,11 +404,37 @@ static int cmd_batch(int argc, char **argv)
         if (threads > 64)
             threads = 64;
     }
-    rc = vigil_cli_batch(e, first < argc ? argv[first] : NULL, o.format, o.threshold,
-                         (size_t)o.limit, (int)threads, &failed);
+    if (o.format && !strcmp(o.format, "payments"))
+        rc = vigil_cli_batch_payments(e, first < argc ? argv[first] : NULL, o.threshold,
+                                      (int)threads, &failed);
+    else
+        rc = vigil_cli_batch(e, first < argc ? argv[first] : NULL, o.format, o.threshold,
+                             (size_t)o.limit, (int)threads, &failed);
     vigil_engine_close(e);
     vigil_names_unload();
     return rc != 0 || failed ? 1 : 0;
+}
+
+static int cmd_screen_message(int argc, char **argv)
+{
+    vigil_cli_opts o;
+    static const char *const allowed[] = {"db",    "threshold",   "json",
+                                          "names", "legal-forms", NULL};
+    int first = vigil_cli_parse_opts(argc, argv, &o, "screen-message", allowed);
+    if (first < 0 || first < argc - 1) {
+        if (first >= 0)
+            fprintf(stderr, "vigil screen-message: give one message file (or - for standard "
+                            "input)\n");
+        return 2;
+    }
+    vigil_engine *e = open_engine(&o);
+    if (!e)
+        return 1;
+    int rc =
+        vigil_cli_screen_message(e, first < argc ? argv[first] : NULL, o.json, o.threshold);
+    vigil_engine_close(e);
+    vigil_names_unload();
+    return rc;
 }
 
 static int cmd_diff(int argc, char **argv)
@@ -735,6 +762,8 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "screen"))
         return cmd_screen(argc - 1, argv + 1);
+    if (!strcmp(cmd, "screen-message"))
+        return cmd_screen_message(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "serve"))

@@ -55,7 +55,7 @@ static const opt_spec specs[] = {
     {"source", K_TEXT, O(source), 0, 0, 0, NULL, NULL},
     {"limit", K_INT, O(limit), 1, 1000, 0, NULL, "takes a number from 1 to 1000"},
     {"threads", K_INT, O(threads), 1, 64, 0, NULL, "takes a number from 1 to 64"},
-    {"format", K_CHOICE, O(format), 0, 0, 0, "jsonl|csv", "is jsonl or csv"},
+    {"format", K_CHOICE, O(format), 0, 0, 0, "jsonl|csv|payments", "is jsonl, csv or payments"},
     {"listen", K_TEXT, O(listen), 0, 0, 0, NULL, NULL},
     {"port", K_INT, O(port), 1, 65535, 0, NULL, "takes a number from 1 to 65535"},
     {"admin-token", K_TEXT, O(admin_token), 0, 0, 0, NULL, NULL},

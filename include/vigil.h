@@ -316,6 +316,55 @@ int vigil_hits_merge(vigil_hits *into, vigil_hits *from, size_t limit);
  * vigil_free, or NULL (out of memory). */
 char *vigil_hits_json(const vigil_hits *h);
 
+/* ------------------------------------------------------ payment messages */
+
+/*
+ * One payment message (docs/payments.md): ISO 20022 pacs.008, pacs.009
+ * (with a cover payment's underlying customer transfer) and pain.001, any
+ * version, namespaces by URI; or SWIFT MT103, MT202 and MT202 COV (blocks
+ * 1 to 5, fields 50a to 59a, 70, 72). Each party with its role, the path of
+ * the field it is in, its name, address, country, identifiers and date and
+ * place of birth; the free texts; the message, end-to-end and UETR ids.
+ */
+typedef struct vigil_message vigil_message;
+
+/* Reads the message in data[0..len) (at most 4 MiB; XML from '<', MT from
+ * '{'). Returns VIGIL_OK and *out (free with vigil_message_free);
+ * VIGIL_ERR_FORMAT with msg (cap bytes) naming the line and the field and
+ * saying what is wrong; VIGIL_ERR_LIMIT; VIGIL_ERR_NOMEM; VIGIL_ERR_ARG. */
+int vigil_message_read(const char *data, size_t len, vigil_message **out, char *msg,
+                       size_t cap);
+void vigil_message_free(vigil_message *m);
+/* The message as JSON: {"type", "msg_id", "end_to_end_id", "uetr", "tx_id",
+ * "transactions", "parties": [{"role", "path", "line", "kind" (person,
+ * organisation, bank, unknown), "name", "address", "town", "country",
+ * "residence", "bic", "lei", "account", "ids", "birth_date",
+ * "birth_place", "birth_country"}], "texts": [{"path", "line", "text"}]}.
+ * Malloc'd text to free with vigil_free; NULL when out of memory. */
+char *vigil_message_json(const vigil_message *m);
+/* In a file of many messages (XML documents one after another, each from
+ * its "<?xml" declaration; MT messages, each from its "{1:" block): the
+ * start of the one at or after from, and in *end where it ends. len when
+ * there is none. */
+size_t vigil_messages_next(const char *data, size_t len, size_t from, size_t *end);
+
+/* Screens messages against an engine's lists: party names, banks by BIC,
+ * sanctioned jurisdictions, listed names and IMO numbers in free text. Made
+ * once per engine (it indexes the listed BICs, IMO numbers and whole
+ * names); thread-safe after. */
+typedef struct vigil_payments vigil_payments;
+int vigil_payments_open(const vigil_engine *e, vigil_payments **out);
+void vigil_payments_close(vigil_payments *p);
+/* Screens m at threshold (<= 0: VIGIL_DEFAULT_THRESHOLD): *json (free with
+ * vigil_free) is {"decision": "hold" or "pass", "message": {as
+ * vigil_message_json}, "hits": [{"kind" (party, bic, jurisdiction, text,
+ * imo), "role", "path", "line", "value", "source", "source_id", "schema",
+ * "entity_name", "matched_name", "score", "match", "reasons" or
+ * "explanation"}]}; *hold 1 when any hit is a match. Returns VIGIL_OK,
+ * VIGIL_ERR_ARG, VIGIL_ERR_NOMEM. */
+int vigil_message_screen(const vigil_payments *p, const vigil_message *m, double threshold,
+                         char **json, int *hold);
+
 /* ---------------------------------------------- customers and re-screening */
 
 /* One customer kept in the database (docs/rescreening.md). id and name are

@@ -198,6 +198,14 @@ static int statement(json_t *e, char *s)
             *addr++ = '\0';
             bad |= vigil__ent_identifier(e, "crypto_wallet", addr, NULL, cur);
         }
+    } else if (starts(s, "SWIFT/BIC ") || starts(s, "SWIFT ")) {
+        /* a bank's BIC: letters only as often as not ("MELIIRTH"), so not
+         * found by the digit an identifier's number has */
+        char *bic = strchr(s, ' ') + 1, *end = bic + strcspn(bic, " ;(");
+        char keep = *end;
+        *end = '\0';
+        bad |= vigil__ent_identifier(e, "swift_bic", bic, NULL, "SWIFT/BIC");
+        *end = keep;
     } else
         identifier(e, s, &bad);
     return bad;

@@ -10,12 +10,6 @@
 
 #include "xml.h"
 
-typedef struct {
-    char msg[VIGIL__ERRMSG];
-    int line;
-    int set;
-} xml_error;
-
 /* Errors libxml2 sends to its generic handler (encoding, I/O) would go to
  * stderr; the library never prints, so they go nowhere and the structured
  * handler keeps the first. */
@@ -27,7 +21,7 @@ static void quiet(void *ctx, const char *msg, ...)
 
 static void on_error(void *arg, xmlErrorPtr err)
 {
-    xml_error *e = arg;
+    vigil__xml_error *e = arg;
     if (e->set || !err || err->level < XML_ERR_ERROR)
         return;
     e->set = 1;
@@ -36,6 +30,44 @@ static void on_error(void *arg, xmlErrorPtr err)
     size_t n = strlen(e->msg);
     while (n > 0 && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
         e->msg[--n] = '\0';
+}
+
+xmlTextReaderPtr vigil__xml_reader_open(const char *data, size_t len, vigil__xml_error *e)
+{
+    memset(e, 0, sizeof(*e));
+    if (len > (size_t)INT32_MAX) {
+        e->set = 1;
+        snprintf(e->msg, sizeof(e->msg), "too large for the XML reader");
+        return NULL;
+    }
+    /* libxml2 keeps these per thread; set before the reader exists, since it
+     * reports encoding errors while it starts; restored when it is closed */
+    e->old_generic = xmlGenericError;
+    e->old_generic_ctx = xmlGenericErrorContext;
+    e->old_structured = xmlStructuredError;
+    e->old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetStructuredErrorFunc(e, on_error);
+    xmlTextReaderPtr r =
+        xmlReaderForMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    if (!r) {
+        vigil__xml_reader_close(NULL, e);
+        if (!e->set) {
+            e->set = 1;
+            snprintf(e->msg, sizeof(e->msg), "cannot read this XML");
+        }
+        return NULL;
+    }
+    xmlTextReaderSetStructuredErrorHandler(r, on_error, e);
+    return r;
+}
+
+void vigil__xml_reader_close(xmlTextReaderPtr r, vigil__xml_error *e)
+{
+    if (r)
+        xmlFreeTextReader(r);
+    xmlSetGenericErrorFunc(e->old_generic_ctx, e->old_generic);
+    xmlSetStructuredErrorFunc(e->old_structured_ctx, e->old_structured);
 }
 
 int vigil__xml_is(const xmlNode *n, const char *name)
@@ -147,26 +179,10 @@ size_t vigil__xml_line(const xmlNode *n, size_t fallback)
 int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char *root_record,
                     vigil__xml_root_fn on_root, vigil__xml_rec_fn on_record)
 {
-    if (f->len > (size_t)INT32_MAX)
-        return vigil__parse_fail(p, f->path, 0, "file too large for the XML reader");
-    xml_error err = {{0}, 0, 0};
-    /* libxml2 keeps these per thread; set before the reader exists, since it
-     * reports encoding errors while it starts; restored before returning */
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_generic_ctx = xmlGenericErrorContext;
-    xmlStructuredErrorFunc old_structured = xmlStructuredError;
-    void *old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
-    xmlSetStructuredErrorFunc(&err, on_error);
-    xmlTextReaderPtr r = xmlReaderForMemory(f->data, (int)f->len, NULL, NULL,
-                                            XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    if (!r) {
-        xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-        xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
-        return vigil__parse_fail(p, f->path, 0, "cannot read this XML%s%s", err.set ? ": " : "",
-                                 err.set ? err.msg : "");
-    }
-    xmlTextReaderSetStructuredErrorHandler(r, on_error, &err);
+    vigil__xml_error err;
+    xmlTextReaderPtr r = vigil__xml_reader_open(f->data, f->len, &err);
+    if (!r)
+        return vigil__parse_fail(p, f->path, 0, "cannot read this XML: %s", err.msg);
     vigil__xml x;
     memset(&x, 0, sizeof(x));
     x.p = p;
@@ -214,8 +230,6 @@ int vigil__xml_walk(vigil__parse *p, const vigil__file *f, int depth, const char
     else if (rc == 0 && !seen_root)
         rc = vigil__parse_fail(p, f->path, 1, "no XML root element");
     vigil__arena_reset(&x.arena);
-    xmlFreeTextReader(r);
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    vigil__xml_reader_close(r, &err);
     return rc;
 }

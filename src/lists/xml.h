@@ -22,6 +22,21 @@ typedef struct vigil__xml {
     char too_long_name[64];
 } vigil__xml;
 
+/* A reader over data that never loads external entities or DTDs and never
+ * touches the network, its first error kept here with its line (and the
+ * thread's libxml2 error handlers it replaced, put back by close). */
+typedef struct {
+    char msg[VIGIL__ERRMSG];
+    int line;
+    int set;
+    xmlGenericErrorFunc old_generic;
+    xmlStructuredErrorFunc old_structured;
+    void *old_generic_ctx, *old_structured_ctx;
+} vigil__xml_error;
+/* NULL with e->msg set when it cannot start. Close it (also when NULL). */
+xmlTextReaderPtr vigil__xml_reader_open(const char *data, size_t len, vigil__xml_error *e);
+void vigil__xml_reader_close(xmlTextReaderPtr r, vigil__xml_error *e);
+
 /* Called for the root element: read its attributes with the reader. */
 typedef int (*vigil__xml_root_fn)(vigil__xml *x, xmlTextReaderPtr r);
 /* Called for every element at the record depth (and for the root itself when

@@ -317,6 +317,22 @@ const char *vigil__id_type(const char *text)
 int vigil__ent_identifier(json_t *e, const char *type, const char *number, const char *country,
                           const char *note)
 {
+    /* a BIC written with its label in the number ("SWIFT/BIC AGRULYLT
+     * (Libya)", as the EU list has them): a swift_bic of the next word */
+    static const char *const bic_labels[] = {"SWIFT/BIC ", "SWIFT BIC ", "SWIFT ", "BIC ",
+                                             NULL};
+    char bic[16];
+    for (int i = 0; number && bic_labels[i]; i++)
+        if (vigil__iprefix(number, bic_labels[i])) {
+            const char *b = number + strlen(bic_labels[i]);
+            size_t n = strcspn(b, " ;,()");
+            if (n == 8 || n == 11) {
+                snprintf(bic, sizeof(bic), "%.*s", (int)n, b);
+                number = bic;
+                type = "swift_bic";
+            }
+            break;
+        }
     int err;
     char *num = clean(number, &err);
     if (err)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../internal.h"
+#include "../payments/payments.h"
 
 const char *vigil_strerror(int rc)
 {
@@ -44,5 +45,6 @@ void vigil_free(void *p)
 void vigil_thread_done(void)
 {
     vigil__translit_release();
+    vigil__pay_release();
     vigil__screen_thread_done();
 }
