@@ -382,8 +382,8 @@ static int cmd_screen(int argc, char **argv)
 static int cmd_batch(int argc, char **argv)
 {
     vigil_cli_opts o;
-    static const char *const allowed[] = {"db",     "threshold", "limit",       "threads",
-                                          "format", "names",     "legal-forms", NULL};
+    static const char *const allowed[] = {"db",    "threshold",   "limit", "threads", "format",
+                                          "names", "legal-forms", "store", NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "batch", allowed);
     if (first < 0 || first < argc - 1) {
         if (first >= 0)
@@ -405,8 +405,9 @@ static int cmd_batch(int argc, char **argv)
             threads = 64;
     }
     if (o.format && !strcmp(o.format, "payments"))
-        rc = vigil_cli_batch_payments(e, first < argc ? argv[first] : NULL, o.threshold,
-                                      (int)threads, &failed);
+        rc = vigil_cli_batch_payments(
+            e, first < argc ? argv[first] : NULL, o.threshold, (int)threads,
+            o.store ? (o.db ? o.db : vigil_cli_default_db()) : NULL, &failed);
     else
         rc = vigil_cli_batch(e, first < argc ? argv[first] : NULL, o.format, o.threshold,
                              (size_t)o.limit, (int)threads, &failed);
@@ -418,7 +419,7 @@ static int cmd_batch(int argc, char **argv)
 static int cmd_screen_message(int argc, char **argv)
 {
     vigil_cli_opts o;
-    static const char *const allowed[] = {"db",    "threshold",   "json",
+    static const char *const allowed[] = {"db",    "threshold",   "json", "store",
                                           "names", "legal-forms", NULL};
     int first = vigil_cli_parse_opts(argc, argv, &o, "screen-message", allowed);
     if (first < 0 || first < argc - 1) {
@@ -430,8 +431,8 @@ static int cmd_screen_message(int argc, char **argv)
     vigil_engine *e = open_engine(&o);
     if (!e)
         return 1;
-    int rc =
-        vigil_cli_screen_message(e, first < argc ? argv[first] : NULL, o.json, o.threshold);
+    int rc = vigil_cli_screen_message(e, first < argc ? argv[first] : NULL, o.json, o.threshold,
+                                      o.store ? (o.db ? o.db : vigil_cli_default_db()) : NULL);
     vigil_engine_close(e);
     vigil_names_unload();
     return rc;

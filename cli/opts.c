@@ -42,6 +42,7 @@ static const opt_spec specs[] = {
     {"lenient", K_FLAG, O(lenient), 0, 0, 0, NULL, NULL},
     {"published", K_TEXT, O(published), 0, 0, 0, NULL, NULL},
     {"json", K_FLAG, O(json), 0, 0, 0, NULL, NULL},
+    {"store", K_FLAG, O(store), 0, 0, 0, NULL, NULL},
     {"version", K_INT, O(version), 1, 9e18, 0, NULL, "takes a version id"},
     {"schema", K_TEXT, O(schema), 0, 0, 0, NULL, NULL},
     {"threshold", K_REAL, O(threshold), 0, 1, 0, NULL, "takes a number in (0, 1]"},

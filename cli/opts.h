@@ -11,7 +11,7 @@
  * table of specifications (opts.c). */
 typedef struct {
     const char *db;
-    int lenient, json;
+    int lenient, json, store;
     const char *published;
     long long version;
     const char *schema;

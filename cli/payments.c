@@ -76,7 +76,7 @@ typedef struct {
     size_t len;
     const char *file;
     long index, line;
-    char *out;
+    char *out, *result; /* the JSON line; the screening's answer, to keep */
     int held, failed;
 } item;
 
@@ -101,6 +101,7 @@ static void screen_item(const vigil_payments *p, double threshold, item *it)
     json_t *line = json_pack("{s:s,s:I,s:I}", "file", it->file ? it->file : "-", "index",
                              (json_int_t)it->index, "line", (json_int_t)it->line);
     if (rc == VIGIL_OK) {
+        it->result = strdup(res);
         json_t *r = json_loads(res, 0, NULL);
         json_object_set_new(line, "status", json_string("ok"));
         json_object_update(line, r);
@@ -131,6 +132,7 @@ typedef struct {
     const vigil_payments *p;
     double threshold;
     int threads;
+    vigil_db *store; /* where messages are kept, or NULL */
     item block[BLOCK];
     size_t n;
     long long messages, held, failed;
@@ -149,6 +151,23 @@ static void flush(batch *b)
         pthread_join(th[t], NULL);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->block[i];
+        int64_t id = 0;
+        if (b->store && it->result &&
+            vigil_message_store(b->store, it->result, &id) != VIGIL_OK) {
+            fprintf(stderr, "vigil batch: keeping message %ld of %s: %s\n", it->index,
+                    it->file ? it->file : "-", vigil_errmsg(b->store));
+            it->failed = 1;
+        }
+        if (id && it->out && strlen(it->out) > 1) { /* its id, first in the line */
+            size_t n = strlen(it->out) + 32;
+            char *line = malloc(n);
+            if (line) {
+                snprintf(line, n, "{\"message_id\":%lld,%s", (long long)id, it->out + 1);
+                free(it->out);
+                it->out = line;
+            }
+        }
+        free(it->result);
         printf("%s\n",
                it->out ? it->out : "{\"status\":\"error\",\"error\":\"out of memory\"}");
         free(it->out);
@@ -186,7 +205,7 @@ static int by_name(const void *a, const void *b)
 }
 
 int vigil_cli_batch_payments(const vigil_engine *e, const char *path, double threshold,
-                             int threads, long long *failed)
+                             int threads, const char *store_db, long long *failed)
 {
     vigil_payments *p = NULL;
     if (vigil_payments_open(e, &p) != VIGIL_OK) {
@@ -201,6 +220,13 @@ int vigil_cli_batch_payments(const vigil_engine *e, const char *path, double thr
     b->p = p;
     b->threshold = threshold;
     b->threads = threads > 0 ? threads : 1;
+    if (store_db && vigil_db_open(store_db, 0, &b->store) != VIGIL_OK) {
+        fprintf(stderr, "vigil batch: %s\n", vigil_errmsg(b->store));
+        vigil_db_close(b->store);
+        free(b);
+        vigil_payments_close(p);
+        return -1;
+    }
     struct stat st;
     int rc = 0;
     /* the files: path itself, or a folder's regular files by name */
@@ -263,6 +289,7 @@ int vigil_cli_batch_payments(const vigil_engine *e, const char *path, double thr
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
+    vigil_db_close(b->store);
     free(b);
     vigil_payments_close(p);
     return rc;
@@ -303,8 +330,23 @@ static void print_result(json_t *r)
            json_array_size(json_object_get(m, "texts")));
 }
 
+/* Keeps a screened message in the database at path. Returns 0, or -1
+ * after a message. */
+static int store(const char *path, const char *result, int64_t *id)
+{
+    vigil_db *db = NULL;
+    int rc = vigil_db_open(path, 0, &db);
+    if (rc == VIGIL_OK)
+        rc = vigil_message_store(db, result, id);
+    if (rc != VIGIL_OK)
+        fprintf(stderr, "vigil: keeping the message in %s: %s\n", path,
+                db ? vigil_errmsg(db) : vigil_strerror(rc));
+    vigil_db_close(db);
+    return rc == VIGIL_OK ? 0 : -1;
+}
+
 int vigil_cli_screen_message(const vigil_engine *e, const char *path, int as_json,
-                             double threshold)
+                             double threshold, const char *store_db)
 {
     size_t len = 0;
     char *data = read_path(path, &len);
@@ -333,14 +375,24 @@ int vigil_cli_screen_message(const vigil_engine *e, const char *path, int as_jso
         fprintf(stderr, "vigil screen-message: %s\n", vigil_strerror(rc));
         return 1;
     }
+    int64_t id = 0;
+    if (store_db && store(store_db, res, &id) != 0) {
+        vigil_free(res);
+        return 1;
+    }
     json_t *r = json_loads(res, 0, NULL);
     vigil_free(res);
+    if (id)
+        json_object_set_new(r, "message_id", json_integer((json_int_t)id));
     if (as_json) {
         char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
         printf("%s\n", s ? s : "{}");
         free(s);
     } else {
         print_result(r);
+        if (id)
+            printf("kept as message %lld%s\n", (long long)id,
+                   held ? ": its hits are alerts in the queue" : "");
     }
     json_decref(r);
     return held ? 3 : 0;

@@ -8,17 +8,20 @@
 #include "vigil.h"
 
 /* Screens the one message of path ("-" or NULL: standard input) and prints
- * the decision and the hits (as JSON with as_json). Returns the exit status:
- * 0 passed, 3 held, 1 it could not be read or screened. */
+ * the decision and the hits (as JSON with as_json); keeps it in the
+ * database store_db (NULL: not kept), a held one's hits as alerts. Returns
+ * the exit status: 0 passed, 3 held, 1 it could not be read, screened or
+ * kept. */
 int vigil_cli_screen_message(const vigil_engine *e, const char *path, int as_json,
-                             double threshold);
+                             double threshold, const char *store_db);
 
 /* Screens every message of path (a file of one or many messages, a folder
  * of such files, "-" or NULL: standard input) on threads, one JSON line per
- * message in order, and a summary on standard error. *failed counts the
+ * message in order (each kept in store_db when not NULL, its line then
+ * naming its "message_id"), and a summary on standard error. *failed counts the
  * messages that got an error line (and files that could not be read).
  * Returns 0, or -1 when the input could not be read at all. */
 int vigil_cli_batch_payments(const vigil_engine *e, const char *path, double threshold,
-                             int threads, long long *failed);
+                             int threads, const char *store_db, long long *failed);
 
 #endif

@@ -37,6 +37,8 @@ static int replay_dir(const char *root, const char *name, const vigil__list_form
                     fuzz_batch((const uint8_t *)data, len);
                 } else if (strcmp(name, "snapshot") == 0) {
                     vigil__snapshot_fuzz((const uint8_t *)data, len);
+                } else if (strcmp(name, "iso20022") == 0 || strcmp(name, "mt") == 0) {
+                    fuzz_message((const uint8_t *)data, len);
                 } else if (strcmp(name, "request") == 0) {
                     vigil_match_request r;
                     char why[512];
@@ -72,8 +74,9 @@ int main(int argc, char **argv)
         if (count == 0)
             bad = 1;
     }
-    static const char *const others[] = {"detect", "compare", "snapshot", "request"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const others[] = {"detect",  "compare",  "snapshot",
+                                         "request", "iso20022", "mt"};
+    for (int i = 0; i < 6; i++) {
         count = 0;
         bad |= replay_dir(root, others[i], NULL, &count);
         printf("replayed %zu corpus files through %s\n", count, others[i]);

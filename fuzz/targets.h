@@ -95,4 +95,20 @@ __attribute__((unused)) static void fuzz_compare(const uint8_t *data, size_t siz
     free(buf);
 }
 
+/* Reads data as a payment message (ISO 20022 XML or SWIFT MT, by its
+ * first character), writes it as JSON, and walks it as a file of many. */
+__attribute__((unused)) static void fuzz_message(const uint8_t *data, size_t size)
+{
+    vigil_message *m = NULL;
+    char msg[600];
+    if (vigil_message_read((const char *)data, size, &m, msg, sizeof(msg)) == VIGIL_OK) {
+        char *json = vigil_message_json(m);
+        vigil_free(json);
+        vigil_message_free(m);
+    }
+    size_t end, at = vigil_messages_next((const char *)data, size, 0, &end);
+    while (at < size && end > at && end <= size)
+        at = vigil_messages_next((const char *)data, size, end, &end);
+}
+
 #endif

@@ -365,6 +365,21 @@ void vigil_payments_close(vigil_payments *p);
 int vigil_message_screen(const vigil_payments *p, const vigil_message *m, double threshold,
                          char **json, int *hold);
 
+/* Keeps a screened message in the store: result is vigil_message_screen's
+ * JSON. A held message's hits become alerts in the queue (customer
+ * "msg:ID"; a jurisdiction's under the source "jurisdiction"), with the
+ * trail's "opened" lines; analysts release it (each alert a false
+ * positive) or reject it (any one a true match) with vigil_decide or
+ * vigil_propose and vigil_review. *id (may be NULL) is the message's.
+ * Returns VIGIL_OK, VIGIL_ERR_ARG, VIGIL_ERR_DB, VIGIL_ERR_NOMEM. */
+int vigil_message_store(vigil_db *db, const char *result, int64_t *id);
+/* A stored message as JSON: {"id", "received_at", "type", "msg_id",
+ * "end_to_end_id", "uetr", "decision", "result" (as screened), "status"
+ * (passed, held, released, rejected), "alerts": [{"id", "status",
+ * "source", "source_id", "score", "path"}]}. VIGIL_ERR_NOTFOUND when there
+ * is none of that id. *json is freed with vigil_free. */
+int vigil_message_get(vigil_db *db, int64_t id, char **json);
+
 /* ---------------------------------------------- customers and re-screening */
 
 /* One customer kept in the database (docs/rescreening.md). id and name are

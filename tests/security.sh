@@ -54,6 +54,8 @@ ENDPOINTS=(
   "GET|/search/default?q=AL-MAZIDIH||1"
   "GET|/entities/un:QDi.276||1"
   "GET|/catalog||1"
+  "POST|/screen/message|@$(dirname "$0")/data/payments/mt103-pass.txt|1"
+  "GET|/messages/1||2"
   "GET|/batch||2"
   "POST|/batch|@$T/batch.csv|2"
   "GET|/metrics||4"

@@ -56,8 +56,10 @@ void test_fail(const char *file, int line, const char *fmt, ...) VIGIL__PRINTF(3
 
 /* Helpers (helpers.c). */
 const char *shared_path(const char *rel); /* $SHARED/rel in a static ring buffer */
-char *temp_db_path(void);                 /* a fresh path; remove_db() removes its files */
-void remove_db(char *path);               /* and frees path */
+/* The four lists' engine (test_screen.c), made once; NULL after a failure. */
+vigil_engine *test_engine(void);
+char *temp_db_path(void);   /* a fresh path; remove_db() removes its files */
+void remove_db(char *path); /* and frees path */
 /* Opens a fresh database and loads the paths; NULL (with a failed check) on error. */
 vigil_db *load_fresh(char **path, const char *const *paths, size_t n, int lenient);
 /* The entity as JSON (from vigil_entity_json), or NULL with a failed check. */
@@ -132,6 +134,10 @@ void test_screen_release(void);
     X(test_screen_saved_engine)                                                                \
     X(test_screen_hits_json)                                                                   \
     X(test_screen_suggest)                                                                     \
+    X(test_payments_samples)                                                                   \
+    X(test_payments_written)                                                                   \
+    X(test_payments_refused)                                                                   \
+    X(test_payments_screened)                                                                  \
     X(test_screen_negatives_few_alerts)                                                        \
     X(test_customers_put)                                                                      \
     X(test_rescreen_ofac_versions)                                                             \

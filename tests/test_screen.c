@@ -12,6 +12,13 @@
 static vigil_engine *engine;
 static char *engine_db;
 
+static vigil_engine *get_engine(void);
+
+vigil_engine *test_engine(void)
+{
+    return get_engine();
+}
+
 static vigil_engine *get_engine(void)
 {
     if (engine)

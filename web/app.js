@@ -658,9 +658,14 @@ function renderAlert(a) {
       ` · score ${a.score.toFixed(3)} · opened ${fmtDate(a.created_at)} · run ${a.run.id}` + (a.assignee ? ` · assigned to ${a.assignee}` : " · not assigned")));
   const c = a.customer;
   const names = (doc.names || []).map((n) => n.name);
-  const side = el("div", { class: "side" },
-    el("section", { class: "card", "aria-label": "the customer" }, el("h2", { text: "Customer" }),
-      fieldList([["Id", el("a", { href: "#/customer/" + encodeURIComponent(c.id), text: c.id })], ["Name", c.name], ["Type", c.schema], ["Date of birth", c.birth_date], ["Country", c.country], ["Gender", c.gender], ["Identifier", c.id_number]])),
+  // a held payment's alert (customer "msg:ID"): its explanation is the hit, with the field
+  const pay = c.id.startsWith("msg:") ? a.explanation || {} : null;
+  const who = pay
+    ? el("section", { class: "card", "aria-label": "the payment" }, el("h2", { text: "Payment message" }),
+      fieldList([["Message", c.id.slice(4)], ["Hit", pay.kind], ["Field", pay.path], ["Line", pay.line != null ? String(pay.line) : null], ["Party", pay.role], ["Value", pay.value]]))
+    : el("section", { class: "card", "aria-label": "the customer" }, el("h2", { text: "Customer" }),
+      fieldList([["Id", el("a", { href: "#/customer/" + encodeURIComponent(c.id), text: c.id })], ["Name", c.name], ["Type", c.schema], ["Date of birth", c.birth_date], ["Country", c.country], ["Gender", c.gender], ["Identifier", c.id_number]]));
+  const side = el("div", { class: "side" }, who,
     el("section", { class: "card", "aria-label": "the listed entity" }, el("h2", { text: "Listed entity" }),
       fieldList([["List", `${a.entity.source} ${a.entity.source_id} (version ${a.entity.version})`],
         ["Name", el("a", { href: "#/entity/" + encodeURIComponent(a.entity.source + ":" + a.entity.source_id), text: a.entity.name })],
@@ -669,7 +674,8 @@ function renderAlert(a) {
         ["Legal basis", (doc.legal_basis || []).join(", ")], ["Nationality", (doc.nationalities || doc.countries || []).join(", ")],
         ["Programmes", (doc.programmes || []).length ? programmes(a.entity.source, doc.programmes) : null],
         ["Listed on", doc.listed_on]])));
-  frag.append(side, el("h2", { text: "Why it matched" }), explain(a.explanation || {}));
+  frag.append(side, el("h2", { text: "Why it matched" }),
+    pay && !pay.explanation ? el("p", { text: (pay.reasons || []).join("; ") }) : explain((pay ? pay.explanation : a.explanation) || {}));
   // the decision, or its review
   const form = el("form", { class: "decide", autocomplete: "off" });
   const note = el("textarea", { id: "decide-note", rows: "3", required: "", placeholder: "why: what the evidence shows" });

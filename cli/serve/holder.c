@@ -40,6 +40,7 @@ holder *vigil_srv_acquire(void)
 void vigil_srv_release(holder *h)
 {
     if (h && atomic_fetch_sub(&h->refs, 1) == 1) {
+        vigil_payments_close(h->payments);
         vigil_engine_close(h->e);
         for (size_t i = 0; i < h->nlisted; i++)
             free(h->listed[i]);

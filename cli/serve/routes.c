@@ -224,6 +224,18 @@ static enum MHD_Result do_api(struct MHD_Connection *c, const char *rest, req *r
 /* Every endpoint, in the order a URL is tried against them. */
 const vigil_srv_route vigil_srv_routes[] = {
     {"/match/", 1, "match", VIGIL_ROLE_SCREEN, vigil_srv_match, {"POST /match/{dataset}"}},
+    {"/screen/message",
+     1,
+     "screen",
+     VIGIL_ROLE_SCREEN,
+     vigil_srv_screen_message,
+     {"POST /screen/message"}},
+    {"/messages/",
+     0,
+     "messages",
+     VIGIL_ROLE_ANALYST,
+     vigil_srv_message,
+     {"GET /messages/{id}"}},
     {"/search/",
      0,
      "search",

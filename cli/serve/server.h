@@ -52,6 +52,9 @@ typedef struct {
     pthread_mutex_t listed_mu;
     char **listed;
     size_t nlisted;
+    /* POST /screen/message: the engine's payment screener, made by the
+     * first message (payments.c, under listed_mu) and closed with it */
+    vigil_payments *payments;
 } holder;
 
 /* The current engine, held (NULL: none); let go of it. */
@@ -146,6 +149,10 @@ int vigil_srv_sources_of(struct MHD_Connection *c, const holder *h, const char *
  * next reload), or NULL. */
 const char *vigil_srv_ftm_form(const vigil_hit *h);
 /* The W3C reconciliation service (reconcile.c): /reconcile/{dataset}[/...]. */
+enum MHD_Result vigil_srv_screen_message(struct MHD_Connection *c, const char *rest, req *r,
+                                         int *status);
+enum MHD_Result vigil_srv_message(struct MHD_Connection *c, const char *rest, req *r,
+                                  int *status);
 enum MHD_Result vigil_srv_reconcile(struct MHD_Connection *c, const char *rest, req *r,
                                     int *status);
 /* 1 when name is an algorithm of this server (vigil's, or yente's names

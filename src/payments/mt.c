@@ -174,13 +174,21 @@ static int party_field(vigil_message *m, const char *tag, char opt, const lines 
     return 0;
 }
 
-/* The line of data[off]. */
+/* The line of data[off], counted on from the last offset asked about (the
+ * reader asks in order; an earlier one is counted from the start). */
 static int line_of(const char *data, size_t off)
 {
-    int n = 1;
-    for (size_t i = 0; i < off; i++)
-        n += data[i] == '\n';
-    return n;
+    static _Thread_local const char *last_data;
+    static _Thread_local size_t last_off;
+    static _Thread_local int last_line;
+    if (data != last_data || off < last_off) {
+        last_data = data;
+        last_off = 0;
+        last_line = 1;
+    }
+    for (; last_off < off; last_off++)
+        last_line += data[last_off] == '\n';
+    return last_line;
 }
 
 /* The end of the block that starts at data[at] ("{N:"), nested braces
@@ -229,14 +237,15 @@ static int text_block(vigil_message *m, const char *data, size_t from, size_t to
             break;
         int line = line_of(data, i);
         if (data[i] != ':')
-            return vigil__pay_fail(m, line, "block 4: a field starts with :TAG:, not \"%.20s\"",
-                                   data + i);
+            return vigil__pay_fail(m, line, "block 4: a field starts with :TAG:, not \"%.*s\"",
+                                   (int)(to - i < 20 ? to - i : 20), data + i);
         size_t t = i + 1, te = t;
         while (te < to && te - t < 4 && isalnum((unsigned char)data[te]))
             te++;
         if (te >= to || data[te] != ':' || te - t < 2 || !isdigit((unsigned char)data[t]) ||
             !isdigit((unsigned char)data[t + 1]))
-            return vigil__pay_fail(m, line, "block 4: \"%.8s\" is not a field tag", data + i);
+            return vigil__pay_fail(m, line, "block 4: \"%.*s\" is not a field tag",
+                                   (int)(to - i < 8 ? to - i : 8), data + i);
         char tag[3] = {data[t], data[t + 1], '\0'};
         char opt = te - t > 2 ? data[t + 2] : ' ';
         /* the value: to the next line that starts a field, or the end */
@@ -299,6 +308,7 @@ int vigil__pay_read_mt(vigil_message *m, const char *data, size_t len)
 {
     if (len < 3 || memcmp(data, "{1:", 3) != 0)
         return vigil__pay_fail(m, 1, "a SWIFT MT message starts with its block {1:");
+    line_of(data, 0); /* a new message: lines counted from its start */
     size_t i = 0, b4 = 0, b4_end = 0;
     char type[4] = "";
     int cov = 0, have4 = 0;
@@ -310,8 +320,8 @@ int vigil__pay_read_mt(vigil_message *m, const char *data, size_t len)
         int line = line_of(data, i);
         if (data[i] != '{' || i + 3 > len || !isdigit((unsigned char)data[i + 1]) ||
             data[i + 2] != ':')
-            return vigil__pay_fail(m, line, "a block starts with {N: (N 1 to 5), not \"%.10s\"",
-                                   data + i);
+            return vigil__pay_fail(m, line, "a block starts with {N: (N 1 to 5), not \"%.*s\"",
+                                   (int)(len - i < 10 ? len - i : 10), data + i);
         char n = data[i + 1];
         size_t s = i + 3, e;
         if (n == '4') {
@@ -350,11 +360,13 @@ int vigil__pay_read_mt(vigil_message *m, const char *data, size_t len)
             for (size_t k = s; k + 5 < e; k++) {
                 if (!memcmp(data + k, "{121:", 5))
                     u = data + k + 5;
-                if (!memcmp(data + k, "{119:COV}", 9))
+                if (k + 9 <= e && !memcmp(data + k, "{119:COV}", 9))
                     cov = 1;
             }
             if (u) {
-                size_t ul = strcspn(u, "}");
+                size_t ul = 0;
+                while (u + ul < data + e && u[ul] != '}')
+                    ul++;
                 char buf[64];
                 if (vigil__pay_set(m, &m->uetr, cstr(buf, sizeof(buf), u, ul), " ") != 0)
                     return -1;

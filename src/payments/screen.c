@@ -347,21 +347,24 @@ static void hit_open(result *r, const char *kind, const char *role, const char *
 }
 
 /* The listed entity of a hit. */
+/* A hit's entity members: which entry, its name, the name that matched. */
+static void entity_members(vigil__json *w, const char *source, const char *source_id,
+                           const char *schema, const char *name, const char *matched)
+{
+    const char *const keys[] = {"source", "source_id", "schema", "entity_name", "matched_name"};
+    const char *const vals[] = {source, source_id, schema, name, matched};
+    for (int i = 0; i < 5; i++) {
+        vigil__json_key(w, keys[i]);
+        vigil__json_str(w, vals[i]);
+    }
+}
+
 static void hit_entity(result *r, uint32_t ent, const char *matched)
 {
     const vigil_engine *e = r->p->e;
     const vigil__entity *en = &e->ents[ent];
-    vigil__json *w = &r->w;
-    vigil__json_key(w, "source");
-    vigil__json_str(w, e->sources[en->src]);
-    vigil__json_key(w, "source_id");
-    vigil__json_str(w, en->source_id);
-    vigil__json_key(w, "schema");
-    vigil__json_str(w, en->schema);
-    vigil__json_key(w, "entity_name");
-    vigil__json_str(w, en->caption);
-    vigil__json_key(w, "matched_name");
-    vigil__json_str(w, matched ? matched : en->caption);
+    entity_members(&r->w, e->sources[en->src], en->source_id, en->schema, en->caption,
+                   matched ? matched : en->caption);
 }
 
 static void hit_reason(result *r, const char *why)
@@ -381,16 +384,7 @@ static void name_hits(result *r, const vigil__party *pt, const vigil_hit *hits, 
         hit_open(r, "party", pt->role, pt->name_path[0] ? pt->name_path : pt->path, pt->line,
                  pt->name, h->score);
         vigil__json *w = &r->w;
-        vigil__json_key(w, "source");
-        vigil__json_str(w, h->source);
-        vigil__json_key(w, "source_id");
-        vigil__json_str(w, h->source_id);
-        vigil__json_key(w, "schema");
-        vigil__json_str(w, h->schema);
-        vigil__json_key(w, "entity_name");
-        vigil__json_str(w, h->name);
-        vigil__json_key(w, "matched_name");
-        vigil__json_str(w, h->matched_name);
+        entity_members(w, h->source, h->source_id, h->schema, h->name, h->matched_name);
         vigil__json_key(w, "explanation");
         vigil__json_raw(w, h->explanation ? h->explanation : "{}");
         vigil__json_obj_end(w);

@@ -121,6 +121,14 @@ static const char *const schema_sql_2 =
     "  SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN"
     "  SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    /* screened payment messages (messages.c): each with its decision and
+     * the screening's answer; a held one's hits are alerts whose customer
+     * is "msg:ID" */
+    "CREATE TABLE IF NOT EXISTS message("
+    "  id INTEGER PRIMARY KEY, received_at TEXT NOT NULL, type TEXT NOT NULL,"
+    "  msg_id TEXT, end_to_end_id TEXT, uetr TEXT, decision TEXT NOT NULL,"
+    "  result TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS message_uetr ON message(uetr);"
     /* the queue's order: status, then the strongest hits first */
     "CREATE INDEX IF NOT EXISTS alert_queue ON alert(status, score DESC, id);";
 
@@ -138,11 +146,12 @@ static const struct {
  * one of ours. */
 #define TABLES                                                                                 \
     "'meta','list_version','entity_doc','version_entity','customer','screening_run',"          \
-    "'run_version','alert','decision','user','api_key','batch','batch_line','audit'"
-#define NTABLES "14"
+    "'run_version','alert','decision','user','api_key','batch','batch_line','audit',"          \
+    "'message'"
+#define NTABLES "15"
 #define INDEXES                                                                                \
     "'list_version_source','alert_pair','alert_status','decision_alert','audit_alert',"        \
-    "'audit_customer','audit_no_update','audit_no_delete','alert_queue'"
+    "'audit_customer','audit_no_update','audit_no_delete','alert_queue','message_uetr'"
 /* the added columns that a database has, as SQL counting them */
 #define HAS_ADDED                                                                              \
     "(SELECT count(*) FROM pragma_table_info('alert') WHERE name='assignee') + (SELECT "       \
