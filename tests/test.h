@@ -129,6 +129,7 @@ void test_screen_release(void);
     X(test_screen_lone_listed_word)                                                            \
     X(test_screen_heldout_classes)                                                             \
     X(test_compare_heldout_classes)                                                            \
+    X(test_compare_org_phonetic_chance)                                                        \
     X(test_screen_filters_and_errors)                                                          \
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \

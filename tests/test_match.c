@@ -419,3 +419,16 @@ void test_compare_heldout_classes(void)
     vigil_comparison_free(&lead);
     vigil_comparison_free(&mid);
 }
+
+/* Organisations' words of the same consonants but spelt unalike are
+ * different words (another firm's), while a person's name keeps a little
+ * of such a likeness (romanisations differ); real transliterations of a
+ * firm's word still pair. */
+void test_compare_org_phonetic_chance(void)
+{
+    NO_MATCH("Organization", "Moore Trading GmbH", "AMUR TRADING - FZCO");
+    NO_MATCH("Company", "Green Industries Inc", "GURON INDUSTRIES");
+    NO_MATCH("Organization", "Lewis Holding SA", "ELLISSA HOLDING");
+    MATCH("Company", "Global Konsalting Group", "Global Consulting Group");
+    MATCH("Organization", "Rosoboroneksport", "ROSOBORONEXPORT");
+}

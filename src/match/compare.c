@@ -151,13 +151,17 @@ phonetic:
         /* one consonant in common says little ("rivera", "yuriy"); and two
          * words written with their vowels that are spelt unlike each other
          * share a skeleton by chance ("caleb", "gleb"): the skeleton speaks
-         * for words from scripts that write few vowels (mhmd, hsyn) */
+         * for words from scripts that write few vowels (mhmd, hsyn). A
+         * person's name is romanised many ways, so such a pair still counts
+         * a little; a firm's name is written one way wherever it is listed,
+         * and another firm's word of the same consonants is chance ("Moore
+         * Trading", "Amur Trading"): no pair */
         double ph = a->slen >= 3                   ? 0.93
                     : a->slen == 2                 ? 0.9
                     : (a->len <= 5 && b->len <= 5) ? 0.86
                                                    : 0.8;
         if (!a->vowel_poor && !b->vowel_poor && r.s < 0.7 && ph > 0.8)
-            ph = 0.8;
+            ph = cls == VIGIL__CLASS_PERSON ? 0.8 : 0.0;
         if (ph > r.s) {
             r.s = ph;
             r.how = "phonetic";
