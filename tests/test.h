@@ -130,6 +130,7 @@ void test_screen_release(void);
     X(test_screen_heldout_classes)                                                             \
     X(test_compare_heldout_classes)                                                            \
     X(test_compare_org_phonetic_chance)                                                        \
+    X(test_compare_foreign_abbreviations)                                                      \
     X(test_screen_filters_and_errors)                                                          \
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \

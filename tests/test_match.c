@@ -432,3 +432,15 @@ void test_compare_org_phonetic_chance(void)
     MATCH("Company", "Global Konsalting Group", "Global Consulting Group");
     MATCH("Organization", "Rosoboroneksport", "ROSOBORONEXPORT");
 }
+
+/* A legal form's abbreviation written in another script than Latin is one
+ * of names written in that script: read into Latin it is a word of other
+ * names ("МОУ" is "mou", "ГУ" "hu" or "gu"), which must not vanish as a
+ * legal form from a Latin or Chinese name. */
+void test_compare_foreign_abbreviations(void)
+{
+    NO_MATCH("Organization", "Mou Holding SA", "HOLDING");
+    NO_MATCH("Organization", "胡 Holding SA", "HOLDING");
+    MATCH("Organization", "ГУ Ромашка", "Ромашка");
+    MATCH("Company", "ООО Ромашка", "OOO Romashka");
+}

@@ -85,9 +85,10 @@ static const struct {
 typedef struct {
     char tok[24][VIGIL__TOKLEN];
     int n;
-    char canon[16]; /* canonical form, e.g. "llc" */
-    int cls;        /* its kind: 1 limited liability, 2 joint stock, ... */
-    size_t order;   /* when it was added: the first of equals wins */
+    char canon[16];  /* canonical form, e.g. "llc" */
+    char script[16]; /* an abbreviation's own script when not Latin ("Cyrillic"), else "" */
+    int cls;         /* its kind: 1 limited liability, 2 joint stock, ... */
+    size_t order;    /* when it was added: the first of equals wins */
 } legal_alias;
 
 static legal_alias *aliases;
@@ -155,6 +156,13 @@ static int index_aliases(void)
 
 static vigil__set64 alias_seen; /* the hashes of the aliases held */
 
+/* An abbreviation of a legal form written in another script than Latin
+ * ("ГУ", "МОУ", "ИП") is one of names written, at least in part, in that
+ * script: read into Latin it is a short word that other names hold ("hu",
+ * "mou" of a Chinese name), while a long form read into Latin is a
+ * transliterated legal form ("Blahodiynyy fond") */
+#define SHORT_ALIAS 3
+
 /* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
  * like a name. 0, or -1 (memory). */
 static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
@@ -173,6 +181,16 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     legal_alias *la = &aliases[naliases];
     la->n = vigil__tokenize(latin, VIGIL__CLASS_ORG, la->tok, 24);
     snprintf(la->canon, sizeof(la->canon), "%s", canon);
+    /* an abbreviation (one word of SHORT_ALIAS letters or fewer) in another
+     * script than Latin */
+    int letters = 0, one_word = 1;
+    for (const unsigned char *p = (const unsigned char *)alias; *p; p++) {
+        letters += (*p & 0xC0) != 0x80 && *p != ' ' && *p != '.';
+        one_word &= *p != ' ';
+    }
+    const char *script = vigil__script_of(alias);
+    snprintf(la->script, sizeof(la->script), "%s",
+             one_word && letters <= SHORT_ALIAS && strcmp(script, "Latin") != 0 ? script : "");
     la->cls = cls;
     la->order = naliases;
     /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
@@ -184,7 +202,10 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     /* an alias held already (another reading that reads the same, the same
      * table loaded twice) is one: the set of the aliases' hashes */
     if (la == &aliases[naliases - 1]) {
-        uint64_t h = vigil__hash64(la->canon) * 0x9e3779b97f4a7c15ull;
+        /* an abbreviation kept to its script is not the same alias as its
+         * Latin spelling ("ЧВК" and "ChVK") */
+        uint64_t h =
+            (vigil__hash64(la->canon) ^ vigil__hash64(la->script)) * 0x9e3779b97f4a7c15ull;
         for (int k = 0; k < la->n; k++)
             h = vigil__hash_mix(h, vigil__hash64(la->tok[k]) + 0x9e3779b97f4a7c15ull +
                                        (h << 6) + (h >> 2));
@@ -434,8 +455,11 @@ static int legal_word_eq(const char *a, const char *b)
     return vigil__damerau(ca, n, cb, m) <= k;
 }
 
-void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used)
+void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used,
+                       const char *src)
 {
+    const char *scripts[8];
+    int nscripts = vigil__scripts_of(src, scripts, 8);
     pthread_once(&legal_once, build_legal);
     /* legal forms, longest alias first, anywhere in the name */
     /* the aliases that may start at one of the name's words */
@@ -454,6 +478,11 @@ void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *
         if (c > 0 && cand[c] == cand[c - 1])
             continue;
         const legal_alias *la = &aliases[cand[c]];
+        int written = !la->script[0]; /* SHORT_ALIAS */
+        for (int k = 0; k < nscripts && !written; k++)
+            written = strcmp(scripts[k], la->script) == 0;
+        if (!written)
+            continue;
         for (int i = 0; i + la->n <= n; i++) {
             int ok = 1;
             for (int k = 0; k < la->n && ok; k++)

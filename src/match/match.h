@@ -107,8 +107,10 @@ int vigil__roman_value(const char *w);
 int vigil__all_digits(const char *w);
 /* Marks in used[] the tokens of toks[0..n) that are legal forms, longest
  * alias first, anywhere in the name, and records their canonical forms and
- * kinds in o (legal.c). */
-void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used);
+ * kinds in o (legal.c); src is the name as written (an abbreviation in
+ * another script than Latin is looked for only in a name holding it). */
+void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used,
+                       const char *src);
 
 /* The class of a schema name (Person; Organization, Company, LegalEntity;
  * Vessel, Airplane). Unknown or NULL is a person. */

@@ -598,7 +598,7 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
     int used[VIGIL__MAX_TOKENS * 2] = {0};
     if (cls != VIGIL__CLASS_PERSON) {
         /* legal forms, longest alias first, anywhere in the name (legal.c) */
-        vigil__legal_mark(o, toks, n, used);
+        vigil__legal_mark(o, toks, n, used, src);
         /* all of it a legal form ("Company"): then it is the name */
         int left = 0;
         for (int i = 0; i < n; i++)

@@ -28,7 +28,7 @@
 #include "engine.h"
 
 #define MAGIC "VIGILIX\0"
-#define FORMAT 6
+#define FORMAT 7
 #define SAMPLE 64 /* names prepared again to check the file */
 
 typedef struct {

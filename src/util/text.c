@@ -194,6 +194,29 @@ const char *vigil__script_of(const char *s)
     return "";
 }
 
+int vigil__scripts_of(const char *s, const char **out, int max)
+{
+    int n = 0;
+    int32_t i = 0, len = (int32_t)strlen(s);
+    while (i < len && n < max) {
+        UChar32 cp;
+        U8_NEXT((const uint8_t *)s, i, len, cp);
+        if (cp < 0 || !u_isalpha(cp))
+            continue;
+        UErrorCode st = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript(cp, &st);
+        if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
+            continue;
+        const char *name = uscript_getName(sc);
+        int have = !name;
+        for (int k = 0; k < n && !have; k++)
+            have = strcmp(out[k], name) == 0;
+        if (!have)
+            out[n++] = name;
+    }
+    return n;
+}
+
 size_t vigil__line_at(const char *data, size_t len, size_t off)
 {
     size_t line = 1;

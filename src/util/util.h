@@ -37,6 +37,9 @@ char *vigil__nfc(const char *s);
 /* The ICU script name ("Latin", "Cyrillic", ...) of the first letter of s
  * whose script is not Common/Inherited; "" when s has none. Static string. */
 const char *vigil__script_of(const char *s);
+/* The scripts of s's letters (ICU's names, static), each once, at most max
+ * of them, into out. Returns how many. */
+int vigil__scripts_of(const char *s, const char **out, int max);
 /* The one hash (util/text.c): 64-bit FNV-1a. vigil__hash64 of the
  * NUL-terminated s, vigil__hash64n of n bytes at s, vigil__hash64_more of n
  * more bytes after h (from VIGIL__HASH_START), vigil__hash_mix of one more
