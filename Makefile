@@ -113,13 +113,15 @@ LISTS = $(SHARED)/lists/un/un-consolidated-2026-02-27.xml \
         $(SHARED)/lists/ofac/sdn-csv-2022-01
 
 # The main job: load the official lists, then screen: one name across scripts,
-# and a batch of 2,000 synthetic customers (results in build/run-batch.jsonl).
+# a payment message that must be held, and a batch of 2,000 synthetic
+# customers (results in build/run-batch.jsonl).
 run: deps build/vigil
 	build/vigil load --db $(DB) $(LISTS)
 	build/vigil lists --db $(DB)
 	build/vigil show --db $(DB) un:QDi.276
 	build/vigil compare "Александр Бастрыкин" "BASTRYKIN, Aleksandr Ivanovich"
 	build/vigil screen --db $(DB) "Александр Бастрыкин"
+	build/vigil screen-message --db $(DB) tests/data/payments/pacs008-hold.xml; [ $$? -eq 3 ]
 	build/vigil batch --db $(DB) $(SHARED)/eval/screening/negatives-dev-global.csv \
 	    > build/run-batch.jsonl
 	@echo "batch results: build/run-batch.jsonl ($$(grep -c '"match":true' build/run-batch.jsonl) lines with an alert)"
