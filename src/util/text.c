@@ -176,24 +176,6 @@ done:
     return res;
 }
 
-const char *vigil__script_of(const char *s)
-{
-    int32_t i = 0, n = (int32_t)strlen(s);
-    while (i < n) {
-        UChar32 cp;
-        U8_NEXT((const uint8_t *)s, i, n, cp);
-        if (cp < 0 || !u_isalpha(cp))
-            continue;
-        UErrorCode st = U_ZERO_ERROR;
-        UScriptCode sc = uscript_getScript(cp, &st);
-        if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
-            continue;
-        const char *name = uscript_getName(sc);
-        return name ? name : "";
-    }
-    return "";
-}
-
 int vigil__scripts_of(const char *s, const char **out, int max)
 {
     int n = 0;
@@ -215,6 +197,13 @@ int vigil__scripts_of(const char *s, const char **out, int max)
             out[n++] = name;
     }
     return n;
+}
+
+const char *vigil__script_of(const char *s)
+{
+    const char *first = "";
+    vigil__scripts_of(s, &first, 1);
+    return first;
 }
 
 size_t vigil__line_at(const char *data, size_t len, size_t off)
