@@ -26,10 +26,22 @@ server_suite() {
   PORT=$("$(dirname "${BASH_SOURCE[0]}")/../scripts/free-port")
   U="http://127.0.0.1:$PORT"
 }
-# wait_ready URL [CURL OPTIONS]: until the server answers /readyz (30 s at most)
+# wait_ready URL [CURL OPTIONS]: until the server answers /readyz (60 s at most:
+# a sanitizer build on a busy machine starts slowly); when the server $PID has
+# exited, says so with the end of its error output ($T/server.err) and stops
+# waiting
 wait_ready() {
   local url=$1; shift
-  for _ in $(seq 1 300); do curl -s "$@" "$url/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+  for _ in $(seq 1 600); do
+    curl -s "$@" "$url/readyz" >/dev/null 2>&1 && return
+    if [ -n "${PID:-}" ] && ! kill -0 "$PID" 2>/dev/null; then
+      echo "the server exited before it was ready:"
+      tail -n 5 "$T/server.err" 2>/dev/null
+      return
+    fi
+    sleep 0.1
+  done
+  echo "the server was not ready after 60 s"
 }
 # key_for USER ROLE: adds the user to $DB and prints a new key of theirs
 key_for() {
