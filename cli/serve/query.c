@@ -760,26 +760,30 @@ static int sort_read(struct MHD_Connection *c, search_sort *so)
     return 422;
 }
 
-static int sort_desc; /* the direction of the sort under way (qsort has no context) */
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+/* By sort key, ascending or descending; among equals, in the order found. */
+static int by_order(const found *a, const found *b)
+{
+    return (a->order > b->order) - (a->order < b->order);
+}
 
-static int by_key(const void *x, const void *y)
+static int by_key_asc(const void *x, const void *y)
 {
     const found *a = x, *b = y;
     int d = strcmp(a->key, b->key);
-    if (sort_desc)
-        d = -d;
-    return d ? d : (a->order > b->order) - (a->order < b->order);
+    return d ? d : by_order(a, b);
+}
+
+static int by_key_desc(const void *x, const void *y)
+{
+    const found *a = x, *b = y;
+    int d = strcmp(b->key, a->key);
+    return d ? d : by_order(a, b);
 }
 
 static void founds_sort(founds *fs, const search_sort *so)
 {
-    if (!so->field[0] || fs->n < 2)
-        return;
-    pthread_mutex_lock(&sort_lock);
-    sort_desc = so->desc;
-    qsort(fs->v, fs->n, sizeof(*fs->v), by_key);
-    pthread_mutex_unlock(&sort_lock);
+    if (so->field[0] && fs->n > 1)
+        qsort(fs->v, fs->n, sizeof(*fs->v), so->desc ? by_key_desc : by_key_asc);
 }
 
 /* Whether an entity of schema is one of want (NULL: any): LegalEntity is a
@@ -801,6 +805,7 @@ typedef struct {
     const search_filter *f;
     const search_sort *so;
     const char *sources, *schema;
+    char within[520]; /* a listing's lists, ",eu,un,", to find ",SOURCE," in */
     facet_counts fc;
     founds fs;
 } gather;
@@ -827,9 +832,7 @@ static int gather_listed(void *ctx, const char *json)
         json_string_value(json_array_get(json_object_get(form, "datasets"), 0));
     char list[24];
     snprintf(list, sizeof(list), ",%s,", source ? source : "");
-    char within[520];
-    snprintf(within, sizeof(within), ",%s,", g->sources);
-    if (source && strstr(within, list) && schema_within(schema, g->schema))
+    if (source && strstr(g->within, list) && schema_within(schema, g->schema))
         gather_one(g, NULL, schema, source, json_string_value(json_object_get(form, "id")),
                    form);
     json_decref(form);
@@ -972,6 +975,7 @@ enum MHD_Result vigil_srv_search(struct MHD_Connection *c, const char *dataset, 
                               "first_seen, last_seen, last_change, caption");
     } else {
         gather g = {.f = &sf, .so = &so, .sources = sources, .schema = any_schema(schema)};
+        snprintf(g.within, sizeof(g.within), ",%s,", sources);
         vigil_hits res = {0};
         int rc = VIGIL_OK, listing = !q || !*q;
         size_t depth = 0;

@@ -14,7 +14,6 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 
 #include "../internal.h"
 #include "payments.h"

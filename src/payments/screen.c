@@ -317,7 +317,7 @@ typedef struct {
     const vigil_payments *p;
     double threshold;
     vigil__json w; /* the hits */
-    int nhits, err;
+    int nhits;
 } result;
 
 /* A hit's common members; the caller adds its reasons and closes it. */
@@ -487,9 +487,7 @@ static void screen_bic(result *r, const vigil__party *pt)
     uint32_t ent;
     if (!looks_bic(bic) || !map_get(&r->p->bics, key_of(bic, 8), &ent))
         return;
-    char path[VIGIL__PAY_PATH + 8];
-    snprintf(path, sizeof(path), "%s", pt->path);
-    hit_open(r, "bic", pt->role, path, pt->line, pt->bic, 1.0);
+    hit_open(r, "bic", pt->role, pt->path, pt->line, pt->bic, 1.0);
     hit_entity(r, ent, NULL);
     hit_reason(r, "the BIC's bank (its first eight characters) is a listed entry's");
 }
