@@ -237,6 +237,23 @@ typedef struct vigil_engine vigil_engine;
  * The caller frees *out with vigil_engine_close.
  */
 int vigil_engine_open(vigil_db *db, vigil_engine **out);
+/*
+ * Opens the engine vigil_engine_open saved next to a database (DB.engine,
+ * written by `vigil load`) without the database: the lists' versions are
+ * those the file was saved for. The file is mapped read-only and shared, so
+ * that every process opening it reads one copy of its pages (the names'
+ * prepared forms and the index's lists; each process builds only the small
+ * tables that point into them). The mapping outlives the file's
+ * replacement: a process sees a new version when it opens the file again.
+ * The file is checked as vigil_engine_open checks it (checksum, this
+ * build's layout, the name data loaded now, a sample of names prepared
+ * again). Returns VIGIL_OK, VIGIL_ERR_IO (it cannot be opened or mapped),
+ * VIGIL_ERR_FORMAT (not a saved engine, damaged, or written by another build
+ * or with other name data: `vigil load` writes it again), VIGIL_ERR_ARG,
+ * VIGIL_ERR_NOMEM; on failure why is written into err (errlen bytes; NULL:
+ * not said). The caller frees *out with vigil_engine_close.
+ */
+int vigil_engine_open_file(const char *path, vigil_engine **out, char *err, size_t errlen);
 void vigil_engine_close(vigil_engine *e);
 /* The list versions the engine screens against, as a JSON array; owned by
  * the engine. */
@@ -244,6 +261,9 @@ const char *vigil_engine_versions(const vigil_engine *e);
 /* How many entities and names the engine holds. */
 size_t vigil_engine_entities(const vigil_engine *e);
 size_t vigil_engine_names(const vigil_engine *e);
+/* How many of the engine's entities are of list source ("eu"); 0 for a
+ * list it does not hold. */
+size_t vigil_engine_source_entities(const vigil_engine *e, const char *source);
 
 /* One customer or counterparty to screen. Unset members are NULL or 0. */
 typedef struct vigil_query {
@@ -631,6 +651,10 @@ int vigil_batches_json(vigil_db *db, const char *owner, char **json);
  * lists and clients write it ("RU", "RUS", "Russia", "Russian Federation",
  * "Korea, North"), or NULL when none is known. */
 const char *vigil_country_code(const char *name);
+
+/* 1 when screening reads s as a date of birth ("1953-08-27", "27/08/1953",
+ * "August 1953", "1953"), 0 when it would pass it over. */
+int vigil_date_valid(const char *s);
 
 /* The library's one hash (64-bit FNV-1a) of n bytes at s, for a caller's
  * own tables (the server's cache of entities). */

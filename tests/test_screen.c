@@ -344,6 +344,67 @@ void test_screen_saved_engine(void)
     remove_db(path);
 }
 
+/* vigil_engine_open_file: the saved engine mapped without its database, the
+ * same hits and versions; a missing, foreign, damaged or cut file refused
+ * with its reason, and the mapping outlives the file's replacement. */
+void test_screen_engine_file(void)
+{
+    if (!get_engine())
+        return;
+    char saved[4096], copy[4200], err[256];
+    snprintf(saved, sizeof(saved), "%s.engine", engine_db);
+    vigil_engine *e = reopen(engine_db); /* the file written, if a test before harmed it */
+    vigil_engine_close(e);
+    e = NULL;
+    CHECK_INT(vigil_engine_open_file(saved, &e, err, sizeof(err)), VIGIL_OK);
+    CHECK_STR(err, "");
+    CHECK_STR(vigil_engine_versions(e), vigil_engine_versions(engine));
+    CHECK_INT(vigil_engine_entities(e), vigil_engine_entities(engine));
+    CHECK_INT(vigil_engine_source_entities(e, "uk") + vigil_engine_source_entities(e, "un") +
+                  vigil_engine_source_entities(e, "eu") +
+                  vigil_engine_source_entities(e, "ofac"),
+              vigil_engine_entities(engine));
+    CHECK_INT(vigil_engine_source_entities(e, "nowhere"), 0);
+    same_hits(e);
+
+    /* a copy replaced under the open engine: it keeps screening */
+    snprintf(copy, sizeof(copy), "%s.copy", saved);
+    char cmd[9000];
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", saved, copy);
+    CHECK_INT(system(cmd), 0);
+    vigil_engine *c = NULL;
+    CHECK_INT(vigil_engine_open_file(copy, &c, err, sizeof(err)), VIGIL_OK);
+    CHECK_INT(remove(copy), 0);
+    same_hits(c);
+    vigil_engine_close(c);
+
+    CHECK_INT(vigil_engine_open_file("/nonexistent/x.engine", &c, err, sizeof(err)),
+              VIGIL_ERR_IO);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(err, "No such file");
+    CHECK_INT(vigil_engine_open_file("", &c, err, sizeof(err)), VIGIL_ERR_ARG);
+    CHECK_INT(vigil_engine_open_file(engine_db, &c, err, sizeof(err)), VIGIL_ERR_FORMAT);
+    CHECK_STR(err, "not a saved vigil engine");
+    struct {
+        long off;
+        size_t n;
+        char x;
+        const char *why;
+    } harm[] = {{5000000, 64, 'x', "checksum"},
+                {8, 1, 0x7F, "another build"},
+                {12000000, 0, 0, "length"},
+                {10, 0, 0, "not a saved vigil engine"}};
+    for (size_t i = 0; i < sizeof(harm) / sizeof(harm[0]); i++) {
+        CHECK_INT(system(cmd), 0);
+        damage(copy, harm[i].off, harm[i].n, harm[i].x);
+        CHECK_INT(vigil_engine_open_file(copy, &c, err, sizeof(err)), VIGIL_ERR_FORMAT);
+        CHECK(c == NULL);
+        CHECK_CONTAINS(err, harm[i].why);
+    }
+    remove(copy);
+    vigil_engine_close(e);
+}
+
 /* vigil_hits_json: the hits as JSON that reads back with every field. */
 void test_screen_hits_json(void)
 {

@@ -198,3 +198,9 @@ void vigil__date_iso(const vigil__date *d, char *buf, size_t size)
     else
         snprintf(buf, size, "%04d", d->year);
 }
+
+int vigil_date_valid(const char *s)
+{
+    vigil__date d;
+    return vigil__date_parse(s, &d);
+}

@@ -328,7 +328,10 @@ void vigil__engine_free_parts(vigil_engine *e)
             free(e->index[i].ids);
     free(e->index);
     free(e->versions);
-    free(e->blob);
+    if (e->blob_mapped)
+        vigil__blob_unmap(e->blob, e->blob_len);
+    else
+        free(e->blob);
 }
 
 void vigil_engine_close(vigil_engine *e)
@@ -357,4 +360,16 @@ size_t vigil_engine_entities(const vigil_engine *e)
 size_t vigil_engine_names(const vigil_engine *e)
 {
     return e ? e->nnames : 0;
+}
+
+size_t vigil_engine_source_entities(const vigil_engine *e, const char *source)
+{
+    size_t n = 0;
+    int src = -1;
+    for (int i = 0; e && source && i < e->nsources; i++)
+        if (strcmp(e->sources[i], source) == 0)
+            src = i;
+    for (size_t i = 0; src >= 0 && i < e->nents; i++)
+        n += e->ents[i].src == src;
+    return n;
 }

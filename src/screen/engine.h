@@ -67,6 +67,8 @@ struct vigil_engine {
      * texts, the entities' strings and the index's lists point into it */
     char *blob;
     size_t blob_len;
+    int blob_mapped; /* the blob is a read-only mapping of the file
+                        (vigil_engine_open_file), not malloc'd */
 };
 
 /* 1 when p points into e's blob (and is not to be freed on its own); its end
@@ -75,6 +77,9 @@ static inline int vigil__in_blob(const vigil_engine *e, const void *p)
 {
     return e->blob && (const char *)p >= e->blob && (const char *)p <= e->blob + e->blob_len;
 }
+
+/* Unmaps a blob mapped by vigil_engine_open_file (snapshot.c). 0 or -1. */
+int vigil__blob_unmap(char *blob, size_t len);
 
 /* Frees everything e holds, not e itself (engine.c). */
 void vigil__engine_free_parts(vigil_engine *e);

@@ -19,10 +19,15 @@
  * its dates of birth, then its strings; a name its struct, the size of its prepared form, the
  * form, then its text; the index its used slots as key, count, names.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -431,37 +436,62 @@ static int sample_ok(const vigil_engine *e)
     return ok;
 }
 
-/* Reads the saved engine in data (len bytes, malloc'd: e keeps it, or it is
- * freed) into e (zeroed), checking that it was saved for versions with this
- * build and the name data loaded now, and (verify_sum) its checksum. 0 or -1,
- * as vigil__snapshot_load. */
+/* Why a saved engine was not read, for vigil_engine_open_file's caller. */
+static void say(char *err, size_t errlen, const char *why)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", why);
+}
+
+/* Reads the saved engine in data (len bytes) into e (zeroed), checking that
+ * it was saved by this build with the name data loaded now, for versions
+ * (NULL: whatever versions the file says), and (verify_sum) its checksum.
+ * data is malloc'd, or (mapped) a read-only mapping of the file: either way
+ * e keeps it, or it is let go. 0, or -1 with the reason in err. */
 static int snapshot_read(vigil_engine *e, char *data, size_t len, const char *versions,
-                         int verify_sum)
+                         int verify_sum, int mapped, char *err, size_t errlen)
 {
     memset(e, 0, sizeof(*e));
-    if (len < sizeof(head)) {
-        free(data);
-        return -1;
-    }
+    e->blob = data;
+    e->blob_len = len;
+    e->blob_mapped = mapped;
     head h;
-    memcpy(&h, data, sizeof(h));
-    cursor c = {data, 0, len};
+    memset(&h, 0, sizeof(h));
+    if (len >= sizeof(head))
+        memcpy(&h, data, sizeof(h));
     head now;
     memset(&now, 0, sizeof(now));
     stamp(&now);
-    int ok = memcmp(h.magic, now.magic, 8) == 0 && h.format == now.format &&
-             h.pname_head == now.pname_head && h.tok_size == now.tok_size &&
-             h.entity_size == now.entity_size && h.name_size == now.name_size &&
-             h.data_fp == now.data_fp && h.body_len == len - sizeof(head) &&
-             h.versions_len == strlen(versions) + 1 && h.versions_len <= len - sizeof(head) &&
-             memcmp(data + sizeof(head), versions, h.versions_len) == 0 &&
-             (!verify_sum || checksum(data + sizeof(head), len - sizeof(head)) == h.body_sum);
-    e->blob = data;
-    e->blob_len = len;
-    if (ok)
-        ok = load(e, &c, &h) == 0 && sample_ok(e);
-    if (ok)
-        ok = (e->versions = strdup(versions)) != NULL;
+    const char *file_versions = len > sizeof(head) ? data + sizeof(head) : NULL;
+    if (file_versions && !memchr(file_versions, '\0', len - sizeof(head)))
+        file_versions = NULL;
+    int ok = 0;
+    if (len < sizeof(head) || memcmp(h.magic, now.magic, 8) != 0)
+        say(err, errlen, "not a saved vigil engine");
+    else if (h.format != now.format || h.pname_head != now.pname_head ||
+             h.tok_size != now.tok_size || h.entity_size != now.entity_size ||
+             h.name_size != now.name_size)
+        say(err, errlen, "written by another build of vigil: run vigil load again");
+    else if (h.data_fp != now.data_fp)
+        say(err, errlen, "written with other name data (vigil load --names or --legal-forms?)");
+    else if (h.body_len != len - sizeof(head) || !file_versions ||
+             h.versions_len != strlen(file_versions) + 1)
+        say(err, errlen, "damaged: its length is not what its header says");
+    else if (versions && strcmp(versions, file_versions) != 0)
+        say(err, errlen, "written for other list versions");
+    else if (verify_sum && checksum(data + sizeof(head), len - sizeof(head)) != h.body_sum)
+        say(err, errlen, "damaged: its checksum does not match");
+    else {
+        cursor c = {data, 0, len};
+        ok = load(e, &c, &h) == 0;
+        if (!ok)
+            say(err, errlen, "damaged: its contents do not check");
+        else if (!(ok = sample_ok(e)))
+            say(err, errlen,
+                "its names prepare differently in this build: run vigil load again");
+        else if (!(ok = (e->versions = strdup(file_versions)) != NULL))
+            say(err, errlen, "out of memory");
+    }
     if (!ok) {
         vigil__engine_free_parts(e);
         memset(e, 0, sizeof(*e));
@@ -477,7 +507,60 @@ int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions
     memset(e, 0, sizeof(*e));
     if (read_all(path, &data, &len) != 0)
         return -1;
-    return snapshot_read(e, data, len, versions, 1);
+    return snapshot_read(e, data, len, versions, 1, 0, NULL, 0);
+}
+
+int vigil__blob_unmap(char *blob, size_t len)
+{
+    return munmap(blob, len);
+}
+
+int vigil_engine_open_file(const char *path, vigil_engine **out, char *err, size_t errlen)
+{
+    say(err, errlen, "");
+    if (!out)
+        return VIGIL_ERR_ARG;
+    *out = NULL;
+    if (!path || !*path) {
+        say(err, errlen, "no file named");
+        return VIGIL_ERR_ARG;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s", fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return VIGIL_ERR_IO;
+    }
+    if ((uint64_t)st.st_size <= sizeof(head) || (uint64_t)st.st_size > SIZE_MAX) {
+        close(fd);
+        say(err, errlen, "not a saved vigil engine");
+        return VIGIL_ERR_FORMAT;
+    }
+    size_t len = (size_t)st.st_size;
+    /* shared and read-only: every process mapping the file reads the same
+     * pages of the page cache, and nothing can write them */
+    void *data = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd); /* the mapping holds the file, even once another replaces it */
+    if (data == MAP_FAILED) {
+        if (err && errlen)
+            snprintf(err, errlen, "cannot be mapped: %s", strerror(errno));
+        return VIGIL_ERR_IO;
+    }
+    vigil_engine *e = malloc(sizeof(*e));
+    if (!e) {
+        munmap(data, len);
+        say(err, errlen, "out of memory");
+        return VIGIL_ERR_NOMEM;
+    }
+    if (snapshot_read(e, data, len, NULL, 1, 1, err, errlen) != 0) {
+        free(e);
+        return VIGIL_ERR_FORMAT;
+    }
+    *out = e;
+    return VIGIL_OK;
 }
 
 void vigil__snapshot_fuzz(const uint8_t *data, size_t size)
@@ -499,7 +582,7 @@ void vigil__snapshot_fuzz(const uint8_t *data, size_t size)
     const char *v = copy + sizeof(head);
     char *versions = memchr(v, '\0', size - sizeof(head)) ? strdup(v) : NULL;
     vigil_engine *e = calloc(1, sizeof(*e));
-    if (versions && e && snapshot_read(e, copy, size, versions, 0) == 0) {
+    if (versions && e && snapshot_read(e, copy, size, versions, 0, 0, NULL, 0) == 0) {
         /* what was read must be usable: screen with it */
         static const char *const names[] = {"John Doe", "Mohammed Ali", "OOO Romashka"};
         for (int i = 0; i < 3; i++) {
