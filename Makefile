@@ -22,7 +22,7 @@ OWN_FUZZ  = $(filter-out list,$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.
 LIST_FUZZ = $(filter-out $(OWN_FUZZ) batch,$(notdir $(wildcard fuzz/corpus/*)))
 FUZZ      = $(OWN_FUZZ) $(LIST_FUZZ)
 
-.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format
+.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format pg install-pg
 all: build/vigil
 
 deps:
@@ -105,6 +105,32 @@ build/asan/replay: fuzz/replay.c fuzz/targets.h fuzz/batch_target.h cli/batch.c 
 	@$(CC) $(BASE) -O1 -g $(SAN) $(PKG_CFLAGS) fuzz/replay.c cli/batch.c cli/request.c $(ASAN_OBJ) \
 	    $(PKG_LIBS) $(LIBS) -o $@
 
+# --- the PostgreSQL extension (pg/, docs/postgres.md) -------------------------
+# The library again, position-independent, linked into the extension's
+# shared object; PGXS builds it out of tree in build/pg.
+PIC_OBJ = $(patsubst %.c,build/pic/obj/%.o,$(LIB_SRC)) build/pic/obj/name_data.o
+build/pic/obj/src/%.o: src/%.c include/vigil.h $(wildcard src/*.h src/*/*.h) build/flags.mk
+	@mkdir -p $(dir $@)
+	@echo '  CC pic  $<'
+	@$(CC) $(BASE) $(OPT) -fPIC $(PKG_CFLAGS) -c $< -o $@
+build/pic/obj/name_data.o: build/name_data.c src/internal.h
+	@mkdir -p $(dir $@)
+	@$(CC) $(BASE) -O0 -fPIC -c $< -o $@
+build/pic/libvigil.a: $(PIC_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS_ARGS = -C build/pg -f $(CURDIR)/pg/Makefile VPATH=$(CURDIR)/pg PG_CONFIG=$(PG_CONFIG) \
+            VIGIL_LIB=$(CURDIR)/build/pic/libvigil.a VIGIL_CFLAGS="-I$(CURDIR)/include" \
+            VIGIL_LIBS="-Wl,--as-needed $(PKG_LIBS) $(LIBS)"
+pg: deps build/pic/libvigil.a
+	@mkdir -p build/pg
+	@$(MAKE) --no-print-directory -s $(PGXS_ARGS)
+# installs into the PostgreSQL that PG_CONFIG names (as root, or its owner)
+install-pg: pg
+	@$(MAKE) --no-print-directory -s $(PGXS_ARGS) install
+
 # --- the two promised commands ------------------------------------------------
 DB ?= vigil.db
 LISTS = $(SHARED)/lists/un/un-consolidated-2026-02-27.xml \
@@ -126,7 +152,7 @@ run: deps build/vigil
 	    > build/run-batch.jsonl
 	@echo "batch results: build/run-batch.jsonl ($$(grep -c '"match":true' build/run-batch.jsonl) lines with an alert)"
 
-test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay
+test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/replay pg
 	@SHARED=$(abspath $(SHARED)) scripts/run-tests
 
 bench: deps $(BENCH) build/vigil

@@ -7,7 +7,7 @@
 # bench/recall-fp.svg. Run from the repository: `make bench-peers`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps --bench
+scripts/install-deps
 make -s build/bench/bench_peers
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
