@@ -22,7 +22,7 @@ OWN_FUZZ  = $(filter-out list,$(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.
 LIST_FUZZ = $(filter-out $(OWN_FUZZ) batch,$(notdir $(wildcard fuzz/corpus/*)))
 FUZZ      = $(OWN_FUZZ) $(LIST_FUZZ)
 
-.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format pg install-pg
+.PHONY: all deps run test test-asan bench bench-peers fuzz clean tidy data format pg install-pg bench-pg
 all: build/vigil
 
 deps:
@@ -158,7 +158,13 @@ test: deps build/vigil build/tests build/asan/tests build/asan/vigil build/asan/
 bench: deps $(BENCH) build/vigil
 	@for b in $(BENCH); do echo "== $$b"; SHARED=$(abspath $(SHARED)) $$b || exit 1; done
 	@echo "== bench/bench_http.sh"; SHARED=$(abspath $(SHARED)) bench/bench_http.sh build/vigil
+	@echo "== bench/bench_pg.sh"; SHARED=$(abspath $(SHARED)) bench/bench_pg.sh
 	@echo "== bench/peers.sh"; SHARED=$(abspath $(SHARED)) bench/peers.sh
+
+# 1,000,000 customers screened inside PostgreSQL, beside vigil batch and
+# pg_trgm, and the engine's memory with 8 backends (docs/postgres.md)
+bench-pg: deps build/vigil
+	@SHARED=$(abspath $(SHARED)) bench/bench_pg.sh
 
 # vigil against PostgreSQL pg_trgm and a brute-force scan: bench/RESULTS.md
 bench-peers: deps build/libvigil.a

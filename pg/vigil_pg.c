@@ -132,6 +132,18 @@ static const char *check_schema(const char *fn, const char *s)
     return NULL;
 }
 
+/* 1 when g is a gender vigil reads: male or female (it weighs them), or
+ * one that says neither (it passes it over, as vigil batch does). */
+static int gender_known(const char *g)
+{
+    static const char *const known[] = {"male",    "female", "m", "f", "other",
+                                        "unknown", "x",      "u", NULL};
+    for (int i = 0; known[i]; i++)
+        if (pg_strcasecmp(g, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* A copy of the hits in PostgreSQL's memory, so that the library's can be
  * freed before anything can raise an error. */
 typedef struct {
@@ -175,11 +187,10 @@ Datum vigil_pg_screen(PG_FUNCTION_ARGS)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%s: country \"%s\" is not a country vigil knows", fn, country),
                         errhint("An ISO 3166 code (RU, RUS) or a name (Russia)")));
-    if (gender && *gender && pg_strcasecmp(gender, "male") != 0 &&
-        pg_strcasecmp(gender, "female") != 0 && pg_strcasecmp(gender, "m") != 0 &&
-        pg_strcasecmp(gender, "f") != 0)
+    if (gender && *gender && !gender_known(gender))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s: gender \"%s\" is neither male nor female", fn, gender)));
+                        errmsg("%s: gender \"%s\" is not one vigil reads", fn, gender),
+                        errhint("male, female, m, f; or other, unknown, x, u (not said)")));
     if (!PG_ARGISNULL(6) && !(threshold > 0 && threshold <= 1))
         bad_arg(fn, "threshold must be above 0 and at most 1");
     if (max_results < 1 || max_results > MAX_RESULTS)
