@@ -135,6 +135,7 @@ void test_screen_release(void);
     X(test_screen_small_list)                                                                  \
     X(test_screen_saved_engine)                                                                \
     X(test_screen_engine_file)                                                                 \
+    X(test_screen_bracketed_tail)                                                              \
     X(test_screen_hits_json)                                                                   \
     X(test_screen_suggest)                                                                     \
     X(test_payments_samples)                                                                   \

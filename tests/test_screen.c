@@ -163,6 +163,28 @@ void test_screen_lone_listed_word(void)
     CHECK(rank_of(&alone, "uk", "CYB0027", NULL) > 0);
 }
 
+/* A bracketed end of an organisation's name that says where it is or what
+ * kind of company it is names nothing: "Kenya" alone does not match
+ * "AL-HARAMAYN FOUNDATION (KENYA)", nor "Holding" "ELLISSA SAL (HOLDING)"
+ * (beside its name "ELLISSA HOLDING"); an acronym in brackets still does
+ * ("BUTEMBO AIRLINES (BAL)"), and the name before the brackets too. */
+void test_screen_bracketed_tail(void)
+{
+    if (!get_engine())
+        return;
+    vigil_query kenya = {"Kenya", "Organization", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(rank_of(&kenya, "un", "QDe.105", NULL), 0);
+    vigil_query holding = {"Holding", "Organization", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(rank_of(&holding, "ofac", "12464", NULL), 0);
+    vigil_query sal = {"Ellissa SAL", "Organization", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK_INT(rank_of(&sal, "ofac", "12464", NULL), 1);
+    vigil_query bal = {"BAL", "Organization", NULL, NULL, NULL, NULL, NULL, 0, 10};
+    CHECK(rank_of(&bal, "un", "CDe.002", NULL) > 0);
+    vigil_query head = {
+        "Al-Haramayn Foundation", "Organization", NULL, NULL, NULL, NULL, "un", 0, 10};
+    CHECK(rank_of(&head, "un", "QDe.105", NULL) > 0);
+}
+
 void test_screen_filters_and_errors(void)
 {
     if (!get_engine())

@@ -66,6 +66,17 @@ static double lev_sim(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return 1.0 - (double)vigil__osa(a, n, b, m) / (double)mx;
 }
 
+/* 1 when a, a word from a script that writes few vowels, ends in a long
+ * "-i" (a final "y": "nwry", "hsyny") and b, written with its vowels, ends
+ * in a consonant ("noor", "hussein"). */
+static int ends_unlike(const vigil__tok *a, const vigil__tok *b)
+{
+    if (!a->vowel_poor || b->vowel_poor || a->len < 3 || b->len < 2)
+        return 0;
+    char last = b->t[b->len - 1];
+    return a->t[a->len - 1] == 'y' && !strchr("aeiouy", last);
+}
+
 /* How alike tokens a and b are. as_words: a patronymic is read as any other
  * word (the second look at a patronymic against a given name). */
 static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as_words)
@@ -162,6 +173,14 @@ phonetic:
                                                    : 0.8;
         if (!a->vowel_poor && !b->vowel_poor && r.s < 0.7 && ph > 0.8)
             ph = cls == VIGIL__CLASS_PERSON ? 0.8 : 0.0;
+        /* A script without short vowels still writes a long one at a
+         * word's end: Arabic and Persian "-i" (ي, ی: the nisba, which
+         * makes a name of a name, Hosseini of Hussein, Nouri of Nour) read
+         * as a final "y". A word written with its vowels that ends in a
+         * consonant has no such ending: another name, not another
+         * spelling (a final vowel, as Mustafa's alif maqsura, may be). */
+        if (ends_unlike(a, b) || ends_unlike(b, a))
+            ph = 0.0;
         if (ph > r.s) {
             r.s = ph;
             r.how = "phonetic";

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "match.h"
 
@@ -65,6 +66,9 @@ static const struct {
       NULL}},
     {"ag", 2, {"AG", "Aktiengesellschaft", NULL}},
     {"sa", 2, {"SA", "Sociedad Anónima", "Société Anonyme", "Sociedade Anónima", "SAS", NULL}},
+    /* Lebanon's société anonyme libanaise: OFAC lists dozens of Lebanese
+     * companies so ("ELLISSA SAL (HOLDING)") */
+    {"sal", 2, {"SAL", "S.A.L.", "Société Anonyme Libanaise", NULL}},
     {"nv", 2, {"NV", "Naamloze Vennootschap", NULL}},
     {"spa", 2, {"SpA", "Società per Azioni", NULL}},
     {"ab", 2, {"AB", "Aktiebolag", "Aktiebolaget", NULL}},
@@ -87,8 +91,10 @@ typedef struct {
     int n;
     char canon[16];  /* canonical form, e.g. "llc" */
     char script[16]; /* an abbreviation's own script when not Latin ("Cyrillic"), else "" */
-    int cls;         /* its kind: 1 limited liability, 2 joint stock, ... */
-    size_t order;    /* when it was added: the first of equals wins */
+    /* the alias as the table writes it in brackets ("(yu)", "(유)"), else "" */
+    char bracketed[32];
+    int cls;      /* its kind: 1 limited liability, 2 joint stock, ... */
+    size_t order; /* when it was added: the first of equals wins */
 } legal_alias;
 
 static legal_alias *aliases;
@@ -191,6 +197,16 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     const char *script = vigil__script_of(alias);
     snprintf(la->script, sizeof(la->script), "%s",
              one_word && letters <= SHORT_ALIAS && strcmp(script, "Latin") != 0 ? script : "");
+    /* An alias the table writes in brackets is a marker written so, as a
+     * Korean company's "(유)" (yuhan hoesa) before its name: a legal form
+     * only in brackets. Without them it is a word like any other, and
+     * "yu" is the family name of millions ("Yu Holding SA"). */
+    size_t alen = strlen(alias);
+    snprintf(la->bracketed, sizeof(la->bracketed), "%s",
+             alen > 2 && alen < sizeof(la->bracketed) && alias[0] == '(' &&
+                     alias[alen - 1] == ')'
+                 ? alias
+                 : "");
     la->cls = cls;
     la->order = naliases;
     /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
@@ -351,7 +367,16 @@ static int legal_parse(const char *text, size_t len)
                 if (*c != '.' && *c != ' ')
                     canon[k++] = (char)tolower((unsigned char)*c);
             canon[k] = '\0';
-            rc |= add_alias(display, canon, kind);
+            /* the display name is a form written, unless the aliases write
+             * it only in brackets (display "yu", alias "(yu)") */
+            int display_bracketed = 0;
+            for (int i = 0; i < npending; i++)
+                display_bracketed |=
+                    pending[i][0] == '(' &&
+                    strncasecmp(pending[i] + 1, display, strlen(display)) == 0 &&
+                    strcmp(pending[i] + 1 + strlen(display), ")") == 0;
+            if (!display_bracketed)
+                rc |= add_alias(display, canon, kind);
             for (int i = 0; i < npending; i++)
                 rc |= add_alias(pending[i], canon, kind);
             types++;
@@ -455,6 +480,16 @@ static int legal_word_eq(const char *a, const char *b)
     return vigil__damerau(ca, n, cb, m) <= k;
 }
 
+/* 1 when s holds w, ASCII letters compared without case. */
+static int contains_nocase(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (; s && *s; s++)
+        if (strncasecmp(s, w, n) == 0)
+            return 1;
+    return 0;
+}
+
 void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *used,
                        const char *src)
 {
@@ -481,7 +516,7 @@ void vigil__legal_mark(vigil__pname *o, char toks[][VIGIL__TOKLEN], int n, int *
         int written = !la->script[0]; /* SHORT_ALIAS */
         for (int k = 0; k < nscripts && !written; k++)
             written = strcmp(scripts[k], la->script) == 0;
-        if (!written)
+        if (!written || (la->bracketed[0] && !contains_nocase(src, la->bracketed)))
             continue;
         for (int i = 0; i + la->n <= n; i++) {
             int ok = 1;

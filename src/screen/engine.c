@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../match/match.h"
@@ -21,6 +22,48 @@
  * parallel (prepare_names): a Cyrillic name twice, read as its language's
  * English romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY).
  * 0, or -1 (memory). */
+/* 1 when the text w is a whole word of s (ASCII letters without case). */
+static int has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = s; n && *p; p++)
+        if (strncasecmp(p, w, n) == 0 && (p == s || !isalnum((unsigned char)p[-1])) &&
+            !isalnum((unsigned char)p[n]))
+            return 1;
+    return 0;
+}
+
+/* 1 when tail, the bracketed end of the organisation's name text ("BUTEMBO
+ * AIRLINES (BAL)"), is a name of it. It is not when it says where the
+ * organisation is ("AL-HARAMAIN FOUNDATION (KENYA)": a country's name),
+ * when it is only a legal form ("... COMPANY (LLC)"), or when it is one
+ * word that another, longer name of the entity holds ("ELLISSA SAL
+ * (HOLDING)" beside "ELLISSA HOLDING"): then it says what kind of company
+ * that is. As a name of its own, each would be a listed name that every
+ * company of that country or kind meets. */
+static int tail_is_name(json_t *names, const char *text, const char *tail)
+{
+    if (strlen(tail) > 3 && vigil__country_code(tail))
+        return 0;
+    vigil__pname *p = malloc(sizeof(*p));
+    int words = p && vigil__name_prepare(tail, VIGIL__CLASS_ORG, p) == 0 ? p->n : 0;
+    free(p);
+    if (words == 0)
+        return 0;
+    if (strpbrk(tail, " \t"))
+        return 1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v)
+    {
+        const char *other = json_string_value(json_object_get(v, "name"));
+        if (other && strcmp(other, text) != 0 && strcasecmp(other, tail) != 0 &&
+            has_word(other, tail))
+            return 0;
+    }
+    return 1;
+}
+
 static int add_name(vigil_engine *e, size_t *names_cap, const vigil__entity *en, uint32_t eid,
                     const char *text, int weak)
 {
@@ -141,7 +184,8 @@ static int add_entity(vigil_engine *e, json_t *doc, size_t *names_cap, size_t *e
         char head[VIGIL__PART_LEN], tail[VIGIL__PART_LEN];
         if (en->cls != VIGIL__CLASS_PERSON && vigil__trailing_name(text, head, tail) &&
             (add_name(e, names_cap, en, eid, head, weak) != 0 ||
-             add_name(e, names_cap, en, eid, tail, weak) != 0))
+             (tail_is_name(json_object_get(doc, "names"), text, tail) &&
+              add_name(e, names_cap, en, eid, tail, weak) != 0)))
             return -1;
     }
     e->nents++;

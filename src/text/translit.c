@@ -30,8 +30,12 @@
  * every other script through Any-Latin. Cyrillic letters of other languages
  * that a transform leaves go first (Kazakh and Mongolian ү, ө, һ, ...),
  * then Any-Latin for what is left, č š ž ć written as English spellings do
- * (Ivanovič as Ivanovich), BGN's separators and primes dropped. */
+ * (Ivanovič as Ivanovich), BGN's separators and primes dropped. Before
+ * all, the invisible format characters go (Unicode's Cf: the zero-width
+ * non-joiner of Persian "خامنه‌ای", bidirectional marks, soft hyphens):
+ * they shape or direct the text and are no letter of the name. */
 #define PRE_RULES                                                                                     \
+    "::[:Cf:] Remove;"                                                                                \
     "ү > u; Ү > U; ө > o; Ө > O; һ > h; Һ > H; ә > a; Ә > A; ғ > g; Ғ > G; қ > k; Қ > K;" \
     "ң > n; Ң > N; ұ > u; Ұ > U;"
 #define POST_RULES                                                                                  \
