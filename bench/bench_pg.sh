@@ -126,26 +126,46 @@ trgm3_s=$(trgm 0.3)
 
 # memory: 8 backends that have screened once and wait; each maps the engine
 # file read-only. From /proc: the file's pages each maps (Rss) and its share
-# of them (Pss, shared pages divided among the processes mapping them), and
-# each backend's private memory (its own tables, name data, ICU).
-for i in $(seq 8); do
-  sql -c "SELECT count(*) FROM vigil.screen('Александр Бастрыкин'); SELECT pg_sleep(60)" >/dev/null 2>&1 &
-done
-for _ in $(seq 100); do
-  n=$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
-  [ "$n" -ge 8 ] && break
-  sleep 0.2
-done
-pids=$(sql -c "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
-mem=$(for p in $pids; do
-  awk -v f="$DB.engine" '
-    /^[0-9a-f]+-[0-9a-f]+ / { inmap = ($6 == f) }
-    inmap && /^Rss:/ { rss += $2 } inmap && /^Pss:/ { pss += $2 }
-    END { printf "%d %d\n", rss, pss }' "/proc/$p/smaps"
-  awk '/^Private_Clean:|^Private_Dirty:/ { priv += $2 } END { print priv }' "/proc/$p/smaps_rollup"
-done | paste - - | awk '{ rss += $1; pss += $2; priv += $3; n++ }
-  END { printf "%d %.1f %.1f %.1f %.1f\n", n, rss / n / 1024, pss / 1024, pss / n / 1024, priv / n / 1024 }')
-read -r nb file_rss file_pss_total file_pss_each priv_each <<<"$mem"
+# of them (Pss, shared pages divided among the processes mapping them), each
+# backend's private memory (its own tables, name data, ICU), and its
+# proportional share of all its memory (Pss). Then the first call of a new
+# connection, median of 5: what a backend pays before it screens.
+memory() {
+  local i p n pids
+  for i in $(seq 8); do
+    sql -c "SELECT count(*) FROM vigil.screen('Александр Бастрыкин'); SELECT pg_sleep(60)" >/dev/null 2>&1 &
+  done
+  for _ in $(seq 100); do
+    n=$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+    [ "$n" -ge 8 ] && break
+    sleep 0.2
+  done
+  pids=$(sql -c "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+  for p in $pids; do
+    awk -v f="$DB.engine" '
+      /^[0-9a-f]+-[0-9a-f]+ / { inmap = ($6 == f) }
+      inmap && /^Rss:/ { rss += $2 } inmap && /^Pss:/ { pss += $2 }
+      END { printf "%d %d\n", rss, pss }' "/proc/$p/smaps"
+    awk '/^Private_Clean:|^Private_Dirty:/ { priv += $2 } /^Pss:/ { pss = $2 }
+      END { print priv, pss }' "/proc/$p/smaps_rollup"
+  done | paste - - | awk '{ rss += $1; fpss += $2; priv += $3; pss += $4; n++ }
+    END { printf "%d %.1f %.1f %.1f %.1f ", n, rss / n / 1024, fpss / 1024, priv / n / 1024, pss / n / 1024 }'
+  sql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep'" >/dev/null
+  wait
+  local ts=() t0
+  for _ in $(seq 5); do
+    t0=$(now)
+    sql -c "SELECT count(*) FROM vigil.screen('Александр Бастрыкин')" >/dev/null
+    ts+=("$(since "$t0")")
+  done
+  printf '%s\n' "${ts[@]}" | median
+}
+read -r nb file_rss file_pss_total priv_each pss_each first_s <<<"$(memory)"
+# the same with the library preloaded: built once in the postmaster
+as_pg "$PGBIN/pg_ctl" -D "$T/data" -w -m fast restart -o "-c listen_addresses=127.0.0.1 \
+  -p $PORT -k $T/sock -c fsync=off -c shared_buffers=512MB -c max_parallel_workers_per_gather=2 \
+  -c vigil.engine=$DB.engine -c shared_preload_libraries=vigil" >/dev/null
+read -r _ pre_file_rss pre_file_pss_total pre_priv_each pre_pss_each pre_first_s <<<"$(memory)"
 engine_mb=$(du -m "$DB.engine" | cut -f1)
 
 batch_rate=$(calc %.0f "$ROWS / $batch_s")
@@ -164,9 +184,11 @@ PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), $(nproc) cores, $(
 
 SQL matches (hits with match true): $matches
 
-| memory with $nb backends open | MiB |
-|---|---|
-| engine file ($engine_mb MiB on disk): mapped by each backend (Rss) | $file_rss |
-| engine file: all $nb backends together (sum of Pss: one copy) | $file_pss_total |
-| private memory of each backend (its tables into the file, name data, ICU, PostgreSQL's own) | $priv_each |
+| memory with $nb backends open, each having screened once (MiB) | loaded by each backend | shared_preload_libraries = vigil |
+|---|---|---|
+| engine file ($engine_mb MiB on disk): mapped by each backend (Rss) | $file_rss | $pre_file_rss |
+| engine file: all $nb backends together (sum of Pss) | $file_pss_total | $pre_file_pss_total |
+| private memory of each backend | $priv_each | $pre_priv_each |
+| each backend's share of all it maps (Pss) | $pss_each | $pre_pss_each |
+| a new connection's first vigil.screen (seconds, median of 5) | $first_s | $pre_first_s |
 EOF

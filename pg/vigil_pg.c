@@ -47,6 +47,49 @@ static char engine_path[MAXPGPATH];
 static struct stat engine_stat;
 static TimestampTz checked_at = 0; /* the statement that last looked at the file */
 
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Loaded by shared_preload_libraries, in the postmaster: what every backend
+ * would build for itself is built once here, and the backends it forks
+ * inherit it, sharing its pages for as long as nothing writes them (and
+ * nothing does: the name data, the legal forms and the engine's tables are
+ * read-only once built). The name data is built by a first comparison; the
+ * engine, when vigil.engine names one, is mapped, and a backend keeps it
+ * until the file is replaced. What fails here is only logged: the backends
+ * try again, and say why. */
+static void preload(void)
+{
+    vigil_comparison c;
+    if (vigil_compare("Person", "Александр Бастрыкин", "Alexander Bastrykin", 0, 0, &c) ==
+        VIGIL_OK)
+        vigil_comparison_free(&c);
+    const char *path = engine_setting ? engine_setting : "";
+    if (!*path)
+        return;
+    struct stat st;
+    char err[256] = "";
+    vigil_engine *e = NULL;
+    if (stat(path, &st) != 0)
+        snprintf(err, sizeof(err), "%s", strerror(errno));
+    else
+        vigil_engine_open_file(path, &e, err, sizeof(err));
+    if (!e) {
+        ereport(WARNING,
+                (errmsg("vigil: engine file \"%s\" not mapped at start: %s", path, err)));
+        return;
+    }
+    engine = e;
+    strlcpy(engine_path, path, sizeof(engine_path));
+    engine_stat = st;
+    checked_at = 0; /* each backend's first statement looks at the file again */
+    ereport(LOG, (errmsg("vigil: engine file \"%s\" mapped at start: %zu entities", path,
+                         vigil_engine_entities(e))));
+}
+
 void _PG_init(void)
 {
     DefineCustomStringVariable(
@@ -54,12 +97,8 @@ void _PG_init(void)
         "The file `vigil load --db DB` writes next to its database: DB.engine.",
         &engine_setting, "", PGC_SUSET, 0, NULL, NULL, NULL);
     MarkGUCPrefixReserved("vigil");
-}
-
-static int same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+    if (process_shared_preload_libraries_in_progress)
+        preload();
 }
 
 /* The engine to screen with: the one mapped, unless the statement is new
