@@ -20,11 +20,13 @@ LANGUAGE C STABLE PARALLEL SAFE
 -- planner spreads a screening over parallel workers
 COST 20000 ROWS 2;
 
--- How alike two names are, 0 to 1, as screening scores them.
+-- How alike two names are, 0 to 1, as screening scores them. STABLE, not
+-- IMMUTABLE: another build of vigil may score a pair otherwise, so the
+-- score must not be kept in an index.
 CREATE FUNCTION vigil.compare(a text, b text, schema text DEFAULT 'Person')
 RETURNS real
 AS 'MODULE_PATHNAME', 'vigil_pg_compare'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5000;
+LANGUAGE C STABLE STRICT PARALLEL SAFE COST 5000;
 
 -- The engine file screened with, and what it holds.
 CREATE FUNCTION vigil.engine_info(
