@@ -13,45 +13,7 @@
 #include <string.h>
 
 #include "match.h"
-
-/* Below this a token pair counts as no pair at all. The spelling score is
- * wj * jw + (1 - wj) * edit (tok_sim_as), so it needs jw >= (PAIR_FLOOR -
- * (1 - wj)) / wj, which the bounds in tok_sim rely on. */
-#define PAIR_FLOOR 0.75
-
-/* Given-name equivalents pair forms of this many letters or more: the
- * groups also link the syllables Chinese and Korean names are romanised in
- * (sang, song; yan, young), which are other names. */
-#define EQUIV_MIN_LEN 5
-
-/* Person names: the weights of the rules below, each with its reason
- * (docs/matching.md, section 4). */
-/* Each unpaired word of the longer name costs this share of its weight: a
- * dropped middle name is usually the same person. */
-#define EXTRA_WORD_COST 0.06
-/* An unpaired given name before every paired word of the longer name costs
- * this instead: the lists name fathers and sons, brothers, whose names
- * differ by a leading given name (the Al-Tikriti family), so an exact name
- * (1.0) must rank before its relatives (0.9). It stays over the threshold:
- * people go by their second given name too ("DOCKRAT Ismail" for "DOCKRAT,
- * Junaid Ismail"), and a miss costs more than an alert. (0.15 took such a
- * name written family name first, one order change more, to 0.81: 98 of
- * bench_screen's 1,429 names without their second word were missed, for 3
- * fewer alerts among the 9,641 negatives of the development half.) */
-#define LEADING_WORD_COST 0.10
-/* A name whose only word found is one full word, the rest found through
- * initials ("N. Nazarbayev" in "Nursultan Nazarbayev"): an initial agrees
- * with a twenty-sixth of all names, so the match rests on one word. */
-#define INITIALS_ONLY 0.85
-/* The same when the one word found is a given name (by the given-name data)
- * and the initials stand for the rest ("Mary S." and "Mary Spence"): a given
- * name and an initial are shared by thousands, so the name alone stays under
- * the default threshold (0.85) and alerts only with evidence that agrees
- * (the same date of birth, +0.06). */
-#define GIVEN_NAME_AND_INITIALS 0.8
-/* A lone given name ("John", "Adam": one of the given-name data, or a
- * common one) found in a full name proves little. */
-#define LONE_GIVEN_NAME 0.85
+#include "weights.h"
 
 typedef struct {
     double s;
@@ -85,7 +47,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
      * Persons' names lean on the edit distance: Winkler's bonus for a shared
      * start rewards family names built on one stem that are different names
      * (Albano, Albanese; Sancho, Sanchez; Monteiro, Montenegro). */
-    const double wj = cls == VIGIL__CLASS_PERSON ? 0.4 : 0.5;
+    const double wj = cls == VIGIL__CLASS_PERSON ? SPELLING_JW_PERSON : SPELLING_JW_ORG;
     tsim r = {0.0, "different"};
     if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
         if (a->kind == b->kind && strcmp(a->t, b->t) == 0)
@@ -100,15 +62,15 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
         for (int x = 0; x < VIGIL__MAX_GROUPS && a->g[x]; x++)
             for (int y = 0; y < VIGIL__MAX_GROUPS && b->g[y]; y++)
                 if (a->g[x] == b->g[y])
-                    return (tsim){0.95, "equivalent name"};
+                    return (tsim){PAIR_EQUIVALENT, "equivalent name"};
     if (a->nick && b->nick && cls == VIGIL__CLASS_PERSON &&
         vigil__names_nicknames(a->th, b->th))
-        return (tsim){0.9, "nickname"};
+        return (tsim){PAIR_NICKNAME, "nickname"};
     /* a patronymic pairs with a given name only when they are spelt nearly
      * alike (a misspelt patronymic): "Oleksandr" is not "Oleksandrovych" */
     if (!as_words && (a->kind == VIGIL__TK_PATRONYMIC) != (b->kind == VIGIL__TK_PATRONYMIC)) {
         r = tok_sim_as(a, b, cls, 1);
-        if (r.s < 0.88)
+        if (r.s < PAIR_PATRONYMIC_MIN)
             r = (tsim){0.0, "different"};
         return r;
     }
@@ -152,8 +114,10 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
         r.s = d > maxd ? 0.0 : wj * jw + (1.0 - wj) * (1.0 - (double)d / (double)mx);
         r.how = "spelling";
         /* one typing error in a word long enough to be sure of the rest */
-        if (d == 1 && mn >= (cls == VIGIL__CLASS_PERSON ? 5u : 3u) && r.s < 0.9) {
-            r.s = 0.9;
+        if (d == 1 &&
+            mn >= (cls == VIGIL__CLASS_PERSON ? TYPO_MIN_LEN_PERSON : TYPO_MIN_LEN_ORG) &&
+            r.s < PAIR_TYPO) {
+            r.s = PAIR_TYPO;
             r.how = "typo";
         }
     }
@@ -167,12 +131,14 @@ phonetic:
          * a little; a firm's name is written one way wherever it is listed,
          * and another firm's word of the same consonants is chance ("Moore
          * Trading", "Amur Trading"): no pair */
-        double ph = a->slen >= 3                   ? 0.93
-                    : a->slen == 2                 ? 0.9
-                    : (a->len <= 5 && b->len <= 5) ? 0.86
-                                                   : 0.8;
-        if (!a->vowel_poor && !b->vowel_poor && r.s < 0.7 && ph > 0.8)
-            ph = cls == VIGIL__CLASS_PERSON ? 0.8 : 0.0;
+        double ph = a->slen >= 3                   ? PAIR_SKELETON_3
+                    : a->slen == 2                 ? PAIR_SKELETON_2
+                    : (a->len <= 5 && b->len <= 5) ? PAIR_SKELETON_1_SHORT
+                                                   : PAIR_SKELETON_1;
+        if (!a->vowel_poor && !b->vowel_poor && r.s < SPELT_UNLIKE &&
+            ph > PAIR_SKELETON_UNALIKE_PERSON)
+            ph = cls == VIGIL__CLASS_PERSON ? PAIR_SKELETON_UNALIKE_PERSON
+                                            : PAIR_SKELETON_UNALIKE_ORG;
         /* A script without short vowels still writes a long one at a
          * word's end: Arabic and Persian "-i" (ي, ی: the nisba, which
          * makes a name of a name, Hosseini of Hussein, Nouri of Nour) read
@@ -325,7 +291,7 @@ static double disorder(const vigil__pname *a, const pair *p, int np)
     for (int x = 0; x + 1 < k; x++)
         descents += idx[x] > idx[x + 1];
     if (descents == 1 && idx[k - 1] < idx[0])
-        return 0.1;
+        return ROTATION_DISORDER;
     return (double)cross / all;
 }
 
@@ -364,10 +330,10 @@ static double legal_factor(const vigil__pname *a, const vigil__pname *b, const c
         for (int j = 0; j < b->nlegal; j++)
             if (a->legal_class[i] == b->legal_class[j]) {
                 *how = "same kind";
-                return 0.99;
+                return LEGAL_SAME_KIND;
             }
     *how = "different";
-    return 0.96;
+    return LEGAL_DIFFERENT;
 }
 
 /* Numbers must agree: all of one side's numbers found in the other. */
@@ -388,14 +354,14 @@ static double number_factor(const vigil__pname *a, const vigil__pname *b, const 
     *how = na || nb ? "agree" : "none";
     if (na && nb && (una || unb)) {
         *how = "differ";
-        return 0.5;
+        return NUMBERS_DIFFER;
     }
     if ((na && !nb) || (nb && !na)) {
         /* "Management Company 23" is not "Management Company"; a vessel's
          * name is often written without its number ("Victory 3"), and its
          * IMO number, not its name, settles which ship it is */
         *how = "on one side only";
-        return a->cls == VIGIL__CLASS_THING ? 0.9 : 0.84;
+        return a->cls == VIGIL__CLASS_THING ? NUMBERS_ONE_SIDE_VESSEL : NUMBERS_ONE_SIDE;
     }
     return 1.0;
 }
@@ -457,15 +423,15 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         /* counted once: a relative differs by one leading given name, which
          * may be written in two words ("Abdul Jalil"); more cost as extra
          * words do */
-        if (leading > 1.0)
-            leading = 1.0;
+        if (leading > LEADING_WORDS_MAX)
+            leading = LEADING_WORDS_MAX;
         order = disorder(a, pairs, np);
         /* one word against a full name, found only approximately ("Michaela",
          * "Michelle Obama"): one more doubt; a lone given name ("John",
          * "Adam") found in a full name proves little */
         const vigil__pname *sh = a_short ? a : b;
         if (sh->n == 1 && l->n > 1 && np == 1 && pairs[0].t.s < 1.0)
-            cov *= 0.95;
+            cov *= ONE_WORD_APPROX;
         /* (unless it is found as the longer name's last word, where family
          * names stand: "President Erdoğan", whose name is a given name too) */
         int as_family =
@@ -487,7 +453,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
             cov *= given_found ? GIVEN_NAME_AND_INITIALS : INITIALS_ONLY;
         score = cov *
                 (1.0 - EXTRA_WORD_COST * (extra - leading) - LEADING_WORD_COST * leading) *
-                (1.0 - 0.5 * order);
+                (1.0 - ORDER_COST * order);
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
     }
@@ -498,11 +464,11 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
     /* only where words were run together or split, and the lengths allow an
      * edit similarity of 0.85 */
     double jub = 0.0;
-    if (a->n != b->n && (double)jdiff <= 0.15 * (double)jmax) {
+    if (a->n != b->n && (double)jdiff <= JOINED_LEN_DIFF * (double)jmax) {
         jub = vigil__jaro_winkler_bound(
             vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt), a->jlen, b->jlen);
     }
-    if (jub >= 0.93) {
+    if (jub >= JOINED_JW) {
         uint32_t ca[128], cb[128];
         const char *ja = vigil__pname_str(a, a->joined_at),
                    *jb = vigil__pname_str(b, b->joined_at);
@@ -513,13 +479,14 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         double jw = vigil__jaro_winkler_short(ca, a->jlen, cb, b->jlen);
         if ((a->pinyin || b->pinyin) && strcmp(ja, jb) != 0)
             jw = 0.0; /* pinyin run together: the same letters or another name */
-        if (jw >= 0.93) {
+        if (jw >= JOINED_JW) {
             double lv = lev_sim(ca, a->jlen, cb, b->jlen);
-            if (lv >= 0.85)
+            if (lv >= JOINED_EDIT)
                 joined = (jw + lv) / 2.0;
         }
     }
-    if (a->n != b->n && (a->n == 1 || b->n == 1) && score < 0.9 && (a->abjad || b->abjad)) {
+    if (a->n != b->n && (a->n == 1 || b->n == 1) && score < ABJAD_JOINED &&
+        (a->abjad || b->abjad)) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants. Only
          * when a name was written in a script without short vowels: between names
          * spelt with theirs, the consonants run together say little ("Tammy
@@ -529,15 +496,15 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
          * Dadfar, and "Ali Al-Dafeer" are both ldfr) */
         const char *sa = vigil__pname_str(a, a->jskel_at),
                    *sb = vigil__pname_str(b, b->jskel_at);
-        if (strlen(sa) >= 4 && strcmp(sa, sb) == 0 && joined < 0.9)
-            joined = 0.9;
+        if (strlen(sa) >= ABJAD_JOINED_MIN && strcmp(sa, sb) == 0 && joined < ABJAD_JOINED)
+            joined = ABJAD_JOINED;
     }
     if (joined > score) {
         score = joined;
         method = "joined";
     }
-    if (a->cls != VIGIL__CLASS_PERSON && (acronym(a, b) || acronym(b, a)) && score < 0.9) {
-        score = 0.9;
+    if (a->cls != VIGIL__CLASS_PERSON && (acronym(a, b) || acronym(b, a)) && score < ACRONYM) {
+        score = ACRONYM;
         method = "acronym";
     }
     const char *legal_how = "", *num_how = "";

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "weights.h"
 
 /* Words that say who someone is, not who: dropped from person names. */
 static const char *const honorifics[] = {
@@ -626,19 +627,20 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
             leading_titles = 0;
             w = unabbreviate(w);
             if (strlen(w) == 1)
-                add_tok(o, w, VIGIL__TK_INITIAL, 0.5f);
+                add_tok(o, w, VIGIL__TK_INITIAL, WEIGHT_INITIAL);
             else if (strlen(w) == 2 && !strpbrk(w, "aeiouy") && n > 1 && latin_source) {
                 /* "JC Juncker": two initials */
                 char one[2] = {w[0], 0};
-                add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
+                add_tok(o, one, VIGIL__TK_INITIAL, WEIGHT_INITIAL);
                 one[0] = w[1];
-                add_tok(o, one, VIGIL__TK_INITIAL, 0.5f);
+                add_tok(o, one, VIGIL__TK_INITIAL, WEIGHT_INITIAL);
             } else if ((word_flags(w, NULL) & W_PARTICLE))
-                add_tok(o, w, VIGIL__TK_PARTICLE, 0.3f);
+                add_tok(o, w, VIGIL__TK_PARTICLE, WEIGHT_PARTICLE);
             else if (is_patronymic(w))
-                add_tok(o, w, VIGIL__TK_PATRONYMIC, 0.8f);
+                add_tok(o, w, VIGIL__TK_PATRONYMIC, WEIGHT_PATRONYMIC);
             else
-                add_tok(o, w, VIGIL__TK_WORD, (word_flags(w, NULL) & W_COMMON) ? 0.6f : 1.0f);
+                add_tok(o, w, VIGIL__TK_WORD,
+                        (word_flags(w, NULL) & W_COMMON) ? WEIGHT_COMMON_GIVEN : 1.0f);
             continue;
         }
         if ((word_flags(w, NULL) & W_ORG_STOP) && n > 1)
@@ -664,7 +666,7 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
             continue;
         }
         /* "L & H": letters of an organisation's name weigh less than words */
-        add_tok(o, w, VIGIL__TK_WORD, strlen(w) == 1 ? 0.5f : 1.0f);
+        add_tok(o, w, VIGIL__TK_WORD, strlen(w) == 1 ? WEIGHT_ORG_LETTER : 1.0f);
     }
     if (han_alt && o->n > 0) {
         o->alt_at[0] = put_text(o, han_alt);

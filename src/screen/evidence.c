@@ -1,8 +1,8 @@
 /*
  * evidence.c - what besides the name says a hit is or is not the customer:
  * dates of birth (the same, swapped, a year or a digit off, different),
- * countries, and identifier numbers written alike. Each effect is named here
- * with its reason; docs/screening.md has the table.
+ * countries, and identifier numbers written alike. Each effect is named in
+ * ../match/weights.h with its reason; docs/screening.md has the table.
  */
 #include <ctype.h>
 #include <math.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../match/match.h"
+#include "../match/weights.h"
 #include "../store/store.h"
 #include "engine.h"
 
@@ -24,11 +25,6 @@ void vigil__norm_id(const char *s, char *out, size_t cap)
             out[k++] = (char)toupper((unsigned char)*s);
     out[k] = '\0';
 }
-
-/* A full date typed with one digit wrong (1952-10-17 for 1952-10-07), or
- * two neighbouring digits swapped (1925 for 1952): a typing error costs
- * less than a different date, which it most likely is not. */
-#define DATE_TYPO_COST (-0.03)
 
 /* 1 when the full dates a and b, written YYYYMMDD, differ in one digit or
  * by two neighbouring digits swapped. */
@@ -72,27 +68,27 @@ double vigil__date_effect(const vigil__entity *en, const vigil__date *q, const c
         if (q->month && q->day && d->month && d->day) {
             if (q->month == d->month && q->day == d->day && q->year == d->year) {
                 *why = "same date of birth";
-                return 0.06;
+                return DOB_SAME;
             }
             if (q->month == d->day && q->day == d->month && q->year == d->year) {
                 *why = "same date of birth, day and month swapped";
-                return 0.04;
+                return DOB_SWAPPED;
             }
             continue; /* the year agrees, the day does not */
         }
         *why = "same year of birth";
-        return 0.03;
+        return DOB_SAME_YEAR;
     }
     if (typo) {
         *why = "date of birth one digit apart";
-        return DATE_TYPO_COST;
+        return DOB_TYPO;
     }
     if (near) {
         *why = "year of birth one year apart";
-        return -0.03;
+        return DOB_YEAR_NEAR;
     }
     *why = "different date of birth";
-    return -0.15;
+    return DOB_DIFFERENT;
 }
 
 double vigil__country_effect(const vigil__entity *en, const char *code, const char **why)
@@ -103,8 +99,8 @@ double vigil__country_effect(const vigil__entity *en, const char *code, const ch
     for (int i = 0; i < en->ncountries; i++)
         if (strcmp(en->countries[i], code) == 0) {
             *why = "same country";
-            return 0.03;
+            return COUNTRY_SAME;
         }
     *why = "different country";
-    return -0.05;
+    return COUNTRY_DIFFERENT;
 }

@@ -14,26 +14,9 @@
 #include <unistd.h>
 
 #include "../match/match.h"
+#include "../match/weights.h"
 #include "../store/store.h"
 #include "engine.h"
-
-#define COMMON_KEY 4000   /* postings past this make a key too common to use alone */
-#define FLOOR 0.6         /* names scoring under this are not hits */
-#define MAX_SCORED 50     /* names scored per query: the best supported by the index */
-#define MAX_TIED 100      /* and those tied with the last of them, up to this many in all */
-#define MAX_POSTINGS 6000 /* index entries read per query, rarest keys first */
-/* A name is scored only with at least this share of the best-supported
- * name's support. Measured on bench_screen's 10,702 positives: recall is the
- * same from 0 to 0.4 and loses 7 at 0.5, 12 at 0.55; 0.35 leaves a margin. */
-#define SUPPORT_SHARE 0.35f
-#define WEAK 0.95 /* a weak alias's score is multiplied by this */
-/* A person's listed name of one word ("Bentley", "Salahudin") found in a
- * customer's longer name: the customer shares a word with it, most likely
- * a family name many people bear, and nothing else says it is the same
- * person; the score is multiplied by this (a date of birth or a country
- * that agrees can still make it a match). */
-#define LONE 0.85
-#define GENDER_COST 0.1 /* taken off when the genders differ */
 
 static int source_wanted(const char *sources, const char *source)
 {
@@ -423,7 +406,8 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     }
     size_t nheld = 0;
     for (int l = 0; l < use; l++) {
-        float w = (float)log((double)(e->nnames + 1) / (double)(lists[l]->n + 1)) + 0.1f;
+        float w =
+            (float)log((double)(e->nnames + 1) / (double)(lists[l]->n + 1)) + KEY_WEIGHT_MIN;
         const uint32_t *ids = lists[l]->ids;
         for (uint32_t k = 0; k < lists[l]->n; k++) {
             uint32_t id = ids[k];
@@ -518,8 +502,8 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
         v += c->date_fx + c->country_fx - (c->gender_differs ? GENDER_COST : 0.0);
         for (int k = 0; qid[0] && k < en->nids; k++)
             c->same_id |= strcmp(en->ids[k], qid) == 0;
-        if (c->same_id && v < 0.99)
-            v = 0.99;
+        if (c->same_id && v < SAME_ID)
+            v = SAME_ID;
         c->score = v > 1.0 ? 1.0 : v < 0.0 ? 0.0 : v;
     }
     if (ncand)
