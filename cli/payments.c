@@ -19,6 +19,19 @@
 #define BLOCK 2048                      /* messages screened together */
 
 /* Reads all of f (at most PAY_MAX_INPUT bytes) into a malloc'd buffer. */
+
+char *vigil_cli_with_message_id(const char *json, long long id)
+{
+    size_t len = json ? strlen(json) : 0;
+    if (len < 2 || json[0] != '{')
+        return NULL;
+    size_t n = len + 32;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "{\"message_id\":%lld%s%s", id, json[1] == '}' ? "" : ",", json + 1);
+    return out;
+}
+
 static char *slurp(FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
@@ -158,14 +171,10 @@ static void flush(batch *b)
                     it->file ? it->file : "-", vigil_errmsg(b->store));
             it->failed = 1;
         }
-        if (id && it->out && strlen(it->out) > 1) { /* its id, first in the line */
-            size_t n = strlen(it->out) + 32;
-            char *line = malloc(n);
-            if (line) {
-                snprintf(line, n, "{\"message_id\":%lld,%s", (long long)id, it->out + 1);
-                free(it->out);
-                it->out = line;
-            }
+        char *line = id && it->out ? vigil_cli_with_message_id(it->out, (long long)id) : NULL;
+        if (line) { /* its id, first in the line */
+            free(it->out);
+            it->out = line;
         }
         free(it->result);
         printf("%s\n",

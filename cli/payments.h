@@ -24,4 +24,9 @@ int vigil_cli_screen_message(const vigil_engine *e, const char *path, int as_jso
 int vigil_cli_batch_payments(const vigil_engine *e, const char *path, double threshold,
                              int threads, const char *store_db, long long *failed);
 
+/* The screening's JSON object json with the kept message's id first:
+ * {"message_id": id, ...}. Returns malloc'd text, or NULL (out of memory,
+ * or json is no object). */
+char *vigil_cli_with_message_id(const char *json, long long id);
+
 #endif

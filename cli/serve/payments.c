@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../payments.h"
 #include "server.h"
 
 /* The holder's payment screener, made once. */
@@ -67,14 +68,10 @@ enum MHD_Result vigil_srv_screen_message(struct MHD_Connection *c, const char *r
         return send_error(c, *status = 500, "the message was screened but could not be kept");
     }
     /* its id first, then the screening's answer */
-    size_t n = strlen(json) + 40;
-    char *out = malloc(n);
-    if (!out) {
-        vigil_free(json);
-        return send_oom(c);
-    }
-    snprintf(out, n, "{\"message_id\":%lld,%s", (long long)id, json + 1);
+    char *out = vigil_cli_with_message_id(json, (long long)id);
     vigil_free(json);
+    if (!out)
+        return send_oom(c);
     return send_text(c, *status = 200, out, "application/json");
 }
 
