@@ -18,8 +18,6 @@
 #define PAY_MAX_INPUT ((size_t)1 << 30) /* bytes of one input file */
 #define BLOCK 2048                      /* messages screened together */
 
-/* Reads all of f (at most PAY_MAX_INPUT bytes) into a malloc'd buffer. */
-
 char *vigil_cli_with_message_id(const char *json, long long id)
 {
     size_t len = json ? strlen(json) : 0;
@@ -32,6 +30,7 @@ char *vigil_cli_with_message_id(const char *json, long long id)
     return out;
 }
 
+/* Reads all of f (at most PAY_MAX_INPUT bytes) into a malloc'd buffer. */
 static char *slurp(FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
