@@ -53,6 +53,18 @@ static int same_file(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+/* Makes e, mapped from path (whose stat is st), the engine screened with,
+ * looked at for the statement that began at at; the one before is let go. */
+static void keep_engine(vigil_engine *e, const char *path, const struct stat *st,
+                        TimestampTz at)
+{
+    vigil_engine_close(engine);
+    engine = e;
+    strlcpy(engine_path, path, sizeof(engine_path));
+    engine_stat = *st;
+    checked_at = at;
+}
+
 /* Loaded by shared_preload_libraries, in the postmaster: what every backend
  * would build for itself is built once here, and the backends it forks
  * inherit it, sharing its pages for as long as nothing writes them (and
@@ -82,10 +94,7 @@ static void preload(void)
                 (errmsg("vigil: engine file \"%s\" not mapped at start: %s", path, err)));
         return;
     }
-    engine = e;
-    strlcpy(engine_path, path, sizeof(engine_path));
-    engine_stat = st;
-    checked_at = 0; /* each backend's first statement looks at the file again */
+    keep_engine(e, path, &st, 0); /* each backend's first statement looks again */
     ereport(LOG, (errmsg("vigil: engine file \"%s\" mapped at start: %zu entities", path,
                          vigil_engine_entities(e))));
 }
@@ -138,11 +147,7 @@ static const vigil_engine *get_engine(void)
                                                : ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                  errmsg("vigil engine file \"%s\" cannot be used: %s", path, err),
                  errhint("`vigil load --db DB` writes DB.engine again with this build")));
-    vigil_engine_close(engine);
-    engine = e;
-    strlcpy(engine_path, path, sizeof(engine_path));
-    engine_stat = st;
-    checked_at = stmt;
+    keep_engine(e, path, &st, stmt);
     return engine;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../match/match.h"
@@ -373,7 +374,7 @@ void vigil__engine_free_parts(vigil_engine *e)
     free(e->index);
     free(e->versions);
     if (e->blob_mapped)
-        vigil__blob_unmap(e->blob, e->blob_len);
+        munmap(e->blob, e->blob_len); /* (vigil_engine_open_file mapped it) */
     else
         free(e->blob);
 }

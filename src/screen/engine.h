@@ -78,9 +78,6 @@ static inline int vigil__in_blob(const vigil_engine *e, const void *p)
     return e->blob && (const char *)p >= e->blob && (const char *)p <= e->blob + e->blob_len;
 }
 
-/* Unmaps a blob mapped by vigil_engine_open_file (snapshot.c). 0 or -1. */
-int vigil__blob_unmap(char *blob, size_t len);
-
 /* Frees everything e holds, not e itself (engine.c). */
 void vigil__engine_free_parts(vigil_engine *e);
 

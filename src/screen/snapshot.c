@@ -510,11 +510,6 @@ int vigil__snapshot_load(vigil_engine *e, const char *path, const char *versions
     return snapshot_read(e, data, len, versions, 1, 0, NULL, 0);
 }
 
-int vigil__blob_unmap(char *blob, size_t len)
-{
-    return munmap(blob, len);
-}
-
 int vigil_engine_open_file(const char *path, vigil_engine **out, char *err, size_t errlen)
 {
     say(err, errlen, "");
@@ -528,8 +523,7 @@ int vigil_engine_open_file(const char *path, vigil_engine **out, char *err, size
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s", fd < 0 ? strerror(errno) : "not a regular file");
+        say(err, errlen, fd < 0 ? strerror(errno) : "not a regular file");
         if (fd >= 0)
             close(fd);
         return VIGIL_ERR_IO;
