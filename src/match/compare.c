@@ -336,6 +336,19 @@ static double legal_factor(const vigil__pname *a, const vigil__pname *b, const c
     return LEGAL_DIFFERENT;
 }
 
+/* 1 when x names an investment vehicle of a numbered series by one of its
+ * words (a fund, a trust, a partnership). */
+static int series_vehicle(const vigil__pname *x)
+{
+    static const char *const words[] = {"fund",        "funds",     "partners", "trust",
+                                        "partnership", "portfolio", "series"};
+    for (int i = 0; i < x->n; i++)
+        for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+            if (x->tok[i].kind == VIGIL__TK_WORD && strcmp(x->tok[i].t, words[k]) == 0)
+                return 1;
+    return 0;
+}
+
 /* Numbers must agree: all of one side's numbers found in the other. */
 static double number_factor(const vigil__pname *a, const vigil__pname *b, const int *ma,
                             const int *mb, const char **how)
@@ -352,6 +365,13 @@ static double number_factor(const vigil__pname *a, const vigil__pname *b, const 
             unb += mb[j] < 0;
         }
     *how = na || nb ? "agree" : "none";
+    /* a fund, trust or partnership numbered in a series: one sponsor's
+     * vehicles, run by one manager, whose control reaches each of them */
+    if ((una || unb) && a->cls != VIGIL__CLASS_THING && series_vehicle(a) &&
+        series_vehicle(b)) {
+        *how = "another of a series";
+        return NUMBERS_SERIES;
+    }
     if (na && nb && (una || unb)) {
         *how = "differ";
         return NUMBERS_DIFFER;
@@ -413,11 +433,24 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         for (int k = 0; k < np; k++)
             sh_words += a->tok[pairs[k].i].kind == VIGIL__TK_WORD &&
                         b->tok[pairs[k].j].kind == VIGIL__TK_WORD;
+        /* (and not where a name of two words is found in l with words
+         * between them: a son's name is his own given name and then his
+         * father's whole name, while a given name and a family name found
+         * apart are the usual short form of a full name with its middle
+         * names, "Boris Johnson" of "Alexander Boris de Pfeffel Johnson") */
+        int last_paired = -1, gap = 0;
+        for (int i = first_paired; i < l->n; i++)
+            if (ml[i] >= 0) {
+                gap |= last_paired >= 0 && i > last_paired + 1;
+                last_paired = i;
+            }
+        gap &= sh_words == 2 && (a_short ? a : b)->n == 2;
         double leading = 0.0;
         for (int i = 0; i < l->n; i++)
             if (ml[i] < 0) {
                 extra += l->tok[i].w;
-                if (i < first_paired && l->tok[i].kind == VIGIL__TK_WORD && sh_words >= 2)
+                if (i < first_paired && l->tok[i].kind == VIGIL__TK_WORD && sh_words >= 2 &&
+                    !gap)
                     leading += l->tok[i].w;
             }
         /* counted once: a relative differs by one leading given name, which
@@ -464,11 +497,20 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
     /* only where words were run together or split, and the lengths allow an
      * edit similarity of 0.85 */
     double jub = 0.0;
+    size_t jc = 0;
     if (a->n != b->n && (double)jdiff <= JOINED_LEN_DIFF * (double)jmax) {
-        jub = vigil__jaro_winkler_bound(
-            vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt), a->jlen, b->jlen);
+        jc = vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt);
+        jub = vigil__jaro_winkler_bound(jc, a->jlen, b->jlen);
     }
-    if (jub >= JOINED_JW) {
+    /* the name run together is judged as a word is: one typing error in it
+     * is a typo wherever it falls ("Andrang Heta", "'Ndrangheta"), though
+     * Jaro-Winkler marks a change at the start down (possible only when at
+     * most one character is not in common) */
+    size_t jmin = a->jlen < b->jlen ? a->jlen : b->jlen;
+    int jtypo = a->n != b->n && jdiff <= 1 && jc + 1 >= jmax && !a->pinyin && !b->pinyin &&
+                jmin >= (a->cls == VIGIL__CLASS_PERSON ? JOINED_TYPO_MIN_LEN_PERSON
+                                                       : JOINED_TYPO_MIN_LEN_ORG);
+    if (jub >= JOINED_JW || jtypo) {
         uint32_t ca[128], cb[128];
         const char *ja = vigil__pname_str(a, a->joined_at),
                    *jb = vigil__pname_str(b, b->joined_at);
@@ -484,6 +526,8 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
             if (lv >= JOINED_EDIT)
                 joined = (jw + lv) / 2.0;
         }
+        if (jtypo && joined < PAIR_TYPO && vigil__osa_bounded(ca, a->jlen, cb, b->jlen, 1) == 1)
+            joined = PAIR_TYPO;
     }
     if (a->n != b->n && (a->n == 1 || b->n == 1) && score < ABJAD_JOINED &&
         (a->abjad || b->abjad)) {

@@ -120,6 +120,11 @@
 #define JOINED_LEN_DIFF 0.15
 #define JOINED_JW 0.93
 #define JOINED_EDIT 0.85
+/* The same run-together names one typing error apart score PAIR_TYPO, as
+ * two words do, when the shorter is this long: longer than a word's
+ * TYPO_MIN_LEN, for a name run together is two words or more. */
+#define JOINED_TYPO_MIN_LEN_PERSON 8u
+#define JOINED_TYPO_MIN_LEN_ORG 6u
 /* A name written in a script without short vowels and a name of one word
  * with the same consonants run together ("bd allh", عبد الله, and
  * "Abdullah"), of at least ABJAD_JOINED_MIN consonants. */
@@ -141,6 +146,13 @@
 #define NUMBERS_DIFFER 0.5
 #define NUMBERS_ONE_SIDE 0.84
 #define NUMBERS_ONE_SIDE_VESSEL 0.9
+/* Except between investment vehicles of a numbered series, a fund, a trust
+ * or a partnership on both sides ("KKR North America Fund XII L.P.", "...
+ * Fund XIII L.P."; "Mortgage Loan Trust 2004-1", "2004-2"): one sponsor
+ * raises them and one manager runs them, and a listed sponsor's or
+ * manager's control reaches each (the ownership and control tests), so
+ * another number of the series is an alert to review, not another name. */
+#define NUMBERS_SERIES 0.9
 
 /* ------------------------------------------------ screening */
 
