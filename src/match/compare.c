@@ -10,6 +10,7 @@
  * for each weight: docs/matching.md.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "match.h"
@@ -37,6 +38,30 @@ static int ends_unlike(const vigil__tok *a, const vigil__tok *b)
         return 0;
     char last = b->t[b->len - 1];
     return a->t[a->len - 1] == 'y' && !strchr("aeiouy", last);
+}
+
+/* The fewest characters in common that let two words of n and m letters
+ * reach PAIR_FLOOR by spelling, by class (person, other): the bound below,
+ * decided once for every length instead of for every pair. */
+static uint8_t spelling_cmin[2][VIGIL__TOKLEN + 1][VIGIL__TOKLEN + 1];
+static pthread_once_t cmin_once = PTHREAD_ONCE_INIT;
+
+static void build_cmin(void)
+{
+    for (int k = 0; k < 2; k++) {
+        const double wj = k == 0 ? SPELLING_JW_PERSON : SPELLING_JW_ORG;
+        for (size_t n = 0; n <= VIGIL__TOKLEN; n++)
+            for (size_t m = 0; m <= VIGIL__TOKLEN; m++) {
+                size_t mx = n > m ? n : m, c = 0;
+                for (; c <= mx; c++) {
+                    double ub = wj * vigil__jaro_winkler_bound(c, n, m) +
+                                (1.0 - wj) * (double)c / (double)(mx ? mx : 1);
+                    if (ub >= PAIR_FLOOR)
+                        break;
+                }
+                spelling_cmin[k][n][m] = (uint8_t)c;
+            }
+    }
 }
 
 /* How alike tokens a and b are. as_words: a patronymic is read as any other
@@ -89,9 +114,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
     {
         size_t c = vigil__common_bound(a->mask, a->cnt, b->mask, b->cnt);
         size_t mx = a->len > b->len ? a->len : b->len;
-        double ub = wj * vigil__jaro_winkler_bound(c, a->len, b->len) +
-                    (1.0 - wj) * (double)c / (double)mx;
-        if (ub < PAIR_FLOOR && c + 1 < mx)
+        if (c < spelling_cmin[cls != VIGIL__CLASS_PERSON][a->len][b->len] && c + 1 < mx)
             goto phonetic;
     }
     /* the metrics read code points */
@@ -399,6 +422,7 @@ static int acronym(const vigil__pname *s, const vigil__pname *l)
 
 double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why)
 {
+    pthread_once(&cmin_once, build_cmin);
     pair pairs[VIGIL__MAX_TOKENS];
     int ma[VIGIL__MAX_TOKENS], mb[VIGIL__MAX_TOKENS];
     int np = align(a, b, pairs, ma, mb);
