@@ -12,7 +12,12 @@
  *   dates of birth, nationalities and genders, against all four lists and
  *   every schema, as `vigil batch` screens a record without a schema column;
  * - pairs: the 252 judged pairs of ../shared/eval/names/name-pairs-dev.csv
- *   through vigil_compare.
+ *   through vigil_compare;
+ * - abjad2latin: built from the lists, not from ../shared/eval: each listed
+ *   person's name in Arabic script against the same person's names in Latin
+ *   letters (vigil_compare, the best of them), as a customer who writes his
+ *   name in Arabic script meets a list that holds Latin spellings only (the
+ *   UK's, OFAC's). Split by the entity's id as the others.
  * A positive is found when the expected entity is among the hits with match
  * at the default threshold; a negative alerts when any hit matches.
  *
@@ -25,6 +30,8 @@
  * Usage: bench_dev [-v] [DB]   (-v lists the misses and the false alerts;
  * DB: a database holding the four lists, else a new one is loaded).
  */
+#include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +195,70 @@ static void pair_row(char **f, int n, void *ctx)
     vigil_comparison_free(&c);
 }
 
+/* abjad2latin: [part][0] found, [part][1] all. */
+static long abjad[2][2];
+
+/* 1 when s holds Arabic-script letters (U+0600 to U+06FF). */
+static int arabic_script(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0xD8 && *p <= 0xDB)
+            return 1;
+    return 0;
+}
+
+/* Every listed person's Arabic-script names against their Latin names, from
+ * the entity documents of the database at path (one version of each list). */
+static void abjad_rows(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT doc FROM entity_doc WHERE schema = 'Person'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *doc = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+        json_t *names = json_object_get(doc, "names"), *a, *b;
+        size_t i, j;
+        char key[256];
+        snprintf(key, sizeof(key), "%s:%s", json_string_value(json_object_get(doc, "source")),
+                 json_string_value(json_object_get(doc, "source_id")));
+        json_array_foreach(names, i, a)
+        {
+            const char *an = json_string_value(json_object_get(a, "name"));
+            if (!an || !arabic_script(an))
+                continue;
+            double best = -1;
+            json_array_foreach(names, j, b)
+            {
+                const char *bn = json_string_value(json_object_get(b, "name"));
+                vigil_comparison c;
+                if (!bn || arabic_script(bn) ||
+                    !strpbrk(bn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "abcdefghijklmnopqrstuvwxyz") ||
+                    vigil_compare("Person", an, bn, 0, 0, &c) != VIGIL_OK)
+                    continue;
+                best = c.score > best ? c.score : best;
+                vigil_comparison_free(&c);
+            }
+            if (best < 0)
+                continue; /* no Latin name */
+            int part = part_of(key), found = best >= VIGIL_DEFAULT_THRESHOLD;
+            abjad[part][0] += found;
+            abjad[part][1]++;
+            if (verbose && !found)
+                printf("  MISSED abjad2latin %c %s %s %.3f\n", 'A' + part, key, an, best);
+        }
+        json_decref(doc);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static double pct(long a, long b)
 {
     return b ? 100.0 * (double)a / (double)b : 0.0;
@@ -230,6 +301,7 @@ int main(int argc, char **argv)
     bench_each_negative(shared, negative_row, NULL);
     snprintf(path, sizeof(path), "%s/eval/names/name-pairs-dev.csv", shared);
     bench_each_csv_row(path, pair_row, NULL);
+    abjad_rows(db_arg ? db_arg : db_path);
 
     printf("\nat the default threshold (%.2f); part A tuned on, part B checked on\n",
            VIGIL_DEFAULT_THRESHOLD);
@@ -245,6 +317,10 @@ int main(int argc, char **argv)
     printf("%-16s %8s %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%%\n",
            "judged pairs", "right", pairs[0][0], pairs[0][1], pct(pairs[0][0], pairs[0][1]),
            pairs[1][0], pairs[1][1], pct(pairs[1][0], pairs[1][1]), pr, pn, pct(pr, pn));
+    long ar = abjad[0][0] + abjad[1][0], an = abjad[0][1] + abjad[1][1];
+    printf("%-16s %8s %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%% %6ld/%-5ld %5.2f%%\n",
+           "abjad2latin", "found", abjad[0][0], abjad[0][1], pct(abjad[0][0], abjad[0][1]),
+           abjad[1][0], abjad[1][1], pct(abjad[1][0], abjad[1][1]), ar, an, pct(ar, an));
 
     printf("\ncurve (all of each set): threshold");
     for (int s = 0; s < NSETS; s++)

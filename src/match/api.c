@@ -24,11 +24,11 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     if (schema && vigil__ieq(schema, "LegalEntity") && !vigil__has_legal_form(name1) &&
         !vigil__has_legal_form(name2))
         cls = VIGIL__CLASS_PERSON;
-    /* a Cyrillic name has a second reading, the scholarly one (Жуков zukov
-     * beside zhukov): each reading prepared once, the best pair decides */
+    /* a Cyrillic or Arabic-script name has a second reading, the scholarly
+     * one (Жуков zukov beside zhukov; حمزة hmzt beside hmza): each reading
+     * prepared once, the best pair decides */
     static const int langs[2] = {-1, VIGIL__LANG_SCHOLARLY};
-    int na = (vigil__cyrillic_lang(name1) != VIGIL__LANG_ANY) ? 2 : 1,
-        nb = (vigil__cyrillic_lang(name2) != VIGIL__LANG_ANY) ? 2 : 1;
+    int na = vigil__readings(name1), nb = vigil__readings(name2);
     vigil__pname *a[2] = {NULL, NULL}, *b[2] = {NULL, NULL};
     int ra[2] = {-1, -1}, rb[2] = {-1, -1}, nomem = 0;
     for (int x = 0; x < 2; x++) {
@@ -47,9 +47,14 @@ int vigil_compare(const char *schema, const char *name1, const char *name2, doub
     }
     double score = -1.0;
     int best_a = 0, best_b = 0;
+    int both_own = vigil__in_twice_read_script(name1) && vigil__in_twice_read_script(name2);
     for (int x = 0; na * nb > 1 && x < na; x++)
         for (int y = 0; y < nb; y++) {
-            if (ra[x] != 0 || rb[y] != 0)
+            /* two names of scripts read twice are read by the same rules:
+             * reading with reading (a name split one way and the other
+             * split another, "al swdany" and "alswdany", would be read as
+             * words run together) */
+            if (ra[x] != 0 || rb[y] != 0 || (x != y && both_own))
                 continue;
             double s = vigil__name_score(a[x], b[y], NULL);
             if (s > score) {

@@ -311,6 +311,11 @@ void vigil__skeleton(const char *t, char *out, uint8_t *len)
         } else if (c == 'c' && nx == 'k') {
             o = 'k';
             i++;
+        } else if (c == 'd' && nx == 'j') {
+            /* French spellings write j's sound dj (Djamel, Djermane for
+             * Jamal, Jarman) */
+            o = 'j';
+            i++;
         } else if (strchr("aeiouywv", c)) {
             continue;
         } else if (c == 'q' || c == 'g' || (c == 'c' && nx != 'h')) {
@@ -493,6 +498,52 @@ static uint16_t put_text(vigil__pname *o, const char *s)
     return at;
 }
 
+/* Arabic script's words of a name as Latin spellings divide them (the
+ * tokens of its reading, toks[0..n), at most max; returns the new n):
+ * - the article is written joined to its word (الظواهري alzwahry), where
+ *   Latin writes it apart ("AL-ZAWAHIRI"): read as the particle it is, in
+ *   words of three letters or more after it;
+ * - but "ʿAbd al-" is one name with its article, Latin's "Abdul" (عبد
+ *   المنان, عبدالمنان: "Abdul Manan");
+ * - and a name of God after a word, الله, الدين, makes one name with it, as
+ *   Latin writes it (قدرت الله Qudratullah, جلال الدين Jalaluddin, عبد الله
+ *   Abdullah). */
+static int arabic_compounds(char toks[][VIGIL__TOKLEN], int n, int max)
+{
+    for (int i = 0; i < n; i++) {
+        char *t = toks[i];
+        size_t len = strlen(t);
+        if (i > 0 && (!strcmp(t, "allh") || !strcmp(t, "aldyn")) &&
+            strlen(toks[i - 1]) + len < VIGIL__TOKLEN) {
+            char both[VIGIL__TOKLEN];
+            snprintf(both, sizeof(both), "%s%s", toks[i - 1], t);
+            memcpy(toks[i - 1], both, sizeof(both));
+            memmove(toks[i], toks[i + 1], sizeof(toks[0]) * (size_t)(n - i - 1));
+            n--;
+            i--;
+            continue;
+        }
+        if (!strcmp(t, "bd") && i + 1 < n && strncmp(toks[i + 1], "al", 2) == 0 &&
+            strlen(toks[i + 1]) >= 4 && strcmp(toks[i + 1], "allh") != 0) {
+            snprintf(t, VIGIL__TOKLEN, "bdal");
+            memmove(toks[i + 1], toks[i + 1] + 2, strlen(toks[i + 1] + 2) + 1);
+            i++;
+            continue;
+        }
+        size_t head = strncmp(t, "bdal", 4) == 0 && len >= 7 && strcmp(t + 4, "lh") != 0 ? 4
+                      : strncmp(t, "al", 2) == 0 && len >= 5                             ? 2
+                                                                                         : 0;
+        if (head && n < max) {
+            memmove(toks[i + 1], toks[i], sizeof(toks[0]) * (size_t)(n - i));
+            t[head] = '\0';
+            memmove(toks[i + 1], toks[i + 1] + head, strlen(toks[i + 1] + head) + 1);
+            n++;
+            i++;
+        }
+    }
+    return n;
+}
+
 int vigil__name_prepare(const char *name, int cls, vigil__pname *o)
 {
     return vigil__name_prepare_as(name, cls, -1, o);
@@ -596,6 +647,8 @@ int vigil__name_prepare_as(const char *name, int cls, int lang, vigil__pname *o)
         snprintf(toks[0], sizeof(toks[0]), "%s", surname);
         n = n < VIGIL__MAX_TOKENS * 2 ? n + 1 : n;
     }
+    if (!strcmp(script, "Arabic") && lang != VIGIL__LANG_SCHOLARLY)
+        n = arabic_compounds(toks, n, VIGIL__MAX_TOKENS * 2);
     int used[VIGIL__MAX_TOKENS * 2] = {0};
     if (cls != VIGIL__CLASS_PERSON) {
         /* legal forms, longest alias first, anywhere in the name (legal.c) */

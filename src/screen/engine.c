@@ -20,8 +20,9 @@
 #include "engine.h"
 
 /* Adds text as a name of entity en (number eid), to be prepared later, in
- * parallel (prepare_names): a Cyrillic name twice, read as its language's
- * English romanisation and as the scholarly one (VIGIL__LANG_SCHOLARLY).
+ * parallel (prepare_names): a Cyrillic or Arabic-script name twice, read as
+ * its languages say it and letter for letter (VIGIL__LANG_SCHOLARLY:
+ * vigil__readings).
  * 0, or -1 (memory). */
 /* 1 when the text w is a whole word of s (ASCII letters without case). */
 static int has_word(const char *s, const char *w)
@@ -68,7 +69,7 @@ static int tail_is_name(json_t *names, const char *text, const char *tail)
 static int add_name(vigil_engine *e, size_t *names_cap, const vigil__entity *en, uint32_t eid,
                     const char *text, int weak)
 {
-    int readings = (vigil__cyrillic_lang(text) != VIGIL__LANG_ANY) ? 2 : 1;
+    int readings = vigil__readings(text);
     for (int r = 0; r < readings; r++) {
         if (e->nnames == *names_cap) {
             size_t nc = *names_cap ? *names_cap * 2 : 16384;
@@ -204,13 +205,19 @@ int vigil__engine_name_lang(const vigil__ename *nm)
 }
 
 /* 1 when nm is a second reading that came out as the first (the name just
- * before it) did: kept once. */
+ * before it) did, in the same words: kept once. */
 static int same_reading(const vigil__ename *nm)
 {
     if (!nm->reading || !nm[-1].p || nm[-1].reading)
         return 0;
-    return strcmp(vigil__pname_str(nm->p, nm->p->latin_at),
-                  vigil__pname_str(nm[-1].p, nm[-1].p->latin_at)) == 0;
+    const vigil__pname *a = nm->p, *b = nm[-1].p;
+    if (a->n != b->n ||
+        strcmp(vigil__pname_str(a, a->latin_at), vigil__pname_str(b, b->latin_at)) != 0)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->tok[i].t, b->tok[i].t) != 0)
+            return 0;
+    return 1;
 }
 
 /* Prepares name i of the job's engine (a worker of vigil__par_for). */

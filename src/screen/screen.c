@@ -465,12 +465,18 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
         __builtin_prefetch(np + offsetof(vigil__pname, tok));
         __builtin_prefetch(np + offsetof(vigil__pname, tok) + 64);
     }
+    int q_read_twice = vigil__in_twice_read_script(q->name);
     cand *cands = malloc((nsup ? nsup : 1) * sizeof(cand));
     size_t ncand = 0;
     int rc = cands ? VIGIL_OK : VIGIL_ERR_NOMEM;
     for (size_t c = 0; c < nsup && rc == VIGIL_OK; c++) {
         uint32_t id = sup[c].id;
         const vigil__ename *nm = &e->names[id];
+        /* a listed name's second reading is for queries in another script
+         * (a query in Cyrillic or Arabic script is read by the rules of the
+         * first: vigil_compare) */
+        if (nm->reading && q_read_twice)
+            continue;
         double s = vigil__name_score(qp[nm->cls], nm->p, NULL);
         if (nm->weak)
             s *= WEAK; /* a weak alias proves less */

@@ -33,7 +33,7 @@
 #include "engine.h"
 
 #define MAGIC "VIGILIX\0"
-#define FORMAT 8
+#define FORMAT 9
 #define SAMPLE 64 /* names prepared again to check the file */
 
 typedef struct {

@@ -48,6 +48,16 @@ enum {
  * the languages use (і ї є ґ Ukrainian, ў Belarusian, ј љ њ Serbian; the
  * rest Russian); VIGIL__LANG_ANY when it has no Cyrillic letter. */
 int vigil__cyrillic_lang(const char *s);
+/* 1 when s holds Arabic-script letters (U+0600 to U+06FF). */
+int vigil__has_arabic(const char *s);
+/* How many readings a listed name gets: 2 for Cyrillic text (its language's
+ * English romanisation and the scholarly one) and for Arabic-script text
+ * (as its languages say it, and ICU's letter-for-letter reading), else 1.
+ * The second is read with VIGIL__LANG_SCHOLARLY. */
+int vigil__readings(const char *s);
+/* 1 when s is written in one of those scripts (its first letter's): a
+ * query in it is read as listed names in it are, by their first reading. */
+int vigil__in_twice_read_script(const char *s);
 /* Writes in, transliterated to lower-case ASCII Latin, into out (cap bytes):
  * its Cyrillic read as lang (vigil__to_latin: as vigil__cyrillic_lang says),
  * Latin letters written inside Cyrillic words read as the Cyrillic letters

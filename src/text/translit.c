@@ -61,7 +61,7 @@ static const char *const rules[VIGIL__LANGS] = {
     PRE_RULES POST_RULES,
     /* VIGIL__LANG_SCHOLARLY: Any-Latin's letters as they are, accents
      * dropped (Čačeryn cacheryn would be the English reading again) */
-    PRE_RULES "::Any-Latin; ʹ > ; ʺ > ; · > ; ::Latin-ASCII; ::Lower;",
+    PRE_RULES "::Any-Latin; ʹ > ; ʺ > ; · > ; ʿ > ; ʾ > ; ::Latin-ASCII; ::Lower;",
 };
 
 /* Each thread's transliterator and word cache, freed when the thread ends
@@ -393,6 +393,69 @@ static void unhomoglyph(const char *in, char *out, size_t cap)
     out[k] = '\0';
 }
 
+/* 1 when the UTF-8 text at s starts with the two bytes of code point c (an
+ * Arabic-block letter, U+0600 to U+07FF). */
+static int at2(const char *s, unsigned c)
+{
+    return (unsigned char)s[0] == (0xC0 | (c >> 6)) &&
+           (unsigned char)s[1] == (0x80 | (c & 0x3F));
+}
+
+/* Arabic-script letters as the languages that write them read them, in
+ * place (each is replaced by a letter of the same two bytes), before ICU's
+ * Arabic reading:
+ * - a name with a letter only Persian, Dari, Pashto and Urdu use (ی ک پ چ
+ *   ژ گ) reads ض ظ ذ as z and ث as s, as those languages say them
+ *   (رضایی Rezaei, مرتضی Morteza, where Arabic has Ramadan);
+ * - Persian's silent final ه before a suffix joined by a zero-width
+ *   non-joiner is the vowel e (خامنه‌ای Khamenei), read as the long a;
+ * - ة, the tā' marbūṭa, is the vowel a at the end of a word (حمزة Hamza,
+ *   أسامة Usama), and t only before a word with the article, where it is
+ *   said (هبة الله Hibat Allah). */
+static void arabic_letters(char *s)
+{
+    int persian = 0;
+    for (const char *p = s; p[0] && p[1]; p++)
+        persian |= at2(p, 0x6CC) || at2(p, 0x6A9) || at2(p, 0x67E) || at2(p, 0x686) ||
+                   at2(p, 0x698) || at2(p, 0x6AF);
+    for (char *p = s; p[0] && p[1]; p++) {
+        unsigned to = 0;
+        if (persian && (at2(p, 0x636) || at2(p, 0x638) || at2(p, 0x630)))
+            to = 0x632; /* ز */
+        else if (persian && at2(p, 0x62B))
+            to = 0x633; /* س */
+        else if (at2(p, 0x647) && strncmp(p + 2, "\xe2\x80\x8c", 3) == 0)
+            to = 0x627; /* ا */
+        else if (at2(p, 0x629) && (!p[2] || strchr(" ,;:)-", p[2])) &&
+                 !(p[2] == ' ' && at2(p + 3, 0x627) && at2(p + 5, 0x644)))
+            to = 0x627;
+        if (to) {
+            p[0] = (char)(0xC0 | (to >> 6));
+            p[1] = (char)(0x80 | (to & 0x3F));
+            p++;
+        }
+    }
+}
+
+int vigil__has_arabic(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0xD8 && *p <= 0xDB)
+            return 1;
+    return 0;
+}
+
+int vigil__readings(const char *s)
+{
+    return vigil__cyrillic_lang(s) != VIGIL__LANG_ANY || vigil__has_arabic(s) ? 2 : 1;
+}
+
+int vigil__in_twice_read_script(const char *s)
+{
+    const char *script = vigil__script_of(s);
+    return !strcmp(script, "Arabic") || !strcmp(script, "Cyrillic");
+}
+
 int vigil__to_latin(const char *in, char *out, size_t cap)
 {
     return vigil__to_latin_as(in, -1, out, cap);
@@ -426,6 +489,12 @@ int vigil__to_latin_as(const char *in_raw, int lang, char *out, size_t cap)
         unhomoglyph(in_raw, fixed, n8 * 2 + 8);
         in = fixed;
         n8 = strlen(in);
+    } else if (vigil__has_arabic(in_raw)) {
+        fixed = strdup(in_raw);
+        if (!fixed)
+            return -1;
+        arabic_letters(fixed);
+        in = fixed;
     }
     /* Word by word, each remembered: names share their words (a customer
      * base holds many Mohammeds, Wangs and Ivanovs), and ICU's rules do not
