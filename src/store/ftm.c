@@ -111,17 +111,27 @@ static json_t *ftm_form(vigil_db *db, json_t *doc, int with_referents, json_t *f
                      "last_change", change ? change : json_null());
 }
 
-/* An entry's times, as SQL over its list's versions (?1 the list, ?2 the
- * entry's id): first and last seen, and when it took the content it has
- * now (the earliest version holding the document of the latest). */
-#define SEEN_SQL(agg)                                                                          \
-    "SELECT " agg "(v.loaded_at) FROM version_entity ve JOIN list_version v ON v.id = "        \
-    "ve.version_id WHERE v.source = ?1 AND ve.source_id = ?2"
+/* An entry's times, as SQL over its list's versions: the aggregate agg of
+ * the load times of the versions of list src (an SQL expression) holding
+ * the entry sid, and more conditions in extra, as a scalar subquery. First
+ * seen is the min, last seen the max, last change the min over the
+ * versions holding the document of the latest (the content it has now). */
+#define SEEN(agg, src, sid, extra)                                                             \
+    "(SELECT " agg "(v2.loaded_at) FROM version_entity ve2 JOIN list_version v2 ON v2.id = "   \
+    "ve2.version_id WHERE v2.source = " src " AND ve2.source_id = " sid extra ")"
+/* the same for one entry, ?1 the list and ?2 its id */
+#define FIRST_SEEN_SQL "SELECT " SEEN("min", "?1", "?2", "")
+#define LAST_SEEN_SQL "SELECT " SEEN("max", "?1", "?2", "")
+/* the same three for the entry of the row ve of version v */
+#define ROW_TIMES                                                                              \
+    SEEN("min", "v.source", "ve.source_id", "")                                                \
+    ", " SEEN("max", "v.source", "ve.source_id",                                               \
+              "") ", " SEEN("min", "v.source", "ve.source_id", " AND ve2.doc_id = ve.doc_id")
 #define CHANGE_SQL                                                                             \
-    SEEN_SQL("min")                                                                            \
-    " AND ve.doc_id = (SELECT ve2.doc_id FROM version_entity ve2 JOIN "                        \
-    "list_version v2 ON v2.id = ve2.version_id WHERE v2.source = ?1 AND "                      \
-    "ve2.source_id = ?2 ORDER BY v2.id DESC LIMIT 1)"
+    "SELECT " SEEN("min", "?1", "?2",                                                          \
+                   " AND ve2.doc_id = (SELECT ve3.doc_id FROM version_entity ve3 JOIN "        \
+                   "list_version v3 ON v3.id = ve3.version_id WHERE v3.source = ?1 AND "       \
+                   "ve3.source_id = ?2 ORDER BY v3.id DESC LIMIT 1)")
 
 json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
 {
@@ -129,8 +139,8 @@ json_t *vigil__ftm_entity(vigil_db *db, json_t *doc, int with_referents)
     const char *sid = json_string_value(json_object_get(doc, "source_id"));
     if (!source || !sid)
         return NULL;
-    return ftm_form(db, doc, with_referents, one_text(db, SEEN_SQL("min"), source, sid, NULL),
-                    one_text(db, SEEN_SQL("max"), source, sid, NULL),
+    return ftm_form(db, doc, with_referents, one_text(db, FIRST_SEEN_SQL, source, sid, NULL),
+                    one_text(db, LAST_SEEN_SQL, source, sid, NULL),
                     one_text(db, CHANGE_SQL, source, sid, NULL));
 }
 
@@ -168,7 +178,7 @@ int vigil_entity_reader_open(vigil_db *db, vigil_entity_reader **out)
     if (!r)
         return vigil__db_fail(db, VIGIL_ERR_NOMEM, "out of memory");
     r->db = db;
-    const char *const times[3] = {SEEN_SQL("min"), SEEN_SQL("max"), CHANGE_SQL};
+    const char *const times[3] = {FIRST_SEEN_SQL, LAST_SEEN_SQL, CHANGE_SQL};
     int ok =
         sqlite3_prepare_v2(db->sql,
                            "SELECT d.doc FROM version_entity ve JOIN entity_doc d ON d.id = "
@@ -202,27 +212,17 @@ int vigil_entity_reader_ftm(vigil_entity_reader *r, const char *source, const ch
         return rc == SQLITE_ROW || rc == SQLITE_DONE
                    ? VIGIL_ERR_NOTFOUND
                    : vigil__db_sqlfail(r->db, "reading an entity");
-    json_t *ftm = json_pack("{s:s,s:o,s:[s],s:o,s:b}", "caption", vigil__ftm_caption(doc),
-                            "properties", vigil__ftm_properties(doc), "datasets", source,
-                            "referents", json_array(), "target", 1);
-    static const char *const names[3] = {"first_seen", "last_seen", "last_change"};
-    for (int t = 0; t < 3 && ftm; t++) {
+    json_t *when[3];
+    for (int t = 0; t < 3; t++) {
         sqlite3_bind_text(r->times[t], 1, source, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(r->times[t], 2, source_id, -1, SQLITE_TRANSIENT);
-        json_t *when =
-            sqlite3_step(r->times[t]) == SQLITE_ROW ? col_text(r->times[t], 0) : NULL;
-        json_object_set_new(ftm, names[t], when ? when : json_null());
+        when[t] = sqlite3_step(r->times[t]) == SQLITE_ROW ? col_text(r->times[t], 0) : NULL;
         sqlite3_reset(r->times[t]);
     }
-    size_t i;
-    json_t *v;
-    if (ftm && strcmp(source, "un") != 0)
-        json_array_foreach(json_object_get(doc, "un_references"), i, v)
-        {
-            char un[128];
-            snprintf(un, sizeof(un), "un:%s", json_string_value(v));
-            json_array_append_new(json_object_get(ftm, "referents"), json_string(un));
-        }
+    /* the form without the id and schema, which the caller writes first */
+    json_t *ftm = ftm_form(r->db, doc, 0, when[0], when[1], when[2]);
+    json_object_del(ftm, "id");
+    json_object_del(ftm, "schema");
     json_decref(doc);
     return vigil__dump_json(r->db, ftm, json);
 }
@@ -242,16 +242,10 @@ int vigil_entities_each(vigil_db *db, const char *sources, const char *schema,
 {
     if (!db || !sources || !fn)
         return VIGIL_ERR_ARG;
-    /* the times of every entry in one statement: as SEEN_SQL and CHANGE_SQL,
-     * correlated with the row (the current version's document is the latest) */
+    /* the times of every entry in one statement: SEEN correlated with the
+     * row (ROW_TIMES; the current version's document is the latest) */
     static const char *const sql =
-        "SELECT d.doc, (SELECT min(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 "
-        "ON ve2.version_id = v2.id AND ve2.source_id = ve.source_id WHERE v2.source = "
-        "v.source), (SELECT max(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 ON "
-        "ve2.version_id = v2.id AND ve2.source_id = ve.source_id WHERE v2.source = v.source), "
-        "(SELECT min(v2.loaded_at) FROM list_version v2 JOIN version_entity ve2 ON "
-        "ve2.version_id = v2.id AND ve2.source_id = ve.source_id AND ve2.doc_id = ve.doc_id "
-        "WHERE v2.source = v.source) FROM version_entity ve JOIN list_version v ON v.id = "
+        "SELECT d.doc, " ROW_TIMES " FROM version_entity ve JOIN list_version v ON v.id = "
         "ve.version_id JOIN entity_doc d ON d.id = ve.doc_id WHERE ve.version_id IN (SELECT "
         "max(id) FROM list_version GROUP BY source) AND instr(',' || ?1 || ',', ',' || "
         "v.source || ',') > 0 AND (?2 IS NULL OR d.schema = ?2) ORDER BY v.source, "
