@@ -13,10 +13,18 @@
 /* Errors libxml2 sends to its generic handler (encoding, I/O) would go to
  * stderr; the library never prints, so they go nowhere and the structured
  * handler keeps the first. */
-static void quiet(void *ctx, const char *msg, ...)
+void vigil__xml_quiet(void *ctx, const char *msg, ...)
 {
     (void)ctx;
     (void)msg;
+}
+
+void vigil__xml_message(const xmlError *err, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", err && err->message ? err->message : "XML error");
+    size_t n = strlen(out);
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+        out[--n] = '\0';
 }
 
 static void on_error(void *arg, xmlErrorPtr err)
@@ -26,10 +34,7 @@ static void on_error(void *arg, xmlErrorPtr err)
         return;
     e->set = 1;
     e->line = err->line;
-    snprintf(e->msg, sizeof(e->msg), "%s", err->message ? err->message : "XML error");
-    size_t n = strlen(e->msg);
-    while (n > 0 && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
-        e->msg[--n] = '\0';
+    vigil__xml_message(err, e->msg, sizeof(e->msg));
 }
 
 xmlTextReaderPtr vigil__xml_reader_open(const char *data, size_t len, vigil__xml_error *e)
@@ -46,7 +51,7 @@ xmlTextReaderPtr vigil__xml_reader_open(const char *data, size_t len, vigil__xml
     e->old_generic_ctx = xmlGenericErrorContext;
     e->old_structured = xmlStructuredError;
     e->old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetGenericErrorFunc(NULL, vigil__xml_quiet);
     xmlSetStructuredErrorFunc(e, on_error);
     xmlTextReaderPtr r =
         xmlReaderForMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);

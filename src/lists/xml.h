@@ -33,6 +33,11 @@ typedef struct {
     xmlStructuredErrorFunc old_structured;
     void *old_generic_ctx, *old_structured_ctx;
 } vigil__xml_error;
+/* libxml2's generic error handler that drops what it is given: the library
+ * never prints, and the structured handler keeps the first error. */
+void vigil__xml_quiet(void *ctx, const char *msg, ...);
+/* err's message into out (cap bytes) without its trailing new line. */
+void vigil__xml_message(const xmlError *err, char *out, size_t cap);
 /* NULL with e->msg set when it cannot start. Close it (also when NULL). */
 xmlTextReaderPtr vigil__xml_reader_open(const char *data, size_t len, vigil__xml_error *e);
 void vigil__xml_reader_close(xmlTextReaderPtr r, vigil__xml_error *e);

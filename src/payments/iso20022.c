@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 
 #include "../internal.h"
+#include "../lists/xml.h"
 #include "payments.h"
 
 #define NS_PREFIX "urn:iso:std:iso:20022:tech:xsd:"
@@ -595,16 +596,8 @@ static void on_error(void *ctx, xmlErrorPtr err)
     if (!err || err->level < XML_ERR_ERROR || x->rc)
         return;
     char msg[VIGIL__ERRMSG];
-    snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
+    vigil__xml_message(err, msg, sizeof(msg));
     x->rc = vigil__pay_fail(x->w->m, err->line, "malformed XML: %s", msg);
-}
-
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx, (void)msg;
 }
 
 /* Each thread keeps its parser (making one costs as much as reading a
@@ -680,7 +673,7 @@ int vigil__pay_read_xml(vigil_message *m, const char *data, size_t len)
      * five is known, nothing is fetched (XML_PARSE_NONET) */
     xmlGenericErrorFunc old_generic = xmlGenericError;
     void *old_generic_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetGenericErrorFunc(NULL, vigil__xml_quiet);
     sax_state x = {.w = w, .doc_depth = -1};
     xmlParserCtxtPtr ctxt = thread_parser();
     int rc = 0;
