@@ -63,6 +63,7 @@ check "a held message is kept, its hits alerts in the queue (customer msg:ID)" e
 ALERTS=$(jq -r '.alerts[].id' "$T/body")
 get "/alerts?customer=msg:$HELD&limit=100"
 check "the queue lists the message's alerts, the jurisdiction's among them" eval 'code_is 200 && jq -e "(.alerts | length) >= 5 and any(.alerts[]; .entity.source == \"jurisdiction\")" "$T/body"'
+check "each alert of a hit on a party is named after the party (the payee's alerts BASTRYKIN's)" eval 'jq -e "any(.alerts[]; .customer.name == \"BASTRYKIN, Aleksandr Ivanovich\") and any(.alerts[]; .customer.name == \"Pasargad Bank\")" "$T/body"'
 get "/messages/$PASSED"
 check "a passed message is kept too, with no alerts" eval 'code_is 200 && jq -e ".status == \"passed\" and .alerts == []" "$T/body"'
 decide() { curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "{\"decision\":\"$2\",\"note\":\"$3\"}" "$U/alerts/$1/decision" >"$T/code"; }

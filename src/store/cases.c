@@ -112,6 +112,16 @@ static void bind_filter(sqlite3_stmt *st, const vigil_alert_filter *f)
         sqlite3_bind_text(st, 7, f->customer, -1, SQLITE_TRANSIENT);
 }
 
+/* The customer's name of alert a (customer c): a payment message's alert
+ * ("msg:ID") has no customer, and takes the name of the message's party its
+ * hit is on (the party whose path starts the hit's; none for a hit in the
+ * message's free text) */
+#define CUSTOMER_NAME                                                                          \
+    "coalesce(c.name, (SELECT json_extract(p.value, '$.name') FROM message m, "                \
+    "json_each(m.result, '$.message.parties') p WHERE substr(a.customer_id, 1, 4) = 'msg:' "   \
+    "AND m.id = CAST(substr(a.customer_id, 5) AS INTEGER) AND json_valid(a.explanation) AND "  \
+    "instr(json_extract(a.explanation, '$.path') || '/', json_extract(p.value, '$.path') || "  \
+    "'/') = 1 LIMIT 1))"
 int vigil_alert_queue(vigil_db *db, const vigil_alert_filter *f, char **json)
 {
     *json = NULL;
@@ -129,7 +139,7 @@ int vigil_alert_queue(vigil_db *db, const vigil_alert_filter *f, char **json)
                               f->status);
     int limit = f->limit > 0 ? (f->limit < 1000 ? f->limit : 1000) : 50;
     int offset = f->offset > 0 ? f->offset : 0;
-    char where[1024], sql[2048];
+    char where[1024], sql[4096];
     filter_sql(f, where, sizeof(where));
     sqlite3_stmt *cnt = NULL, *st = NULL;
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM alert a %s", where);
@@ -140,7 +150,8 @@ int vigil_alert_queue(vigil_db *db, const vigil_alert_filter *f, char **json)
     sqlite3_finalize(cnt);
     /* the queue's order: the strongest hits first, the oldest of equal ones */
     snprintf(sql, sizeof(sql),
-             "SELECT a.id, a.status, a.score, a.customer_id, c.name, c.birth_date, a.source, "
+             "SELECT a.id, a.status, a.score, a.customer_id, " CUSTOMER_NAME
+             ", c.birth_date, a.source, "
              "a.source_id, a.schema, a.entity_name, a.matched_name, a.created_at, a.assignee, "
              "CAST(julianday('now') - julianday(a.created_at) AS INTEGER) FROM alert a "
              "LEFT JOIN customer c ON c.id = a.customer_id %s ORDER BY a.score DESC, a.id "
@@ -207,7 +218,8 @@ int vigil_alert_get(vigil_db *db, int64_t id, char **json)
     sqlite3_stmt *st = NULL, *ds = NULL;
     if (sqlite3_prepare_v2(
             db->sql,
-            "SELECT a.id, a.status, a.score, a.customer_id, c.name, c.schema, c.birth_date, "
+            "SELECT a.id, a.status, a.score, a.customer_id, " CUSTOMER_NAME
+            ", c.schema, c.birth_date, "
             "c.country, c.gender, c.id_number, a.source, a.source_id, a.schema, a.entity_name, "
             "a.matched_name, a.explanation, a.version_id, d.doc, r.versions, a.run_id, "
             "a.created_at, a.assignee, a.previous FROM alert a LEFT JOIN customer c ON c.id = "
