@@ -37,7 +37,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "vigil.h"
+#include "internal.h"
 
 #define STEPS 9 /* thresholds 0.60, 0.65, ..., 1.00 */
 static double threshold_of(int k)
@@ -198,15 +198,6 @@ static void pair_row(char **f, int n, void *ctx)
 /* abjad2latin: [part][0] found, [part][1] all. */
 static long abjad[2][2];
 
-/* 1 when s holds Arabic-script letters (U+0600 to U+06FF). */
-static int arabic_script(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p >= 0xD8 && *p <= 0xDB)
-            return 1;
-    return 0;
-}
-
 /* Every listed person's Arabic-script names against their Latin names, from
  * the entity documents of the database at path (one version of each list). */
 static void abjad_rows(const char *path)
@@ -230,14 +221,14 @@ static void abjad_rows(const char *path)
         json_array_foreach(names, i, a)
         {
             const char *an = json_string_value(json_object_get(a, "name"));
-            if (!an || !arabic_script(an))
+            if (!an || !vigil__has_arabic(an))
                 continue;
             double best = -1;
             json_array_foreach(names, j, b)
             {
                 const char *bn = json_string_value(json_object_get(b, "name"));
                 vigil_comparison c;
-                if (!bn || arabic_script(bn) ||
+                if (!bn || vigil__has_arabic(bn) ||
                     !strpbrk(bn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                  "abcdefghijklmnopqrstuvwxyz") ||
                     vigil_compare("Person", an, bn, 0, 0, &c) != VIGIL_OK)

@@ -19,11 +19,6 @@
 #include "../store/store.h"
 #include "engine.h"
 
-/* Adds text as a name of entity en (number eid), to be prepared later, in
- * parallel (prepare_names): a Cyrillic or Arabic-script name twice, read as
- * its languages say it and letter for letter (VIGIL__LANG_SCHOLARLY:
- * vigil__readings).
- * 0, or -1 (memory). */
 /* 1 when the text w is a whole word of s (ASCII letters without case). */
 static int has_word(const char *s, const char *w)
 {
@@ -66,6 +61,11 @@ static int tail_is_name(json_t *names, const char *text, const char *tail)
     return 1;
 }
 
+/* Adds text as a name of entity en (number eid), to be prepared later, in
+ * parallel (prepare_names): a Cyrillic or Arabic-script name twice, read as
+ * its languages say it and letter for letter (VIGIL__LANG_SCHOLARLY:
+ * vigil__readings).
+ * 0, or -1 (memory). */
 static int add_name(vigil_engine *e, size_t *names_cap, const vigil__entity *en, uint32_t eid,
                     const char *text, int weak)
 {
