@@ -129,6 +129,7 @@ void test_screen_release(void);
     X(test_screen_lone_listed_word)                                                            \
     X(test_screen_heldout_classes)                                                             \
     X(test_compare_arabic_script)                                                              \
+    X(test_score_floor_exact)                                                                  \
     X(test_compare_heldout_classes)                                                            \
     X(test_compare_org_phonetic_chance)                                                        \
     X(test_compare_foreign_abbreviations)                                                      \

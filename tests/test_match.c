@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "match/match.h"
 #include "test.h"
 
 typedef struct {
@@ -374,6 +375,65 @@ void test_compare_arabic_script(void)
      * reading: the article split in one and not the other is no pair of
      * names run together (the judged pairs) */
     NO_MATCH("Person", "محمد شريف السوداني", "محمد شياع السوداني");
+}
+
+/* The judged pairs' names, each prepared in its class. */
+#define FLOOR_NAMES 160
+typedef struct {
+    vigil__pname *p[2][FLOOR_NAMES];
+    int n[2];
+} floor_ctx;
+
+static void floor_row(char **f, int n, void *ud)
+{
+    floor_ctx *c = ud;
+    if (n < 3 || strcmp(f[0], "schema") == 0)
+        return;
+    int cls = vigil__schema_class(f[0]);
+    int k = cls == VIGIL__CLASS_PERSON ? 0 : 1;
+    for (int i = 1; i <= 2 && c->n[k] < FLOOR_NAMES; i++) {
+        vigil__pname *p = malloc(sizeof(*p));
+        if (p && vigil__name_prepare(f[i], cls, p) == 0)
+            c->p[k][c->n[k]++] = p;
+        else
+            free(p);
+    }
+}
+
+void test_score_floor_exact(void)
+{
+    /* A name cut short for a floor scores what it would in full whenever
+     * that reaches the floor, and under the floor otherwise: every two of
+     * the judged pairs' names, persons with persons and the others with
+     * the others, at three floors */
+    floor_ctx c;
+    memset(&c, 0, sizeof(c));
+    read_csv(shared_path("eval/names/name-pairs-dev.csv"), floor_row, &c);
+    CHECK(c.n[0] == FLOOR_NAMES);
+    CHECK(c.n[1] >= 100);
+    static const double floors[] = {0.3, 0.6, 0.85};
+    long pairs = 0, cut = 0, wrong = 0;
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < c.n[k]; i++)
+            for (int j = 0; j < c.n[k]; j++) {
+                double full = vigil__name_score(c.p[k][i], c.p[k][j], NULL);
+                for (size_t x = 0; x < sizeof(floors) / sizeof(floors[0]); x++) {
+                    double f = vigil__name_score_floor(c.p[k][i], c.p[k][j], floors[x]);
+                    pairs++;
+                    cut += f < 0;
+                    if (full >= floors[x] ? f != full : f >= floors[x]) {
+                        if (wrong++ < 5)
+                            test_fail(__FILE__, __LINE__, "floor %.2f: %.6f, in full %.6f",
+                                      floors[x], f, full);
+                    }
+                }
+            }
+    CHECK_INT(wrong, 0);
+    /* and most are cut short: what screening gains */
+    CHECK(cut * 2 > pairs);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < c.n[k]; i++)
+            free(c.p[k][i]);
 }
 
 /* The failure classes of the held-out screening sets (issue 13), with real

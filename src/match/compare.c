@@ -64,15 +64,53 @@ static void build_cmin(void)
     }
 }
 
-/* How alike tokens a and b are. as_words: a patronymic is read as any other
- * word (the second look at a patronymic against a given name). */
-static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as_words)
+/* How alike a and b are by their spelling (Jaro-Winkler and the edit
+ * distance), 0 under PAIR_FLOOR. Apart from tok_sim_as, which most pairs
+ * leave before it (their letters show they cannot be alike), so that they
+ * do not pay for its work space. */
+__attribute__((noinline)) static tsim spelling(const vigil__tok *a, const vigil__tok *b,
+                                               int cls)
 {
     /* The spelling score is wj * Jaro-Winkler + (1 - wj) * edit similarity.
      * Persons' names lean on the edit distance: Winkler's bonus for a shared
      * start rewards family names built on one stem that are different names
      * (Albano, Albanese; Sancho, Sanchez; Monteiro, Montenegro). */
     const double wj = cls == VIGIL__CLASS_PERSON ? SPELLING_JW_PERSON : SPELLING_JW_ORG;
+    tsim r = {0.0, "different"};
+    /* the metrics read code points */
+    uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
+    for (size_t i = 0; i < a->len; i++)
+        ca[i] = (unsigned char)a->t[i];
+    for (size_t i = 0; i < b->len; i++)
+        cb[i] = (unsigned char)b->t[i];
+    double jw = vigil__jaro_winkler_short(ca, a->len, cb, b->len);
+    /* wj jw + (1 - wj) lv cannot reach the floor when jw is this low: skip
+     * the costlier edit distance */
+    if (jw >= (PAIR_FLOOR - (1.0 - wj)) / wj) {
+        size_t mx = a->len > b->len ? a->len : b->len;
+        size_t mn = a->len < b->len ? a->len : b->len;
+        /* beyond this distance the pair is under the floor anyway (and not a
+         * one-edit typo) */
+        double lim = (1.0 - (PAIR_FLOOR - wj * jw) / (1.0 - wj)) * (double)mx;
+        size_t maxd = lim > 1.0 ? (size_t)lim : 1;
+        size_t d = vigil__osa_bounded(ca, a->len, cb, b->len, maxd);
+        r.s = d > maxd ? 0.0 : wj * jw + (1.0 - wj) * (1.0 - (double)d / (double)mx);
+        r.how = "spelling";
+        /* one typing error in a word long enough to be sure of the rest */
+        if (d == 1 &&
+            mn >= (cls == VIGIL__CLASS_PERSON ? TYPO_MIN_LEN_PERSON : TYPO_MIN_LEN_ORG) &&
+            r.s < PAIR_TYPO) {
+            r.s = PAIR_TYPO;
+            r.how = "typo";
+        }
+    }
+    return r;
+}
+
+/* How alike tokens a and b are. as_words: a patronymic is read as any other
+ * word (the second look at a patronymic against a given name). */
+static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as_words)
+{
     tsim r = {0.0, "different"};
     if (a->kind == VIGIL__TK_NUMBER || b->kind == VIGIL__TK_NUMBER) {
         if (a->kind == b->kind && strcmp(a->t, b->t) == 0)
@@ -117,33 +155,7 @@ static tsim tok_sim_as(const vigil__tok *a, const vigil__tok *b, int cls, int as
         if (c < spelling_cmin[cls != VIGIL__CLASS_PERSON][a->len][b->len] && c + 1 < mx)
             goto phonetic;
     }
-    /* the metrics read code points */
-    uint32_t ca[VIGIL__TOKLEN], cb[VIGIL__TOKLEN];
-    for (size_t i = 0; i < a->len; i++)
-        ca[i] = (unsigned char)a->t[i];
-    for (size_t i = 0; i < b->len; i++)
-        cb[i] = (unsigned char)b->t[i];
-    double jw = vigil__jaro_winkler_short(ca, a->len, cb, b->len);
-    /* wj jw + (1 - wj) lv cannot reach the floor when jw is this low: skip
-     * the costlier edit distance */
-    if (jw >= (PAIR_FLOOR - (1.0 - wj)) / wj) {
-        size_t mx = a->len > b->len ? a->len : b->len;
-        size_t mn = a->len < b->len ? a->len : b->len;
-        /* beyond this distance the pair is under the floor anyway (and not a
-         * one-edit typo) */
-        double lim = (1.0 - (PAIR_FLOOR - wj * jw) / (1.0 - wj)) * (double)mx;
-        size_t maxd = lim > 1.0 ? (size_t)lim : 1;
-        size_t d = vigil__osa_bounded(ca, a->len, cb, b->len, maxd);
-        r.s = d > maxd ? 0.0 : wj * jw + (1.0 - wj) * (1.0 - (double)d / (double)mx);
-        r.how = "spelling";
-        /* one typing error in a word long enough to be sure of the rest */
-        if (d == 1 &&
-            mn >= (cls == VIGIL__CLASS_PERSON ? TYPO_MIN_LEN_PERSON : TYPO_MIN_LEN_ORG) &&
-            r.s < PAIR_TYPO) {
-            r.s = PAIR_TYPO;
-            r.how = "typo";
-        }
-    }
+    r = spelling(a, b, cls);
 phonetic:
     if (a->slen && a->slen == b->slen && a->sh == b->sh && strcmp(a->skel, b->skel) == 0) {
         /* one consonant in common says little ("rivera", "yuriy"); and two
@@ -229,12 +241,34 @@ typedef struct {
     tsim t;
 } pair;
 
-/* Pairs tokens one to one, best first. Returns the number of pairs. */
-static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *ma, int *mb)
+/* The most weight a's token i can bring to the words found (name_score's
+ * fa): its own weight, or the heaviest of b's, whichever is lighter; none
+ * for an organisation's number, which is judged apart. */
+static double row_cap(const vigil__pname *a, int i, double wmax_b)
 {
-    pair cand[VIGIL__MAX_TOKENS * VIGIL__MAX_TOKENS];
-    int nc = 0;
-    for (int i = 0; i < a->n; i++)
+    const vigil__tok *t = &a->tok[i];
+    if (t->kind == VIGIL__TK_NUMBER && a->cls != VIGIL__CLASS_PERSON)
+        return 0.0;
+    return t->w < wmax_b ? t->w : wmax_b;
+}
+
+/* Pairs tokens one to one, best first. Returns the number of pairs, or -1
+ * as soon as the words compared show that the weight found cannot reach
+ * need (0: never): each of a's words brings at most its weight times its
+ * best pair's score (row_cap). */
+static int align(const vigil__pname *a, const vigil__pname *b, double need, pair *out, int *ma,
+                 int *mb)
+{
+    tsim sim[VIGIL__MAX_TOKENS][VIGIL__MAX_TOKENS];
+    double wmax_b = 0, left = 0, found = 0;
+    if (need > 0) {
+        for (int j = 0; j < b->n; j++)
+            wmax_b = b->tok[j].w > wmax_b ? b->tok[j].w : wmax_b;
+        for (int i = 0; i < a->n; i++)
+            left += row_cap(a, i, wmax_b);
+    }
+    for (int i = 0; i < a->n; i++) {
+        double best = 0;
         for (int j = 0; j < b->n; j++) {
             tsim t = ((a->has_alt >> i | b->has_alt >> j) & 1)
                          ? tok_sim_alt(&a->tok[i], vigil__pname_str(a, a->alt_at[i]),
@@ -245,10 +279,25 @@ static int align(const vigil__pname *a, const vigil__pname *b, pair *out, int *m
              * is another character, another name (畅 张, Chang Zhang, is not
              * CHANG CHANG HA; 红 张 is not Joung Ok HONG) */
             if ((a->pinyin || b->pinyin) && t.s < 1.0)
-                continue;
-            if (t.s >= PAIR_FLOOR)
-                cand[nc++] = (pair){i, j, t};
+                t.s = 0.0;
+            sim[i][j] = t;
+            best = t.s > best ? t.s : best;
         }
+        if (need > 0) {
+            double cap = row_cap(a, i, wmax_b);
+            left -= cap;
+            found += best >= PAIR_FLOOR ? cap * best : 0.0;
+            /* (a margin for the sums' rounding: what is cut is well under) */
+            if (found + left < need - 1e-9)
+                return -1;
+        }
+    }
+    pair cand[VIGIL__MAX_TOKENS * VIGIL__MAX_TOKENS];
+    int nc = 0;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (sim[i][j].s >= PAIR_FLOOR)
+                cand[nc++] = (pair){i, j, sim[i][j]};
     /* best first; among equals, the pair closest in position */
     for (int x = 1; x < nc; x++)
         for (int y = x; y > 0; y--) {
@@ -420,13 +469,48 @@ static int acronym(const vigil__pname *s, const vigil__pname *l)
     return 1;
 }
 
-double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why)
+/* vigil__name_score, or below floor (-1) as soon as the name is sure to
+ * score under it (floor 0: never). */
+static double name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why,
+                         double floor)
 {
     pthread_once(&cmin_once, build_cmin);
+    double wa = side_weight(a), wb = side_weight(b);
+    /* run together: "VladimirPutin", "SiemensAG", "Goodwill" */
+    size_t jmax = a->jlen > b->jlen ? a->jlen : b->jlen;
+    size_t jdiff = a->jlen > b->jlen ? a->jlen - b->jlen : b->jlen - a->jlen;
+    /* only where words were run together or split, and the lengths allow an
+     * edit similarity of 0.85 */
+    double jub = 0.0;
+    size_t jc = 0;
+    if (a->n != b->n && (double)jdiff <= JOINED_LEN_DIFF * (double)jmax) {
+        jc = vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt);
+        jub = vigil__jaro_winkler_bound(jc, a->jlen, b->jlen);
+    }
+    /* the name run together is judged as a word is: one typing error in it
+     * is a typo wherever it falls ("Andrang Heta", "'Ndrangheta"), though
+     * Jaro-Winkler marks a change at the start down (possible only when at
+     * most one character is not in common) */
+    size_t jmin = a->jlen < b->jlen ? a->jlen : b->jlen;
+    int jtypo = a->n != b->n && jdiff <= 1 && jc + 1 >= jmax && !a->pinyin && !b->pinyin &&
+                jmin >= (a->cls == VIGIL__CLASS_PERSON ? JOINED_TYPO_MIN_LEN_PERSON
+                                                       : JOINED_TYPO_MIN_LEN_ORG);
+    int abjad_joined = a->n != b->n && (a->n == 1 || b->n == 1) && (a->abjad || b->abjad);
+    int is_acronym = a->cls != VIGIL__CLASS_PERSON && (acronym(a, b) || acronym(b, a));
+    /* The words' score is at most the share of weight found (a person's
+     * costs and an organisation's legal forms and numbers only lower it:
+     * every such factor of weights.h is at most 1, and
+     * test_score_floor_exact checks the scores): when nothing else can lift
+     * the name, the words found decide whether it can reach the floor, and
+     * align stops once it cannot. */
+    double need = 0.0;
+    if (floor > 0 && jub < JOINED_JW && !jtypo && !abjad_joined && !is_acronym)
+        need = floor * (a->cls == VIGIL__CLASS_PERSON ? (wa < wb ? wa : wb) : (wa + wb) / 2);
     pair pairs[VIGIL__MAX_TOKENS];
     int ma[VIGIL__MAX_TOKENS], mb[VIGIL__MAX_TOKENS];
-    int np = align(a, b, pairs, ma, mb);
-    double wa = side_weight(a), wb = side_weight(b);
+    int np = align(a, b, need, pairs, ma, mb);
+    if (np < 0)
+        return -1.0;
     double fa = 0, fb = 0; /* weight found on each side */
     for (int k = 0; k < np; k++) {
         if (a->tok[pairs[k].i].kind == VIGIL__TK_NUMBER && a->cls != VIGIL__CLASS_PERSON)
@@ -514,26 +598,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
     } else {
         score = (wa + wb) > 0 ? (fa + fb) / (wa + wb) : 0.0;
     }
-    /* run together: "VladimirPutin", "SiemensAG", "Goodwill" */
     double joined = 0.0;
-    size_t jmax = a->jlen > b->jlen ? a->jlen : b->jlen;
-    size_t jdiff = a->jlen > b->jlen ? a->jlen - b->jlen : b->jlen - a->jlen;
-    /* only where words were run together or split, and the lengths allow an
-     * edit similarity of 0.85 */
-    double jub = 0.0;
-    size_t jc = 0;
-    if (a->n != b->n && (double)jdiff <= JOINED_LEN_DIFF * (double)jmax) {
-        jc = vigil__common_bound(a->jmask, a->jcnt, b->jmask, b->jcnt);
-        jub = vigil__jaro_winkler_bound(jc, a->jlen, b->jlen);
-    }
-    /* the name run together is judged as a word is: one typing error in it
-     * is a typo wherever it falls ("Andrang Heta", "'Ndrangheta"), though
-     * Jaro-Winkler marks a change at the start down (possible only when at
-     * most one character is not in common) */
-    size_t jmin = a->jlen < b->jlen ? a->jlen : b->jlen;
-    int jtypo = a->n != b->n && jdiff <= 1 && jc + 1 >= jmax && !a->pinyin && !b->pinyin &&
-                jmin >= (a->cls == VIGIL__CLASS_PERSON ? JOINED_TYPO_MIN_LEN_PERSON
-                                                       : JOINED_TYPO_MIN_LEN_ORG);
     if (jub >= JOINED_JW || jtypo) {
         uint32_t ca[128], cb[128];
         const char *ja = vigil__pname_str(a, a->joined_at),
@@ -553,8 +618,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         if (jtypo && joined < PAIR_TYPO && vigil__osa_bounded(ca, a->jlen, cb, b->jlen, 1) == 1)
             joined = PAIR_TYPO;
     }
-    if (a->n != b->n && (a->n == 1 || b->n == 1) && score < ABJAD_JOINED &&
-        (a->abjad || b->abjad)) {
+    if (abjad_joined && score < ABJAD_JOINED) {
         /* "bd allh" (عبد الله) and "Abdullah" share their consonants. Only
          * when a name was written in a script without short vowels: between names
          * spelt with theirs, the consonants run together say little ("Tammy
@@ -571,7 +635,7 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         score = joined;
         method = "joined";
     }
-    if (a->cls != VIGIL__CLASS_PERSON && (acronym(a, b) || acronym(b, a)) && score < ACRONYM) {
+    if (is_acronym && score < ACRONYM) {
         score = ACRONYM;
         method = "acronym";
     }
@@ -642,4 +706,14 @@ double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__js
         }
     }
     return score;
+}
+
+double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why)
+{
+    return name_score(a, b, why, 0.0);
+}
+
+double vigil__name_score_floor(const vigil__pname *a, const vigil__pname *b, double floor)
+{
+    return name_score(a, b, NULL, floor);
 }

@@ -189,6 +189,10 @@ static inline double vigil__jaro_winkler_bound(size_t c, size_t n, size_t m)
  * receives the explanation (docs/matching.md) as members of the JSON object
  * it has open. */
 double vigil__name_score(const vigil__pname *a, const vigil__pname *b, vigil__json *why);
+/* vigil__name_score when that is floor or more; otherwise a value under
+ * floor, found without scoring the name to its end when its words show it
+ * cannot reach floor (most names a query's keys find cannot). */
+double vigil__name_score_floor(const vigil__pname *a, const vigil__pname *b, double floor);
 
 #define VIGIL__DEFAULT_THRESHOLD 0.85
 

@@ -477,10 +477,14 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
          * first: vigil_compare) */
         if (nm->reading && q_read_twice)
             continue;
-        double s = vigil__name_score(qp[nm->cls], nm->p, NULL);
+        /* a weak alias proves less, and so does a lone listed word: the
+         * name must score the more to reach the floor */
+        int lone = lone_word(qp[nm->cls], nm);
+        double proves = (nm->weak ? WEAK : 1.0) * (lone ? LONE : 1.0);
+        double s = vigil__name_score_floor(qp[nm->cls], nm->p, FLOOR / proves);
         if (nm->weak)
-            s *= WEAK; /* a weak alias proves less */
-        if (lone_word(qp[nm->cls], nm))
+            s *= WEAK;
+        if (lone)
             s *= LONE;
         if (s < FLOOR)
             continue;
