@@ -20,6 +20,11 @@ static int alias_marker(const char *p, const char *start, size_t *len)
                                         "aka ",   "fka ",  "alias ", "also known as ", NULL};
     if (p > start && isalnum((unsigned char)p[-1]))
         return 0;
+    /* (each starts with one of these letters: the rest of a name's letters
+     * are passed over at once) */
+    int c = tolower((unsigned char)*p);
+    if (c != 'a' && c != 'f' && c != 'n')
+        return 0;
     for (const char *const *m = marks; *m; m++) {
         size_t l = strlen(*m);
         if (strncasecmp(p, *m, l) == 0) {
