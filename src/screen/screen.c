@@ -404,6 +404,11 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
             break;
         budget += lists[use]->n;
     }
+    /* only the names of a class the query was prepared for, in a list it
+     * wants (by the name's meta byte: class and list) */
+    uint8_t wanted[256];
+    for (int m = 0; m < 256; m++)
+        wanted[m] = qp[m & 3] && (m >> 2) < 32 && (want_src >> (m >> 2) & 1);
     size_t nheld = 0;
     for (int l = 0; l < use; l++) {
         float w =
@@ -411,6 +416,8 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
         const uint32_t *ids = lists[l]->ids;
         for (uint32_t k = 0; k < lists[l]->n; k++) {
             uint32_t id = ids[k];
+            if (!wanted[e->meta[id]])
+                continue;
             if (sc->w[id] == 0.0f)
                 sc->touched[nheld++] = id;
             sc->w[id] += w;
@@ -421,9 +428,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
     size_t nsup = 0;
     for (size_t i = 0; i < nheld; i++) {
         uint32_t id = sc->touched[i];
-        uint8_t m = e->meta[id];
-        if (qp[m & 3] && (want_src >> (m >> 2) & 1))
-            sup[nsup++] = (support){id, sc->w[id]};
+        sup[nsup++] = (support){id, sc->w[id]};
         sc->w[id] = 0.0f;
     }
     heaviest(sup, nsup, MAX_SCORED);
