@@ -408,7 +408,7 @@ static int screen_one(const vigil_engine *e, const vigil_query *q, const char *p
      * wants (by the name's meta byte: class and list) */
     uint8_t wanted[256];
     for (int m = 0; m < 256; m++)
-        wanted[m] = qp[m & 3] && (m >> 2) < 32 && (want_src >> (m >> 2) & 1);
+        wanted[m] = (m & 3) < 3 && qp[m & 3] && (m >> 2) < 32 && (want_src >> (m >> 2) & 1);
     size_t nheld = 0;
     for (int l = 0; l < use; l++) {
         float w =
