@@ -36,7 +36,7 @@ build/flags.mk: scripts/install-deps | deps
 -include build/flags.mk
 
 # The name data the library carries (data/README.md): built into it.
-DATA = data/given-names.txt.gz data/nicknames.csv data/org_types.yml
+DATA = data/given-names.txt.gz data/nicknames.csv data/legal-forms.tsv
 build/name_data.c: $(DATA) scripts/embed-data
 	@mkdir -p build
 	@scripts/embed-data $@
@@ -194,6 +194,8 @@ data: build/libvigil.a tools/namedata.c
 	build/namedata $(SHARED)/eval/names/given-name-equivalents.txt.gz data/given-names.txt.gz
 	cp $(SHARED)/eval/names/nicknames-groups.csv data/nicknames.csv
 	cp $(SHARED)/eval/legal-forms/org_types.yml data/org_types.yml
+	@$(CC) $(BASE) -O2 $(PKG_CFLAGS) tools/legaldata.c build/libvigil.a $(PKG_LIBS) $(LIBS) -o build/legaldata
+	build/legaldata data/org_types.yml data/legal-forms.tsv
 
 # Formats every C file of the repository as .clang-format says; make test
 # checks that nothing would change (scripts/format --check).

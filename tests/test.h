@@ -122,6 +122,7 @@ void test_screen_release(void);
     X(test_compare_cross_script)                                                               \
     X(test_compare_legal_forms)                                                                \
     X(test_legal_form_table_honoured)                                                          \
+    X(test_legal_data_current)                                                                 \
     X(test_compare_explanation)                                                                \
     X(test_compare_family_names_and_numbers)                                                   \
     X(test_screen_real_entities)                                                               \

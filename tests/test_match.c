@@ -377,6 +377,39 @@ void test_compare_arabic_script(void)
     NO_MATCH("Person", "محمد شريف السوداني", "محمد شياع السوداني");
 }
 
+void test_legal_data_current(void)
+{
+    /* The legal forms the library carries (data/legal-forms.tsv, read
+     * into Latin by `make data`) are what data/org_types.yml and legal.c's
+     * table give now, read by this build: a change to either, or to how a
+     * script is read, that was not followed by `make data` fails here */
+    char *yaml = NULL, msg[256];
+    size_t len = 0;
+    CHECK_INT(vigil__read_file("data/org_types.yml", &yaml, &len, msg, sizeof(msg)), VIGIL_OK);
+    if (!yaml)
+        return;
+    char *text = NULL;
+    size_t text_len = 0;
+    CHECK_INT(vigil__legal_derive(yaml, len, &text, &text_len), VIGIL_OK);
+    free(yaml);
+    if (!text)
+        return;
+    CHECK_INT(text_len, vigil__data_legal_forms_len);
+    size_t at = 0;
+    while (at < text_len && at < vigil__data_legal_forms_len &&
+           text[at] == (char)vigil__data_legal_forms[at])
+        at++;
+    if (at < text_len || at < vigil__data_legal_forms_len)
+        test_fail(__FILE__, __LINE__, "data/legal-forms.tsv differs at byte %zu: run make data",
+                  at);
+    /* and an alias read on first use from it marks a name as it did */
+    CHECK(vigil__has_legal_form("Gazprom OOO"));
+    CHECK(vigil__has_legal_form("ООО Газпром"));
+    CHECK(vigil__has_legal_form("Siemens Aktiengesellschaft"));
+    CHECK(!vigil__has_legal_form("Vladimir Putin"));
+    free(text);
+}
+
 /* The judged pairs' names, each prepared in its class. */
 #define FLOOR_NAMES 160
 typedef struct {

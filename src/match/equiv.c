@@ -153,9 +153,19 @@ int vigil__names_clean_form(char *f)
  * theirs again). Loading happens before screening starts, on one thread. */
 static uint64_t data_fp[2] = {VIGIL__HASH_START, VIGIL__HASH_START};
 
+uint64_t vigil__match_data_fold(uint64_t fp, const char *line)
+{
+    return vigil__hash_mix(fp, vigil__hash64(line));
+}
+
 void vigil__match_data_mix(int legal, const char *line)
 {
-    data_fp[legal != 0] = vigil__hash_mix(data_fp[legal != 0], vigil__hash64(line));
+    data_fp[legal != 0] = vigil__match_data_fold(data_fp[legal != 0], line);
+}
+
+void vigil__match_data_start(int legal, uint64_t fp)
+{
+    data_fp[legal != 0] = fp;
 }
 
 uint64_t vigil__match_data_fp(void)

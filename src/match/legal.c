@@ -169,13 +169,39 @@ static vigil__set64 alias_seen; /* the hashes of the aliases held */
  * transliterated legal form ("Blahodiynyy fond") */
 #define SHORT_ALIAS 3
 
-/* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), prepared
- * like a name. 0, or -1 (memory). */
-static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
+/* The lines of a derived table being written (vigil__legal_derive): an
+ * alias read into Latin is written there instead of being added. */
+typedef struct {
+    char *text;
+    size_t len, cap;
+    int err;
+} derived;
+
+static void derived_put(derived *d, const char *s)
 {
-    char latin[1024];
-    if (vigil__to_latin_as(alias, lang, latin, sizeof(latin)) != 0)
-        return 0;
+    size_t n = strlen(s);
+    if (d->err)
+        return;
+    if (d->len + n + 1 > d->cap) {
+        size_t nc = (d->len + n + 1) * 2;
+        char *t = realloc(d->text, nc);
+        if (!t) {
+            d->err = 1;
+            return;
+        }
+        d->text = t;
+        d->cap = nc;
+    }
+    memcpy(d->text + d->len, s, n + 1);
+    d->len += n;
+}
+
+/* Adds one alias of a legal form, already read into Latin (latin), prepared
+ * like a name; script and bracketed as legal_alias keeps them. 0, or -1
+ * (memory). */
+static int add_latin_alias(const char *latin, const char *script, const char *bracketed,
+                           const char *canon, int cls)
+{
     if (naliases == aliases_cap) {
         size_t ncap = aliases_cap ? aliases_cap * 2 : 256;
         legal_alias *na = realloc(aliases, ncap * sizeof(*na));
@@ -187,26 +213,8 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     legal_alias *la = &aliases[naliases];
     la->n = vigil__tokenize(latin, VIGIL__CLASS_ORG, la->tok, 24);
     snprintf(la->canon, sizeof(la->canon), "%s", canon);
-    /* an abbreviation (one word of SHORT_ALIAS letters or fewer) in another
-     * script than Latin */
-    int letters = 0, one_word = 1;
-    for (const unsigned char *p = (const unsigned char *)alias; *p; p++) {
-        letters += (*p & 0xC0) != 0x80 && *p != ' ' && *p != '.';
-        one_word &= *p != ' ';
-    }
-    const char *script = vigil__script_of(alias);
-    snprintf(la->script, sizeof(la->script), "%s",
-             one_word && letters <= SHORT_ALIAS && strcmp(script, "Latin") != 0 ? script : "");
-    /* An alias the table writes in brackets is a marker written so, as a
-     * Korean company's "(유)" (yuhan hoesa) before its name: a legal form
-     * only in brackets. Without them it is a word like any other, and
-     * "yu" is the family name of millions ("Yu Holding SA"). */
-    size_t alen = strlen(alias);
-    snprintf(la->bracketed, sizeof(la->bracketed), "%s",
-             alen > 2 && alen < sizeof(la->bracketed) && alias[0] == '(' &&
-                     alias[alen - 1] == ')'
-                 ? alias
-                 : "");
+    snprintf(la->script, sizeof(la->script), "%s", script);
+    snprintf(la->bracketed, sizeof(la->bracketed), "%s", bracketed);
     la->cls = cls;
     la->order = naliases;
     /* an alias of one letter would eat initials ("A. B. Holdings"), one of a
@@ -235,15 +243,58 @@ static int add_alias_as(const char *alias, int lang, const char *canon, int cls)
     return 0;
 }
 
+/* Adds one alias of a legal form, read as lang (VIGIL__LANG_*), of kind cls
+ * (generic: the table's tag it came from, "" for none); into out instead
+ * when a derived table is being written. 0, or -1 (memory). */
+static int add_alias_as(const char *alias, int lang, const char *canon, int cls,
+                        const char *generic, derived *out)
+{
+    char latin[1024];
+    if (vigil__to_latin_as(alias, lang, latin, sizeof(latin)) != 0)
+        return 0;
+    /* an abbreviation (one word of SHORT_ALIAS letters or fewer) in another
+     * script than Latin */
+    int letters = 0, one_word = 1;
+    for (const unsigned char *p = (const unsigned char *)alias; *p; p++) {
+        letters += (*p & 0xC0) != 0x80 && *p != ' ' && *p != '.';
+        one_word &= *p != ' ';
+    }
+    const char *script = vigil__script_of(alias);
+    if (!(one_word && letters <= SHORT_ALIAS && strcmp(script, "Latin") != 0))
+        script = "";
+    /* An alias the table writes in brackets is a marker written so, as a
+     * Korean company's "(유)" (yuhan hoesa) before its name: a legal form
+     * only in brackets. Without them it is a word like any other, and
+     * "yu" is the family name of millions ("Yu Holding SA"). */
+    size_t alen = strlen(alias);
+    const char *bracketed = alen > 2 && alen < sizeof(((legal_alias *)0)->bracketed) &&
+                                    alias[0] == '(' && alias[alen - 1] == ')'
+                                ? alias
+                                : "";
+    if (!out)
+        return add_latin_alias(latin, script, bracketed, canon, cls);
+    /* a line of the derived table: canon, kind (its tag, which numbers it
+     * as loading numbers tags), script, bracketed, the Latin reading */
+    char kind[80], line[1400];
+    if (generic[0])
+        snprintf(kind, sizeof(kind), "g:%s", generic);
+    else
+        snprintf(kind, sizeof(kind), "%d", cls);
+    snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\n", canon, kind, script, bracketed, latin);
+    derived_put(out, line);
+    return out->err ? -1 : 0;
+}
+
 /* Adds an alias in every reading a name holding it may be given: a
  * Cyrillic alias is read as each language reads Cyrillic, since the name
  * around it decides the reading ("ООО" in a Ukrainian company's name). */
-static int add_alias(const char *alias, const char *canon, int cls)
+static int add_alias(const char *alias, const char *canon, int cls, const char *generic,
+                     derived *out)
 {
     if (vigil__cyrillic_lang(alias) == VIGIL__LANG_ANY)
-        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls);
+        return add_alias_as(alias, VIGIL__LANG_ANY, canon, cls, generic, out);
     for (int lang = 0; lang < VIGIL__LANGS; lang++)
-        if (add_alias_as(alias, lang, canon, cls) != 0)
+        if (add_alias_as(alias, lang, canon, cls, generic, out) != 0)
             return -1;
     return 0;
 }
@@ -265,14 +316,15 @@ static void sort_aliases(void)
         nbuckets = 0;
 }
 
-static void build_legal(void)
+/* The aliases of the table above, into out (or the aliases, NULL). 0, or
+ * -1 (memory). */
+static int table_aliases(derived *out)
 {
     for (size_t i = 0; i < sizeof(legal_table) / sizeof(legal_table[0]); i++)
         for (const char *const *a = legal_table[i].aliases; *a; a++)
-            if (add_alias(*a, legal_table[i].canon, legal_table[i].cls) != 0)
-                return;
-    sort_aliases();
-    vigil__translit_release();
+            if (add_alias(*a, legal_table[i].canon, legal_table[i].cls, "", out) != 0)
+                return -1;
+    return 0;
 }
 
 /* The kind of a legal form named by a table's "generic" tag: the built-in
@@ -341,12 +393,12 @@ static char *next_line(const char *text, size_t len, size_t *at, char *line, siz
 
 /* Reads a legal-form table in the layout of org_types.yml from len bytes
  * at text. Returns the number of types, or a VIGIL_ERR_*. */
-static int legal_parse(const char *text, size_t len)
+static int legal_parse(const char *text, size_t len, derived *out, uint64_t *fp)
 {
     /* The layout of org_types.yml: a list of types, each with display,
      * generic, compare and a list of aliases, two spaces per level. Lines of
      * any other shape are comments or what vigil does not use. */
-    char line[2048], canon[16] = "", display[256] = "";
+    char line[2048], canon[16] = "", display[256] = "", generic[64] = "";
     enum { MAX_PENDING = 512, ALIAS_LEN = 512 };
     char(*pending)[ALIAS_LEN] = malloc(sizeof(char[MAX_PENDING][ALIAS_LEN]));
     if (!pending)
@@ -356,7 +408,9 @@ static int legal_parse(const char *text, size_t len)
     int in_aliases = 0;
     for (;;) {
         char *ok = next_line(text, len, &at, line, sizeof(line));
-        if (ok)
+        if (ok && fp)
+            *fp = vigil__match_data_fold(*fp, line);
+        else if (ok)
             vigil__match_data_mix(1, line);
         int new_type = ok && strncmp(line, "  - display:", 12) == 0;
         if ((new_type || !ok) && display[0]) {
@@ -376,11 +430,11 @@ static int legal_parse(const char *text, size_t len)
                     strncasecmp(pending[i] + 1, display, strlen(display)) == 0 &&
                     strcmp(pending[i] + 1 + strlen(display), ")") == 0;
             if (!display_bracketed)
-                rc |= add_alias(display, canon, kind);
+                rc |= add_alias(display, canon, kind, generic, out);
             for (int i = 0; i < npending; i++)
-                rc |= add_alias(pending[i], canon, kind);
+                rc |= add_alias(pending[i], canon, kind, generic, out);
             types++;
-            display[0] = canon[0] = '\0';
+            display[0] = canon[0] = generic[0] = '\0';
             npending = 0;
             kind = 0;
             in_aliases = 0;
@@ -390,9 +444,12 @@ static int legal_parse(const char *text, size_t len)
         char *v;
         if (new_type && (v = yaml_value(line, "display")) != NULL)
             snprintf(display, sizeof(display), "%s", v);
-        else if ((v = yaml_value(line, "generic")) != NULL)
-            kind = kind_of_generic(v);
-        else if ((v = yaml_value(line, "compare")) != NULL)
+        else if ((v = yaml_value(line, "generic")) != NULL) {
+            /* (a derived table keeps the tag: the kind is numbered as it
+             * is loaded) */
+            snprintf(generic, sizeof(generic), "%s", v);
+            kind = out ? 0 : kind_of_generic(v);
+        } else if ((v = yaml_value(line, "compare")) != NULL)
             snprintf(canon, sizeof(canon), "%s", v);
         else if (strncmp(line, "    aliases:", 12) == 0)
             in_aliases = 1;
@@ -414,22 +471,71 @@ static int legal_parse(const char *text, size_t len)
     free(pending);
     if (types == 0)
         return VIGIL_ERR_FORMAT;
-    sort_aliases();
+    if (!out)
+        sort_aliases();
     vigil__translit_release();
     return rc ? VIGIL_ERR_NOMEM : types;
 }
 
-static pthread_once_t legal_builtin_once = PTHREAD_ONCE_INIT;
-
-static void load_legal_builtin(void)
+int vigil__legal_derive(const char *yaml, size_t len, char **text, size_t *text_len)
 {
-    pthread_once(&legal_once, build_legal);
-    legal_parse((const char *)vigil__data_legal_forms, vigil__data_legal_forms_len);
+    derived d = {NULL, 0, 0, 0};
+    uint64_t fp = VIGIL__HASH_START;
+    derived_put(&d,
+                "# vigil's built-in legal forms: the table of src/match/legal.c and\n"
+                "# data/org_types.yml, each alias read into Latin in every reading.\n"
+                "# Written by `make data` (tools/legaldata.c); do not edit.\n"
+                "# canon, kind (g:TAG for a tag of org_types.yml), script, bracketed, Latin\n");
+    int rc = table_aliases(&d) == 0 ? legal_parse(yaml, len, &d, &fp) : VIGIL_ERR_NOMEM;
+    char line[64];
+    snprintf(line, sizeof(line), "fp\t%016llx\n", (unsigned long long)fp);
+    derived_put(&d, line);
+    if (rc < 0 || d.err) {
+        free(d.text);
+        return rc < 0 ? rc : VIGIL_ERR_NOMEM;
+    }
+    *text = d.text;
+    *text_len = d.len;
+    return VIGIL_OK;
+}
+
+/* Loads the derived table built in (vigil__legal_derive's lines): no
+ * transliterator is opened, each alias being read into Latin already. The
+ * fingerprint of org_types.yml's lines comes with it, so that the data's
+ * fingerprint is the one reading the YAML would give. */
+static void build_legal(void)
+{
+    const char *t = (const char *)vigil__data_legal_forms;
+    size_t len = vigil__data_legal_forms_len, at = 0;
+    char line[2048];
+    while (next_line(t, len, &at, line, sizeof(line))) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *f[5];
+        int n = 0;
+        for (char *p = line; n < 5; n++) {
+            f[n] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab) {
+                n++;
+                break;
+            }
+            *tab = '\0';
+            p = tab + 1;
+        }
+        if (n == 2 && strcmp(f[0], "fp") == 0)
+            vigil__match_data_start(1, strtoull(f[1], NULL, 16));
+        else if (n == 5 && line[0] != '#') {
+            int kind = strncmp(f[1], "g:", 2) == 0 ? kind_of_generic(f[1] + 2) : atoi(f[1]);
+            if (add_latin_alias(f[4], f[2], f[3], f[0], kind) != 0)
+                break;
+        }
+    }
+    sort_aliases();
 }
 
 void vigil__legal_builtin(void)
 {
-    pthread_once(&legal_builtin_once, load_legal_builtin);
+    pthread_once(&legal_once, build_legal);
 }
 
 #define LEGAL_FILE_MAX (64u << 20) /* a table is a few hundred kilobytes */
@@ -443,7 +549,7 @@ int vigil_legal_forms_load(const char *path)
     size_t len = 0;
     int rc = vigil__read_data_file(path, LEGAL_FILE_MAX, &text, &len);
     if (rc == VIGIL_OK)
-        rc = legal_parse(text, len);
+        rc = legal_parse(text, len, NULL, NULL);
     free(text);
     return rc;
 }

@@ -136,6 +136,17 @@ int vigil__names_groups(const char *form, uint32_t *groups);
  * only with the same data. */
 uint64_t vigil__match_data_fp(void);
 void vigil__match_data_mix(int legal, const char *line);
+/* fp with one more line mixed in, as vigil__match_data_mix mixes it; and
+ * the fingerprint of one side set to fp (the built-in legal forms, whose
+ * derived table carries the fingerprint of the lines it was read from). */
+uint64_t vigil__match_data_fold(uint64_t fp, const char *line);
+void vigil__match_data_start(int legal, uint64_t fp);
+/* The built-in legal-form table derived (legal.c): the table of legal.c and
+ * the org_types.yml of yaml (len bytes), each alias read into Latin in each
+ * reading, as lines into *text (malloc'd, *text_len bytes). What `make data`
+ * writes to data/legal-forms.tsv, which the library carries. VIGIL_OK or a
+ * VIGIL_ERR_*. */
+int vigil__legal_derive(const char *yaml, size_t len, char **text, size_t *text_len);
 /* 1 when one of the forms a and b, given by their hashes (vigil__hash64,
  * vigil__tok.th), is a nickname of the other. */
 int vigil__names_nicknames(uint64_t ha, uint64_t hb);
