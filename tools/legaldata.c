@@ -11,8 +11,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "internal.h"
 #include "match/match.h"
 #include "vigil.h"
 
@@ -22,31 +22,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: legaldata IN.yml OUT.tsv\n");
         return 2;
     }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) {
-        perror(argv[1]);
+    /* read as vigil_legal_forms_load reads a table (plain or gzip) */
+    char *yaml = NULL;
+    size_t len = 0;
+    int rc = vigil__read_data_file(argv[1], 64u << 20, &yaml, &len);
+    if (rc != VIGIL_OK) {
+        fprintf(stderr, "legaldata: %s: %s\n", argv[1], vigil_strerror(rc));
         return 1;
     }
-    char *yaml = NULL;
-    size_t len = 0, cap = 0, n;
-    char buf[65536];
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        if (len + n > cap) {
-            cap = (len + n) * 2;
-            char *t = realloc(yaml, cap);
-            if (!t) {
-                fprintf(stderr, "legaldata: out of memory\n");
-                return 1;
-            }
-            yaml = t;
-        }
-        memcpy(yaml + len, buf, n);
-        len += n;
-    }
-    fclose(f);
     char *text = NULL;
     size_t text_len = 0;
-    int rc = vigil__legal_derive(yaml, len, &text, &text_len);
+    rc = vigil__legal_derive(yaml, len, &text, &text_len);
     free(yaml);
     if (rc != VIGIL_OK) {
         fprintf(stderr, "legaldata: %s: %s\n", argv[1], vigil_strerror(rc));

@@ -510,18 +510,10 @@ static void build_legal(void)
     char line[2048];
     while (next_line(t, len, &at, line, sizeof(line))) {
         line[strcspn(line, "\r\n")] = '\0';
-        char *f[5];
+        char *f[5], *rest = line;
         int n = 0;
-        for (char *p = line; n < 5; n++) {
-            f[n] = p;
-            char *tab = strchr(p, '\t');
-            if (!tab) {
-                n++;
-                break;
-            }
-            *tab = '\0';
-            p = tab + 1;
-        }
+        while (n < 5 && rest)
+            f[n++] = strsep(&rest, "\t");
         if (n == 2 && strcmp(f[0], "fp") == 0)
             vigil__match_data_start(1, strtoull(f[1], NULL, 16));
         else if (n == 5 && line[0] != '#') {
